@@ -1,0 +1,417 @@
+package io.tracklog;
+
+import io.tracklog.error.AlreadyClosedException;
+import io.tracklog.error.InvalidParameterException;
+import io.tracklog.error.RunNotActiveException;
+import io.tracklog.error.TagNotFoundException;
+import io.tracklog.format.ByteSink;
+import io.tracklog.format.ByteSource;
+import io.tracklog.format.EventCodec;
+import io.tracklog.format.RunEvent;
+import io.tracklog.format.RunState;
+import io.tracklog.format.Validation;
+import io.tracklog.log.EventReader;
+import io.tracklog.log.ProcessLock;
+import io.tracklog.log.WriterLease;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The one way to write to a run: metrics, params, tags, dataset inputs, status. Get one from {@link
+ * Store#startRun} or {@link Store#resumeRun}; close it when done. Closing releases the run without
+ * ending it; end it with {@link #end(RunStatus)}, or let {@link Store#run} do both.
+ *
+ * <pre>{@code
+ * try (RunWriter run = store.startRun(RunSpec.of(experimentId, "baseline"))) {
+ *   run.logParam("lr", "0.01");
+ *   for (int step = 0; step < 100; step++) run.logMetric("loss", loss(step), step);
+ *   run.end(RunStatus.FINISHED);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: any number of threads may log to one writer; each thread's events keep their order.
+ * Other processes may write to the same run at the same time through their own writers. Every call
+ * validates first and writes nothing if its input is invalid; when it returns, its event is in the OS
+ * page cache ({@link Durability}).
+ *
+ * <p>{@code logMetric} is the hot path: it validates the key (cached by identity), encodes into a
+ * per-thread buffer and appends, allocating nothing. Params, tags and status changes check the run's
+ * current state under a cross-process lock first (a param may not change value; a deleted run takes
+ * no writes).
+ */
+public final class RunWriter implements AutoCloseable {
+  private static final ThreadLocal<ByteSink> SCRATCH = ThreadLocal.withInitial(() -> new ByteSink(512));
+  private static final int KEY_CACHE_SIZE = 16;
+
+  private final Store store;
+  private final String runId;
+  private final String experimentId;
+  private final SharedLogs.Lease logLease;
+  private final WriterLease writerLease;
+  private final Path stateLock;
+  private final Durability durability;
+
+  /** Keys already validated, compared by identity: loops that reuse a key string skip the check. */
+  private final String[] validKeys = new String[KEY_CACHE_SIZE];
+
+  // Guarded by the state lock (its in-JVM half serialises threads).
+  private final RunState mirror = new RunState();
+  private final EventReader mirrorReader;
+
+  private volatile boolean deleted;
+  private volatile boolean endedHere;
+  private volatile boolean closed;
+  private volatile Throwable tragedy;
+
+  RunWriter(
+      Store store,
+      String runId,
+      SharedLogs.Lease logLease,
+      WriterLease writerLease,
+      Path stateLock,
+      Durability durability) {
+    this.store = store;
+    this.runId = runId;
+    this.logLease = logLease;
+    this.writerLease = writerLease;
+    this.stateLock = stateLock;
+    this.durability = durability;
+    this.mirrorReader = logLease.log().openReader();
+    refreshMirror();
+    this.experimentId = mirror.experimentId();
+    this.deleted = mirror.lifecycleStage() == LifecycleStage.DELETED;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String experimentId() {
+    return experimentId;
+  }
+
+  // ---- metrics: the hot path -------------------------------------------------------------------
+
+  /** Logs {@code value} at step 0, timestamped now. */
+  public void logMetric(String key, double value) {
+    logMetric(key, value, store.clock().millis(), 0L);
+  }
+
+  /** Logs {@code value} at {@code step}, timestamped now. */
+  public void logMetric(String key, double value, long step) {
+    logMetric(key, value, store.clock().millis(), step);
+  }
+
+  /**
+   * Logs one metric point. NaN and ±Infinity are valid values.
+   *
+   * @throws InvalidParameterException if the key breaks MLflow's rules or the timestamp is negative
+   * @throws RunNotActiveException if the run is deleted
+   * @throws AlreadyClosedException if this writer is closed
+   */
+  public void logMetric(String key, double value, long timestampMs, long step) {
+    checkMetricKey(key);
+    if (timestampMs < 0) {
+      Validation.metricTimestamp(key, value, timestampMs);
+    }
+    checkWritable();
+    ByteSink sink = SCRATCH.get();
+    EventCodec.encodeMetric(sink, key, value, timestampMs, step);
+    append(sink);
+  }
+
+  private void checkMetricKey(String key) {
+    int slot = System.identityHashCode(key) & (KEY_CACHE_SIZE - 1);
+    if (validKeys[slot] != key) {
+      Validation.metricKey(key);
+      validKeys[slot] = key;
+    }
+  }
+
+  // ---- stateful writes -------------------------------------------------------------------------
+
+  /**
+   * Logs a param. Logging the same value again does nothing; a different value is an error.
+   *
+   * @throws InvalidParameterException if the key or value is invalid, or the param has another value
+   */
+  public void logParam(String key, String value) {
+    Validation.paramKey(key);
+    Validation.paramValue(key, value);
+    appendChecked(
+        state -> {
+          String old = state.param(key);
+          if (old == null) {
+            return new RunEvent.ParamLogged(new Param(key, value));
+          }
+          if (old.equals(value)) {
+            return null;
+          }
+          throw paramChanged(key, old, value);
+        });
+  }
+
+  private InvalidParameterException paramChanged(String key, String old, String value) {
+    return new InvalidParameterException(
+        "Changing param values is not allowed. Param with key='"
+            + key
+            + "' was already logged with value='"
+            + old
+            + "' for run ID='"
+            + runId
+            + "'. Attempted logging new value '"
+            + value
+            + "'.");
+  }
+
+  /** Sets a tag; setting {@code mlflow.runName} renames the run. */
+  public void setTag(String key, String value) {
+    Validation.tagKey(key);
+    Validation.tagValue(key, value);
+    appendChecked(state -> new RunEvent.TagSet(new RunTag(key, value)));
+  }
+
+  /**
+   * Deletes a tag.
+   *
+   * @throws TagNotFoundException if the run has no such tag
+   */
+  public void deleteTag(String key) {
+    Validation.tagKey(key);
+    appendChecked(
+        state -> {
+          if (!state.toRun().tags().containsKey(key)) {
+            throw new TagNotFoundException(runId, key);
+          }
+          return new RunEvent.TagDeleted(key);
+        });
+  }
+
+  /** Renames the run (and its {@code mlflow.runName} tag). */
+  public void setName(String runName) {
+    Validation.runName(runName);
+    appendChecked(state -> new RunEvent.TagSet(new RunTag(SystemTags.RUN_NAME, runName)));
+  }
+
+  /**
+   * MLflow's log_batch, as one event: all of it is applied or none. Limits: 1000 metrics, 100
+   * params, 100 tags, 1000 in total; a param key may appear once.
+   *
+   * @throws InvalidParameterException if any entity is invalid or a limit is passed; nothing is written
+   */
+  public void logBatch(List<Metric> metrics, List<Param> params, List<RunTag> tags) {
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(tags, "tags");
+    Validation.batch(metrics, params, tags);
+    appendChecked(
+        state -> {
+          for (Param p : params) {
+            String old = state.param(p.key());
+            if (old != null && !old.equals(p.value())) {
+              throw paramChanged(p.key(), old, p.value());
+            }
+          }
+          return new RunEvent.BatchLogged(metrics, params, tags);
+        });
+  }
+
+  /** Logs dataset inputs (MLflow's log_inputs). */
+  public void logInputs(List<DatasetInput> inputs) {
+    Objects.requireNonNull(inputs, "inputs");
+    for (DatasetInput input : inputs) {
+      Validation.datasetInput(input);
+    }
+    appendChecked(state -> new RunEvent.InputsLogged(new ArrayList<>(inputs)));
+  }
+
+  public void logInput(DatasetInput input) {
+    logInputs(List.of(input));
+  }
+
+  /** Ends the run with a terminal status, end time now. */
+  public void end(RunStatus status) {
+    end(status, store.clock().millis());
+  }
+
+  /**
+   * Ends the run with a terminal status (FINISHED, FAILED or KILLED) at {@code endTimeMs}.
+   *
+   * @throws IllegalArgumentException if the status is not terminal
+   */
+  public void end(RunStatus status, long endTimeMs) {
+    Objects.requireNonNull(status, "status");
+    if (!status.isTerminal()) {
+      throw new IllegalArgumentException("Cannot end a run with non-terminal status " + status);
+    }
+    updateStatus(status, endTimeMs);
+    endedHere = true;
+    if (durability != Durability.PAGE_CACHE) {
+      sync();
+    }
+  }
+
+  /** MLflow's update_run: any status, with an optional end time. */
+  public void updateStatus(RunStatus status, Long endTimeMs) {
+    Objects.requireNonNull(status, "status");
+    if (endTimeMs != null && endTimeMs < 0) {
+      throw new InvalidParameterException("Invalid end time " + endTimeMs + " for run '" + runId + "'");
+    }
+    appendChecked(state -> new RunEvent.StatusChanged(status, endTimeMs));
+  }
+
+  /** Forces this run's log to the storage device (power-loss safety). */
+  public void sync() {
+    checkOpen();
+    logLease.log().sync();
+  }
+
+  /** The run as its log says now: attributes, latest metrics, params, tags, inputs. */
+  public Run state() {
+    checkOpen();
+    return ProcessLock.withLock(
+        stateLock,
+        () -> {
+          refreshMirror();
+          return mirror.toRun();
+        });
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------
+
+  /**
+   * Under the run's state lock: catch up with the log, let {@code decide} check the state and name
+   * the event to append (or null for none), then append it.
+   */
+  private void appendChecked(Function<RunState, RunEvent> decide) {
+    checkOpen();
+    ProcessLock.withLock(
+        stateLock,
+        () -> {
+          refreshMirror();
+          if (mirror.lifecycleStage() == LifecycleStage.DELETED) {
+            deleted = true;
+            throw new RunNotActiveException(runId);
+          }
+          RunEvent event = decide.apply(mirror);
+          if (event != null) {
+            ByteSink sink = SCRATCH.get();
+            EventCodec.encode(event, sink);
+            append(sink);
+          }
+        });
+  }
+
+  private void refreshMirror() {
+    for (ByteSource src = mirrorReader.next(); src != null; src = mirrorReader.next()) {
+      mirror.apply(EventCodec.decodeRunEvent(src));
+    }
+  }
+
+  private void append(ByteSink sink) {
+    try {
+      logLease.log().append(sink.array(), sink.length());
+      if (durability == Durability.SYNC_EACH_CALL) {
+        logLease.log().sync();
+      }
+    } catch (RuntimeException | Error e) {
+      // State unknown: close, and keep the cause for every later call (Lucene's "tragedy").
+      tragedy = e;
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  private void checkWritable() {
+    checkOpen();
+    if (deleted) {
+      throw new RunNotActiveException(runId);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      AlreadyClosedException e = new AlreadyClosedException("RunWriter for run " + runId + " is closed");
+      if (tragedy != null) {
+        e.initCause(tragedy);
+      }
+      throw e;
+    }
+  }
+
+  /** Called by the store when it deletes or restores this run. */
+  void markDeleted(boolean isDeleted) {
+    deleted = isDeleted;
+  }
+
+  boolean hasEndedHere() {
+    return endedHere;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** At JVM shutdown: a run this writer left RUNNING ends as KILLED (as MLflow's atexit hook). */
+  void killIfRunning() {
+    if (closed || endedHere) {
+      return;
+    }
+    try {
+      Run run = state();
+      if (run.info().status() == RunStatus.RUNNING && run.info().lifecycleStage() == LifecycleStage.ACTIVE) {
+        end(RunStatus.KILLED);
+      }
+    } catch (RuntimeException ignored) {
+      // Best effort at shutdown; the run stays RUNNING and orphanedRuns() finds it later.
+    }
+  }
+
+  /**
+   * Releases the run: syncs it (unless durability is {@link Durability#PAGE_CACHE}), drops this
+   * process's writer lease and closes the log if nothing else here uses it. Does not end the run.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    RuntimeException failure = null;
+    if (durability != Durability.PAGE_CACHE && tragedy == null) {
+      try {
+        logLease.log().sync();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    closeQuietly();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private synchronized void closeQuietly() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      mirrorReader.close();
+    } catch (RuntimeException ignored) {
+      // continue releasing
+    }
+    try {
+      logLease.close();
+    } finally {
+      try {
+        writerLease.close();
+      } finally {
+        store.writerClosed(this);
+      }
+    }
+  }
+}

@@ -1,0 +1,906 @@
+package io.tracklog;
+
+import io.tracklog.error.AlreadyClosedException;
+import io.tracklog.error.ExperimentNotFoundException;
+import io.tracklog.error.InvalidParameterException;
+import io.tracklog.error.InvalidStateException;
+import io.tracklog.error.ResourceAlreadyExistsException;
+import io.tracklog.error.RunNotActiveException;
+import io.tracklog.error.RunNotFoundException;
+import io.tracklog.format.ByteSink;
+import io.tracklog.format.ByteSource;
+import io.tracklog.format.CatalogEvent;
+import io.tracklog.format.CatalogState;
+import io.tracklog.format.EventCodec;
+import io.tracklog.format.RunEvent;
+import io.tracklog.format.RunState;
+import io.tracklog.format.Validation;
+import io.tracklog.log.ChronicleEventLog;
+import io.tracklog.log.EventLog;
+import io.tracklog.log.EventReader;
+import io.tracklog.log.ProcessLock;
+import io.tracklog.log.WriterLease;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * A Tracklog store: one directory holding experiments and runs as append-only event logs. The entry
+ * point for writing, and for reading single runs and experiments (searches live in the reader module).
+ *
+ * <pre>{@code
+ * try (Store store = Store.open(Path.of("tracklog"))) {
+ *   String exp = store.setExperiment("mnist").experimentId();
+ *   store.run(RunSpec.of(exp, "baseline"), run -> {
+ *     run.logParam("lr", "0.01");
+ *     run.logMetric("accuracy", 0.97, 10);
+ *   }); // FINISHED, or FAILED if the block throws
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Any number of processes may open the same store and write to it at once: runs are
+ * separate logs, and every check-then-act on shared state (creating an experiment if absent, a
+ * param's first value) holds a cross-process file lock. Closing the store closes the writers it
+ * handed out that are still open. Semantics and limits are MLflow's (MLFLOW-SEMANTICS.md §1-3).
+ */
+public final class Store implements AutoCloseable {
+  /** The environment variable naming the default store directory. */
+  public static final String ROOT_ENV = "TRACKLOG_ROOT";
+  /** The default store directory when {@value #ROOT_ENV} is not set. */
+  public static final String DEFAULT_ROOT = "tracklog";
+
+  private final StoreLayout layout;
+  private final StoreOptions options;
+  private final StoreMetadata metadata;
+  private final SharedLogs.Lease catalogLease;
+
+  private final Object catalogMonitor = new Object();
+  private final CatalogState catalog = new CatalogState(); // guarded by catalogMonitor
+  private final EventReader catalogReader; // guarded by catalogMonitor
+  private final ByteSink catalogSink = new ByteSink(); // guarded by catalogMonitor
+
+  private final Map<String, RunWriter> openWriters = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private Store(Path root, StoreOptions options) {
+    this.layout = new StoreLayout(root);
+    this.options = options;
+    boolean success = false;
+    SharedLogs.Lease lease = null;
+    EventReader reader = null;
+    try {
+      Files.createDirectories(root);
+      lease = SharedLogs.acquire(layout.catalogDir());
+      reader = lease.log().openReader();
+      this.catalogLease = lease;
+      this.catalogReader = reader;
+      this.metadata = ProcessLock.withLock(layout.catalogLock(), this::initialise);
+      success = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create store directory " + root, e);
+    } finally {
+      if (!success) {
+        if (reader != null) {
+          reader.close();
+        }
+        if (lease != null) {
+          lease.close();
+        }
+      }
+    }
+    ShutdownHook.register(this);
+  }
+
+  /** Opens the store at {@code root}, creating it if absent, with default options. */
+  public static Store open(Path root) {
+    return open(root, StoreOptions.defaults());
+  }
+
+  /**
+   * Opens the store at {@code root}, creating it if absent.
+   *
+   * @throws io.tracklog.error.UnsupportedFormatException if the store was written by a newer format
+   * @throws io.tracklog.error.CorruptFileException if {@code store.json} is not a Tracklog store file
+   */
+  public static Store open(Path root, StoreOptions options) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(options, "options");
+    return new Store(root.toAbsolutePath().normalize(), options);
+  }
+
+  /** Opens the default store: {@code $TRACKLOG_ROOT}, or {@code ./tracklog}. */
+  public static Store openDefault() {
+    return open(defaultRoot());
+  }
+
+  /** {@code $TRACKLOG_ROOT} if set and not blank, else {@code ./tracklog}. */
+  public static Path defaultRoot() {
+    String env = System.getenv(ROOT_ENV);
+    return Paths.get(env == null || env.isBlank() ? DEFAULT_ROOT : env);
+  }
+
+  /** Runs under the catalog lock: write store.json and the Default experiment if they are missing. */
+  private StoreMetadata initialise() {
+    synchronized (catalogMonitor) {
+      refreshCatalog();
+      if (catalog.experiment(Experiment.DEFAULT_ID) == null) {
+        long now = clock().millis();
+        appendCatalog(
+            new CatalogEvent.ExperimentCreated(
+                Experiment.DEFAULT_ID, Experiment.DEFAULT_NAME, defaultArtifactLocation(), now, now, Map.of()));
+      }
+    }
+    Path json = layout.storeJson();
+    if (!Files.exists(json)) {
+      new StoreMetadata(StoreMetadata.CURRENT_VERSION, UUID.randomUUID().toString(), clock().millis())
+          .write(json);
+    }
+    return StoreMetadata.read(json);
+  }
+
+  public Path root() {
+    return layout.root();
+  }
+
+  /** The store's unique id, fixed when it was created. */
+  public String storeId() {
+    return metadata.storeId();
+  }
+
+  public StoreOptions options() {
+    return options;
+  }
+
+  InstantSource clock() {
+    return options.clock();
+  }
+
+  StoreLayout layout() {
+    return layout;
+  }
+
+  private String defaultArtifactLocation() {
+    return layout.runsDir().toUri().toString().replaceAll("/$", "");
+  }
+
+  // ---- catalog ---------------------------------------------------------------------------------
+
+  private void refreshCatalog() {
+    synchronized (catalogMonitor) {
+      for (ByteSource src = catalogReader.next(); src != null; src = catalogReader.next()) {
+        catalog.apply(EventCodec.decodeCatalogEvent(src));
+      }
+    }
+  }
+
+  /** Appends and applies a catalog event; the caller holds the catalog lock and monitor. */
+  private void appendCatalog(CatalogEvent event) {
+    EventCodec.encode(event, catalogSink);
+    catalogLease.log().append(catalogSink.array(), catalogSink.length());
+    refreshCatalog();
+  }
+
+  /** Runs {@code action} holding the cross-process catalog lock over an up-to-date catalog. */
+  private <T> T withCatalogLock(Function<CatalogState, T> action) {
+    checkOpen();
+    return ProcessLock.withLock(
+        layout.catalogLock(),
+        () -> {
+          synchronized (catalogMonitor) {
+            refreshCatalog();
+            return action.apply(catalog);
+          }
+        });
+  }
+
+  private <T> T readCatalog(Function<CatalogState, T> read) {
+    checkOpen();
+    synchronized (catalogMonitor) {
+      refreshCatalog();
+      return read.apply(catalog);
+    }
+  }
+
+  // ---- experiments -----------------------------------------------------------------------------
+
+  /** Creates an experiment with a generated id and the default artifact location. */
+  public String createExperiment(String name) {
+    return createExperiment(name, null, Map.of());
+  }
+
+  /**
+   * Creates an experiment (MLflow's create_experiment).
+   *
+   * @param artifactLocation where its runs' artifacts go, or null for the store's own folder
+   * @throws InvalidParameterException if the name, location or a tag is invalid
+   * @throws ResourceAlreadyExistsException if an experiment (active or deleted) has this name
+   */
+  public String createExperiment(String name, String artifactLocation, Map<String, String> tags) {
+    Validation.experimentName(name);
+    Validation.artifactLocation(artifactLocation);
+    Validation.experimentTags(Objects.requireNonNull(tags, "tags"));
+    return withCatalogLock(
+        cat -> {
+          requireNameFree(cat, name);
+          String id = cat.nextExperimentId();
+          long now = clock().millis();
+          appendCatalog(
+              new CatalogEvent.ExperimentCreated(
+                  id, name, artifactLocation == null ? defaultArtifactLocation() : artifactLocation, now, now, tags));
+          return id;
+        });
+  }
+
+  private static void requireNameFree(CatalogState cat, String name) {
+    if (cat.experimentByName(name) != null) {
+      throw new ResourceAlreadyExistsException("Experiment '" + name + "' already exists.");
+    }
+  }
+
+  /**
+   * Returns the active experiment named {@code name}, creating it if there is none (MLflow's
+   * set_experiment). Safe when several processes call it at once: all get the same experiment.
+   *
+   * @throws InvalidParameterException if the name is invalid or names a deleted experiment
+   */
+  public Experiment setExperiment(String name) {
+    Validation.experimentName(name);
+    Experiment existing = readCatalog(cat -> cat.experimentByName(name));
+    if (existing == null) {
+      existing =
+          withCatalogLock(
+              cat -> {
+                Experiment e = cat.experimentByName(name);
+                if (e != null) {
+                  return e;
+                }
+                long now = clock().millis();
+                String id = cat.nextExperimentId();
+                appendCatalog(
+                    new CatalogEvent.ExperimentCreated(id, name, defaultArtifactLocation(), now, now, Map.of()));
+                return cat.experiment(id);
+              });
+    }
+    if (!existing.isActive()) {
+      throw new InvalidParameterException(
+          "Cannot set a deleted experiment '"
+              + name
+              + "' as the active experiment. You can restore the experiment, or permanently delete"
+              + " the experiment to create a new one.");
+    }
+    return existing;
+  }
+
+  /**
+   * The experiment with this id, active or deleted.
+   *
+   * @throws ExperimentNotFoundException if there is none
+   */
+  public Experiment getExperiment(String experimentId) {
+    Validation.experimentId(experimentId);
+    Experiment e = readCatalog(cat -> cat.experiment(experimentId));
+    if (e == null) {
+      throw ExperimentNotFoundException.withId(experimentId);
+    }
+    return e;
+  }
+
+  /** The experiment with this name, active or deleted (MLflow searches all views), if any. */
+  public Optional<Experiment> findExperimentByName(String name) {
+    Objects.requireNonNull(name, "name");
+    return Optional.ofNullable(readCatalog(cat -> cat.experimentByName(name)));
+  }
+
+  /** Every experiment, active and deleted, in creation order. */
+  public List<Experiment> experiments() {
+    return readCatalog(cat -> List.copyOf(cat.experiments()));
+  }
+
+  /**
+   * Renames an active experiment.
+   *
+   * @throws ResourceAlreadyExistsException if the new name is taken
+   * @throws InvalidStateException if the experiment is deleted
+   */
+  public void renameExperiment(String experimentId, String newName) {
+    Validation.experimentName(newName);
+    withCatalogLock(
+        cat -> {
+          Experiment e = requireExperiment(cat, experimentId);
+          if (!e.isActive()) {
+            throw new InvalidStateException("Cannot rename a non-active experiment.");
+          }
+          if (!e.name().equals(newName)) {
+            requireNameFree(cat, newName);
+            appendCatalog(new CatalogEvent.ExperimentRenamed(experimentId, newName, clock().millis()));
+          }
+          return null;
+        });
+  }
+
+  /** Sets a tag on an active experiment (key ≤ 250, value ≤ 5000 code points). */
+  public void setExperimentTag(String experimentId, String key, String value) {
+    Validation.experimentTag(key, value);
+    withCatalogLock(
+        cat -> {
+          requireActive(requireExperiment(cat, experimentId));
+          appendCatalog(new CatalogEvent.ExperimentTagSet(experimentId, key, value));
+          return null;
+        });
+  }
+
+  /** Deletes a tag from an active experiment; a missing tag is an error. */
+  public void deleteExperimentTag(String experimentId, String key) {
+    Validation.tagKey(key);
+    withCatalogLock(
+        cat -> {
+          Experiment e = requireActive(requireExperiment(cat, experimentId));
+          if (!e.tags().containsKey(key)) {
+            throw new InvalidParameterException(
+                "No tag with name: " + key + " in experiment with id " + experimentId);
+          }
+          appendCatalog(new CatalogEvent.ExperimentTagDeleted(experimentId, key));
+          return null;
+        });
+  }
+
+  /**
+   * Soft-deletes an experiment and every active run in it (MLflow's delete_experiment). The Default
+   * experiment cannot be deleted.
+   */
+  public void deleteExperiment(String experimentId) {
+    Validation.experimentId(experimentId);
+    if (experimentId.equals(Experiment.DEFAULT_ID)) {
+      throw new InvalidStateException(
+          "Cannot delete the default experiment '0'. This is an internally reserved experiment.");
+    }
+    withCatalogLock(
+        cat -> {
+          Experiment e = requireExperiment(cat, experimentId);
+          if (!e.isActive()) {
+            throw new InvalidStateException(
+                "Cannot delete experiment '" + experimentId + "': it is already deleted.");
+          }
+          long now = clock().millis();
+          // Runs first: a crash half-way leaves an active experiment with some deleted runs, and
+          // deleting it again finishes the job.
+          for (String runId : cat.runIds(experimentId)) {
+            setRunLifecycle(runId, LifecycleStage.DELETED, now);
+          }
+          appendCatalog(new CatalogEvent.ExperimentDeleted(experimentId, now));
+          return null;
+        });
+  }
+
+  /** Restores a deleted experiment and all of its runs, including runs deleted one by one. */
+  public void restoreExperiment(String experimentId) {
+    Validation.experimentId(experimentId);
+    withCatalogLock(
+        cat -> {
+          Experiment e = requireExperiment(cat, experimentId);
+          if (e.isActive()) {
+            throw new InvalidStateException(
+                "Cannot restore an active experiment: '" + experimentId + "' is not deleted.");
+          }
+          long now = clock().millis();
+          for (String runId : cat.runIds(experimentId)) {
+            setRunLifecycle(runId, LifecycleStage.ACTIVE, now);
+          }
+          appendCatalog(new CatalogEvent.ExperimentRestored(experimentId, now));
+          return null;
+        });
+  }
+
+  /**
+   * Import path: creates an experiment exactly as given (id, name, artifact location, tags, creation
+   * and last-update time, lifecycle stage), for migration and archives.
+   *
+   * @throws ResourceAlreadyExistsException if the id or name is taken
+   */
+  public Experiment importExperiment(Experiment experiment) {
+    Objects.requireNonNull(experiment, "experiment");
+    Validation.experimentId(experiment.experimentId());
+    Validation.experimentName(experiment.name());
+    Validation.artifactLocation(experiment.artifactLocation());
+    Validation.experimentTags(experiment.tags());
+    return withCatalogLock(
+        cat -> {
+          if (cat.experiment(experiment.experimentId()) != null) {
+            throw new ResourceAlreadyExistsException(
+                "Experiment with id '" + experiment.experimentId() + "' already exists.");
+          }
+          requireNameFree(cat, experiment.name());
+          appendCatalog(
+              new CatalogEvent.ExperimentCreated(
+                  experiment.experimentId(),
+                  experiment.name(),
+                  experiment.artifactLocation(),
+                  experiment.creationTime(),
+                  experiment.lastUpdateTime(),
+                  experiment.tags()));
+          if (!experiment.isActive()) {
+            appendCatalog(
+                new CatalogEvent.ExperimentDeleted(experiment.experimentId(), experiment.lastUpdateTime()));
+          }
+          return cat.experiment(experiment.experimentId());
+        });
+  }
+
+  private static Experiment requireExperiment(CatalogState cat, String experimentId) {
+    Validation.experimentId(experimentId);
+    Experiment e = cat.experiment(experimentId);
+    if (e == null) {
+      throw ExperimentNotFoundException.withId(experimentId);
+    }
+    return e;
+  }
+
+  private static Experiment requireActive(Experiment e) {
+    if (!e.isActive()) {
+      throw new InvalidParameterException(
+          "The experiment " + e.experimentId() + " must be in the 'active' state. Current state is deleted.");
+    }
+    return e;
+  }
+
+  // ---- runs ------------------------------------------------------------------------------------
+
+  /** Starts a run with a generated name in an experiment. */
+  public RunWriter startRun(String experimentId) {
+    return startRun(RunSpec.of(experimentId));
+  }
+
+  /**
+   * Starts a run (MLflow's create_run): status RUNNING, a new 32-hex-digit id unless the spec gives
+   * one, the {@code mlflow.runName} and {@code mlflow.user} tags set. The caller closes the writer.
+   *
+   * @throws InvalidParameterException if a name, tag or id is invalid, or the run name and the
+   *     {@code mlflow.runName} tag disagree
+   * @throws ExperimentNotFoundException if the experiment does not exist
+   * @throws InvalidStateException if the experiment is deleted
+   * @throws ResourceAlreadyExistsException if the spec's run id is taken
+   */
+  public RunWriter startRun(RunSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    checkOpen();
+    Validation.experimentId(spec.experimentId());
+    if (spec.runId() != null) {
+      Validation.runId(spec.runId());
+    }
+    if (spec.parentRunId() != null) {
+      Validation.runId(spec.parentRunId());
+    }
+    if (spec.startTime() != null && spec.startTime() < 0) {
+      throw new InvalidParameterException("Invalid start time " + spec.startTime());
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (RunTag t : spec.tags()) {
+      Validation.tag(t);
+      tags.put(t.key(), t.value());
+    }
+    String tagName = tags.get(SystemTags.RUN_NAME);
+    if (spec.runName() != null && tagName != null && !spec.runName().equals(tagName)) {
+      throw new InvalidParameterException(
+          "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values"
+              + " (run_name='"
+              + spec.runName()
+              + "', mlflow.runName='"
+              + tagName
+              + "').");
+    }
+    String runName =
+        spec.runName() != null
+            ? spec.runName()
+            : tagName != null ? tagName : RunNames.generate(ThreadLocalRandom.current());
+    Validation.runName(runName);
+    String user = spec.userId() != null ? spec.userId() : options.userName();
+    tags.put(SystemTags.RUN_NAME, runName);
+    tags.putIfAbsent(SystemTags.USER, user);
+    if (spec.parentRunId() != null) {
+      tags.put(SystemTags.PARENT_RUN_ID, spec.parentRunId());
+    }
+    List<RunTag> startTags = new ArrayList<>();
+    tags.forEach((k, v) -> startTags.add(new RunTag(k, v)));
+    String runId = spec.runId() != null ? spec.runId() : UUID.randomUUID().toString().replace("-", "");
+    long startTime = spec.startTime() != null ? spec.startTime() : clock().millis();
+
+    return withCatalogLock(
+        cat -> {
+          Experiment exp = requireExperiment(cat, spec.experimentId());
+          if (!exp.isActive()) {
+            throw new InvalidStateException(
+                "Could not create run under non-active experiment with ID " + exp.experimentId() + ".");
+          }
+          if (cat.experimentOfRun(runId) != null) {
+            throw new ResourceAlreadyExistsException("Run with id '" + runId + "' already exists.");
+          }
+          // A folder without a catalog entry is what a crash between the two appends below leaves;
+          // nobody can see it, so it is removed and the run made afresh.
+          deleteTree(layout.runDir(runId));
+          String artifactUri = exp.artifactLocation() + "/" + runId + "/artifacts";
+          RunEvent.RunStarted started =
+              new RunEvent.RunStarted(runId, exp.experimentId(), runName, user, startTime, artifactUri, startTags);
+          RunWriter writer = openWriter(runId, started);
+          try {
+            appendCatalog(new CatalogEvent.RunRegistered(runId, exp.experimentId(), clock().millis()));
+          } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+          }
+          return writer;
+        });
+  }
+
+  /**
+   * Runs {@code block} in a new run: it ends FINISHED when the block returns and FAILED when it
+   * throws, and the exception is rethrown unchanged. If the block ends the run itself, that status
+   * stands. Returns the run id.
+   */
+  public <E extends Exception> String run(RunSpec spec, RunBlock<E> block) throws E {
+    Objects.requireNonNull(block, "block");
+    RunWriter run = startRun(spec);
+    try {
+      block.accept(run);
+    } catch (Throwable t) {
+      try {
+        if (!run.hasEndedHere() && !run.isClosed()) {
+          run.end(RunStatus.FAILED);
+        }
+      } catch (RuntimeException e) {
+        t.addSuppressed(e);
+      } finally {
+        try {
+          run.close();
+        } catch (RuntimeException e) {
+          t.addSuppressed(e);
+        }
+      }
+      throw t;
+    }
+    try {
+      if (!run.hasEndedHere()) {
+        run.end(RunStatus.FINISHED);
+      }
+    } finally {
+      run.close();
+    }
+    return run.runId();
+  }
+
+  /**
+   * Attaches to an existing run to write more (MLflow's start_run(run_id=...)); a run that had ended
+   * is set RUNNING again. Other processes may hold writers on the same run.
+   *
+   * @throws RunNotFoundException if there is no such run
+   * @throws RunNotActiveException if the run is deleted
+   * @throws IllegalStateException if this store already has a writer open on the run
+   */
+  public RunWriter resumeRun(String runId) {
+    requireRun(runId);
+    RunWriter writer = openWriter(runId, null);
+    try {
+      Run run = writer.state();
+      if (run.info().lifecycleStage() == LifecycleStage.DELETED) {
+        throw new RunNotActiveException(runId);
+      }
+      if (run.info().status() != RunStatus.RUNNING) {
+        writer.updateStatus(RunStatus.RUNNING, null);
+      }
+      return writer;
+    } catch (RuntimeException e) {
+      writer.close();
+      throw e;
+    }
+  }
+
+  /** Opens a writer on a run; with {@code started}, first writes the run's first event. */
+  private RunWriter openWriter(String runId, RunEvent.RunStarted started) {
+    checkOpen();
+    if (openWriters.containsKey(runId)) {
+      throw new IllegalStateException(
+          "Cannot open run " + runId + ": this store already has a writer open on it; share that RunWriter");
+    }
+    WriterLease lease = WriterLease.acquire(layout.runWriterLock(runId));
+    SharedLogs.Lease log = null;
+    boolean success = false;
+    try {
+      log = SharedLogs.acquire(layout.runEvents(runId));
+      if (started != null) {
+        ByteSink sink = new ByteSink();
+        EventCodec.encode(started, sink);
+        log.log().append(sink.array(), sink.length());
+      }
+      RunWriter writer =
+          new RunWriter(this, runId, log, lease, layout.runStateLock(runId), options.durability());
+      if (openWriters.putIfAbsent(runId, writer) != null) {
+        throw new IllegalStateException("Cannot open run " + runId + ": opened concurrently in this store");
+      }
+      success = true;
+      return writer;
+    } finally {
+      if (!success) {
+        if (log != null) {
+          log.close();
+        }
+        lease.close();
+      }
+    }
+  }
+
+  void writerClosed(RunWriter writer) {
+    openWriters.remove(writer.runId(), writer);
+  }
+
+  /**
+   * The run as its log says now (MLflow's get_run); deleted runs included.
+   *
+   * @throws RunNotFoundException if there is no such run
+   */
+  public Run getRun(String runId) {
+    requireRun(runId);
+    return withRunLog(runId, Store::replay).toRun();
+  }
+
+  /** Every run of an experiment, active and deleted, in creation order. */
+  public List<String> runIds(String experimentId) {
+    Validation.experimentId(experimentId);
+    return readCatalog(cat -> cat.runIds(experimentId));
+  }
+
+  /** Every run of an experiment, active and deleted, replayed from the logs. */
+  public List<Run> runs(String experimentId) {
+    List<Run> runs = new ArrayList<>();
+    for (String runId : runIds(experimentId)) {
+      runs.add(getRun(runId));
+    }
+    return runs;
+  }
+
+  /** Soft-deletes a run: its data stays readable, writes to it fail. Deleting twice is a no-op. */
+  public void deleteRun(String runId) {
+    requireRun(runId);
+    setRunLifecycle(runId, LifecycleStage.DELETED, clock().millis());
+  }
+
+  /** Restores a deleted run. Restoring an active run is a no-op. */
+  public void restoreRun(String runId) {
+    requireRun(runId);
+    setRunLifecycle(runId, LifecycleStage.ACTIVE, clock().millis());
+  }
+
+  /**
+   * MLflow's update_run for a run with no writer here: a new status and optional end time.
+   *
+   * @throws RunNotActiveException if the run is deleted
+   */
+  public void updateRun(String runId, RunStatus status, Long endTime) {
+    Objects.requireNonNull(status, "status");
+    requireRun(runId);
+    RunWriter open = openWriters.get(runId);
+    if (open != null) {
+      open.updateStatus(status, endTime);
+      return;
+    }
+    withRunLog(
+        runId,
+        log ->
+            ProcessLock.withLock(
+                layout.runStateLock(runId),
+                () -> {
+                  RunState state = replay(log);
+                  if (state.lifecycleStage() == LifecycleStage.DELETED) {
+                    throw new RunNotActiveException(runId);
+                  }
+                  appendRunEvent(log, new RunEvent.StatusChanged(status, endTime));
+                  return null;
+                }));
+  }
+
+  private void setRunLifecycle(String runId, LifecycleStage stage, long time) {
+    withRunLog(
+        runId,
+        log ->
+            ProcessLock.withLock(
+                layout.runStateLock(runId),
+                () -> {
+                  RunState state = replay(log);
+                  if (state.lifecycleStage() != stage) {
+                    appendRunEvent(
+                        log,
+                        stage == LifecycleStage.DELETED
+                            ? new RunEvent.RunDeleted(time)
+                            : new RunEvent.RunRestored(time));
+                  }
+                  return null;
+                }));
+    RunWriter open = openWriters.get(runId);
+    if (open != null) {
+      open.markDeleted(stage == LifecycleStage.DELETED);
+    }
+  }
+
+  private static void appendRunEvent(EventLog log, RunEvent event) {
+    ByteSink sink = new ByteSink();
+    EventCodec.encode(event, sink);
+    log.append(sink.array(), sink.length());
+  }
+
+  /** Replays a whole run log into its state. */
+  static RunState replay(EventLog log) {
+    RunState state = new RunState();
+    try (EventReader reader = log.openReader()) {
+      for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+        state.apply(EventCodec.decodeRunEvent(src));
+      }
+    }
+    return state;
+  }
+
+  private <T> T withRunLog(String runId, Function<EventLog, T> action) {
+    try (SharedLogs.Lease lease = SharedLogs.acquire(layout.runEvents(runId))) {
+      return action.apply(lease.log());
+    }
+  }
+
+  private void requireRun(String runId) {
+    Validation.runId(runId);
+    if (readCatalog(cat -> cat.experimentOfRun(runId)) == null) {
+      throw new RunNotFoundException(runId);
+    }
+  }
+
+  /**
+   * Runs left RUNNING by a writer that is gone (its process died or closed it without ending the
+   * run): no process holds the run's writer lease. Runs with a writer in this store are not listed.
+   */
+  public List<String> orphanedRuns() {
+    List<String> orphans = new ArrayList<>();
+    for (String runId : allRunIds()) {
+      if (openWriters.containsKey(runId)) {
+        continue;
+      }
+      WriterLease.ifAbandoned(
+          layout.runWriterLock(runId),
+          () -> {
+            RunState state = withRunLog(runId, Store::replay);
+            if (state.status() == RunStatus.RUNNING) {
+              orphans.add(runId);
+            }
+          });
+    }
+    return orphans;
+  }
+
+  /**
+   * Ends every orphaned run as KILLED (end time now), holding each run's lease exclusively so no
+   * writer can attach meanwhile. Returns the runs it ended.
+   */
+  public List<String> endOrphanedRuns() {
+    List<String> ended = new ArrayList<>();
+    long now = clock().millis();
+    for (String runId : allRunIds()) {
+      if (openWriters.containsKey(runId)) {
+        continue;
+      }
+      WriterLease.ifAbandoned(
+          layout.runWriterLock(runId),
+          () ->
+              withRunLog(
+                  runId,
+                  log ->
+                      ProcessLock.withLock(
+                          layout.runStateLock(runId),
+                          () -> {
+                            RunState state = replay(log);
+                            if (state.status() == RunStatus.RUNNING) {
+                              appendRunEvent(log, new RunEvent.StatusChanged(RunStatus.KILLED, now));
+                              ended.add(runId);
+                            }
+                            return null;
+                          })));
+    }
+    return ended;
+  }
+
+  private List<String> allRunIds() {
+    return readCatalog(
+        cat -> {
+          List<String> ids = new ArrayList<>();
+          for (Experiment e : cat.experiments()) {
+            ids.addAll(cat.runIds(e.experimentId()));
+          }
+          return ids;
+        });
+  }
+
+  /** Forces the catalog and every open run log to the storage device. */
+  public void sync() {
+    checkOpen();
+    catalogLease.log().sync();
+    for (RunWriter w : openWriters.values()) {
+      if (!w.isClosed()) {
+        w.sync();
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new AlreadyClosedException("Store " + layout.root() + " is closed");
+    }
+  }
+
+  /** At JVM shutdown: end runs left RUNNING by open writers as KILLED (if so configured), close. */
+  void shutdown() {
+    if (options.killRunsAtShutdown() == StoreOptions.ShutdownPolicy.END_AS_KILLED) {
+      for (RunWriter w : List.copyOf(openWriters.values())) {
+        w.killIfRunning();
+      }
+    }
+    close();
+  }
+
+  /** Closes the writers still open, then the catalog. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (catalogMonitor) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    ShutdownHook.unregister(this);
+    RuntimeException failure = null;
+    for (RunWriter w : List.copyOf(openWriters.values())) {
+      try {
+        w.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    synchronized (catalogMonitor) {
+      catalogReader.close();
+      catalogLease.close();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot remove unregistered run folder " + dir, e);
+    }
+  }
+
+  /** True if {@code dir} holds a Tracklog store. */
+  public static boolean exists(Path dir) {
+    return Files.isRegularFile(dir.resolve("store.json")) && ChronicleEventLog.exists(dir.resolve("catalog"));
+  }
+}

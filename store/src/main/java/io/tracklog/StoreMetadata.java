@@ -1,0 +1,60 @@
+package io.tracklog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracklog.error.CorruptFileException;
+import io.tracklog.error.UnsupportedFormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * {@code store.json}: marks a directory as a Tracklog store and names its format version (docs/FORMAT.md
+ * §store.json). Written aside, fsynced and renamed, so it is either absent or whole.
+ */
+record StoreMetadata(int formatVersion, String storeId, long createdAt) {
+  static final String FORMAT_NAME = "tracklog";
+  static final int CURRENT_VERSION = 1;
+  static final int MIN_SUPPORTED_VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static StoreMetadata read(Path file) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new CorruptFileException(file, "not valid JSON: " + e.getMessage(), e);
+    }
+    if (node == null || !FORMAT_NAME.equals(node.path("format").asText())) {
+      throw new CorruptFileException(file, "not a Tracklog store file (\"format\" is not \"tracklog\")");
+    }
+    int version = node.path("formatVersion").asInt(-1);
+    if (version < MIN_SUPPORTED_VERSION || version > CURRENT_VERSION) {
+      throw UnsupportedFormatException.version("store format", version, MIN_SUPPORTED_VERSION, CURRENT_VERSION);
+    }
+    return new StoreMetadata(version, node.path("storeId").asText(), node.path("createdAt").asLong());
+  }
+
+  void write(Path file) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("format", FORMAT_NAME);
+    node.put("formatVersion", formatVersion);
+    node.put("storeId", storeId);
+    node.put("createdAt", createdAt);
+    try {
+      Path tmp = Files.createTempFile(file.getParent(), "store.json", ".tmp");
+      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.tracklog.format;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads what {@link ByteSink} wrote, checking bounds: running past the end or reading an impossible
+ * length throws {@link DecodeException}, never returns garbage. Not thread-safe.
+ */
+public final class ByteSource {
+  private final byte[] buf;
+  private int pos;
+  private final int limit;
+
+  public ByteSource(byte[] buf, int offset, int length) {
+    this.buf = buf;
+    this.pos = offset;
+    this.limit = offset + length;
+  }
+
+  public static ByteSource of(byte[] bytes) {
+    return new ByteSource(bytes, 0, bytes.length);
+  }
+
+  public int remaining() {
+    return limit - pos;
+  }
+
+  private void need(int n) {
+    if (n < 0 || pos + n > limit) {
+      throw new DecodeException("truncated: needed " + n + " bytes at offset " + pos + ", have " + (limit - pos));
+    }
+  }
+
+  public int readByte() {
+    need(1);
+    return buf[pos++] & 0xFF;
+  }
+
+  public boolean readBoolean() {
+    int b = readByte();
+    if (b > 1) {
+      throw new DecodeException("invalid boolean " + b);
+    }
+    return b == 1;
+  }
+
+  public long readLong() {
+    need(8);
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v |= (buf[pos++] & 0xFFL) << (8 * i);
+    }
+    return v;
+  }
+
+  public double readDouble() {
+    return Double.longBitsToDouble(readLong());
+  }
+
+  public long readVarLong() {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = readByte();
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
+    }
+    throw new DecodeException("varint longer than 10 bytes");
+  }
+
+  public long readZigZag() {
+    long v = readVarLong();
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  /** A count of following items, each at least one byte long: bounded by what remains. */
+  public int readCount() {
+    long n = readVarLong();
+    if (n < 0 || n > remaining()) {
+      throw new DecodeException("invalid count " + n + " with " + remaining() + " bytes left");
+    }
+    return (int) n;
+  }
+
+  public String readString() {
+    long n = readVarLong();
+    if (n < 0 || n > remaining()) {
+      throw new DecodeException("invalid string length " + n + " with " + remaining() + " bytes left");
+    }
+    String s = new String(buf, pos, (int) n, StandardCharsets.UTF_8);
+    pos += (int) n;
+    return s;
+  }
+
+  public String readNullableString() {
+    return readBoolean() ? readString() : null;
+  }
+
+  public void expectEnd() {
+    if (pos != limit) {
+      throw new DecodeException((limit - pos) + " unexpected trailing bytes");
+    }
+  }
+}

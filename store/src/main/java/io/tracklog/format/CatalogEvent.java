@@ -1,0 +1,116 @@
+package io.tracklog.format;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One fact in the store's catalog log: experiments and their changes, and which runs exist in which
+ * experiment. The catalog's state is a pure function of these events ({@link CatalogState}).
+ */
+public sealed interface CatalogEvent {
+  Kind kind();
+
+  enum Kind {
+    EXPERIMENT_CREATED,
+    EXPERIMENT_RENAMED,
+    EXPERIMENT_TAG_SET,
+    EXPERIMENT_TAG_DELETED,
+    EXPERIMENT_DELETED,
+    EXPERIMENT_RESTORED,
+    RUN_REGISTERED
+  }
+
+  record ExperimentCreated(
+      String experimentId,
+      String name,
+      String artifactLocation,
+      long creationTime,
+      long lastUpdateTime,
+      Map<String, String> tags)
+      implements CatalogEvent {
+    public ExperimentCreated {
+      Objects.requireNonNull(experimentId, "experimentId");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(artifactLocation, "artifactLocation");
+      tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.EXPERIMENT_CREATED;
+    }
+  }
+
+  record ExperimentRenamed(String experimentId, String name, long time) implements CatalogEvent {
+    public ExperimentRenamed {
+      Objects.requireNonNull(experimentId, "experimentId");
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.EXPERIMENT_RENAMED;
+    }
+  }
+
+  record ExperimentTagSet(String experimentId, String key, String value) implements CatalogEvent {
+    public ExperimentTagSet {
+      Objects.requireNonNull(experimentId, "experimentId");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.EXPERIMENT_TAG_SET;
+    }
+  }
+
+  record ExperimentTagDeleted(String experimentId, String key) implements CatalogEvent {
+    public ExperimentTagDeleted {
+      Objects.requireNonNull(experimentId, "experimentId");
+      Objects.requireNonNull(key, "key");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.EXPERIMENT_TAG_DELETED;
+    }
+  }
+
+  record ExperimentDeleted(String experimentId, long time) implements CatalogEvent {
+    public ExperimentDeleted {
+      Objects.requireNonNull(experimentId, "experimentId");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.EXPERIMENT_DELETED;
+    }
+  }
+
+  record ExperimentRestored(String experimentId, long time) implements CatalogEvent {
+    public ExperimentRestored {
+      Objects.requireNonNull(experimentId, "experimentId");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.EXPERIMENT_RESTORED;
+    }
+  }
+
+  /** A run was created in an experiment; its own log holds everything else about it. */
+  record RunRegistered(String runId, String experimentId, long time) implements CatalogEvent {
+    public RunRegistered {
+      Objects.requireNonNull(runId, "runId");
+      Objects.requireNonNull(experimentId, "experimentId");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RUN_REGISTERED;
+    }
+  }
+}

@@ -1,0 +1,381 @@
+package io.tracklog.format;
+
+import io.tracklog.Dataset;
+import io.tracklog.DatasetInput;
+import io.tracklog.InputTag;
+import io.tracklog.Metric;
+import io.tracklog.Param;
+import io.tracklog.RunStatus;
+import io.tracklog.RunTag;
+import io.tracklog.error.UnsupportedFormatException;
+import io.tracklog.format.CatalogEvent.ExperimentCreated;
+import io.tracklog.format.CatalogEvent.ExperimentDeleted;
+import io.tracklog.format.CatalogEvent.ExperimentRenamed;
+import io.tracklog.format.CatalogEvent.ExperimentRestored;
+import io.tracklog.format.CatalogEvent.ExperimentTagDeleted;
+import io.tracklog.format.CatalogEvent.ExperimentTagSet;
+import io.tracklog.format.CatalogEvent.RunRegistered;
+import io.tracklog.format.RunEvent.BatchLogged;
+import io.tracklog.format.RunEvent.InputsLogged;
+import io.tracklog.format.RunEvent.MetricLogged;
+import io.tracklog.format.RunEvent.ParamLogged;
+import io.tracklog.format.RunEvent.RunDeleted;
+import io.tracklog.format.RunEvent.RunRestored;
+import io.tracklog.format.RunEvent.RunStarted;
+import io.tracklog.format.RunEvent.StatusChanged;
+import io.tracklog.format.RunEvent.TagDeleted;
+import io.tracklog.format.RunEvent.TagSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The binary encoding of events (docs/FORMAT.md §Events). Each event is {@code [type tag: u8]
+ * [format version: u8] [body]}, little-endian, strings as varint length + UTF-8. Decoding rejects an
+ * unknown tag or version with {@link UnsupportedFormatException} and malformed bytes with {@link
+ * DecodeException}: nothing is ever skipped silently.
+ */
+public final class EventCodec {
+  /** The event format version this build writes. */
+  public static final int FORMAT_VERSION = 1;
+  /** The oldest event format version this build reads. */
+  public static final int MIN_SUPPORTED_VERSION = 1;
+
+  // Run log tags 1..63, catalog tags 64..126, 127 is reserved by the log for out-of-line events.
+  static final int RUN_STARTED = 1;
+  static final int METRIC_LOGGED = 2;
+  static final int PARAM_LOGGED = 3;
+  static final int TAG_SET = 4;
+  static final int TAG_DELETED = 5;
+  static final int STATUS_CHANGED = 6;
+  static final int INPUTS_LOGGED = 7;
+  static final int BATCH_LOGGED = 8;
+  static final int RUN_DELETED = 9;
+  static final int RUN_RESTORED = 10;
+
+  static final int EXPERIMENT_CREATED = 64;
+  static final int EXPERIMENT_RENAMED = 65;
+  static final int EXPERIMENT_TAG_SET = 66;
+  static final int EXPERIMENT_TAG_DELETED = 67;
+  static final int EXPERIMENT_DELETED = 68;
+  static final int EXPERIMENT_RESTORED = 69;
+  static final int RUN_REGISTERED = 70;
+
+  private EventCodec() {}
+
+  static int tag(RunEvent.Kind kind) {
+    return switch (kind) {
+      case RUN_STARTED -> RUN_STARTED;
+      case METRIC_LOGGED -> METRIC_LOGGED;
+      case PARAM_LOGGED -> PARAM_LOGGED;
+      case TAG_SET -> TAG_SET;
+      case TAG_DELETED -> TAG_DELETED;
+      case STATUS_CHANGED -> STATUS_CHANGED;
+      case INPUTS_LOGGED -> INPUTS_LOGGED;
+      case BATCH_LOGGED -> BATCH_LOGGED;
+      case RUN_DELETED -> RUN_DELETED;
+      case RUN_RESTORED -> RUN_RESTORED;
+    };
+  }
+
+  static int tag(CatalogEvent.Kind kind) {
+    return switch (kind) {
+      case EXPERIMENT_CREATED -> EXPERIMENT_CREATED;
+      case EXPERIMENT_RENAMED -> EXPERIMENT_RENAMED;
+      case EXPERIMENT_TAG_SET -> EXPERIMENT_TAG_SET;
+      case EXPERIMENT_TAG_DELETED -> EXPERIMENT_TAG_DELETED;
+      case EXPERIMENT_DELETED -> EXPERIMENT_DELETED;
+      case EXPERIMENT_RESTORED -> EXPERIMENT_RESTORED;
+      case RUN_REGISTERED -> RUN_REGISTERED;
+    };
+  }
+
+  // ---- run events ------------------------------------------------------------------------------
+
+  /** The hot path: a metric straight into {@code out}, without building a record. */
+  public static void encodeMetric(ByteSink out, String key, double value, long timestampMs, long step) {
+    out.reset();
+    out.writeByte(METRIC_LOGGED);
+    out.writeByte(FORMAT_VERSION);
+    writeMetricBody(out, key, value, timestampMs, step);
+  }
+
+  private static void writeMetricBody(ByteSink out, String key, double value, long timestampMs, long step) {
+    out.writeString(key);
+    out.writeDouble(value);
+    out.writeVarLong(timestampMs);
+    out.writeZigZag(step);
+  }
+
+  private static Metric readMetricBody(ByteSource in) {
+    String key = in.readString();
+    double value = in.readDouble();
+    long ts = in.readVarLong();
+    long step = in.readZigZag();
+    return new Metric(key, value, ts, step);
+  }
+
+  /** Encodes {@code event} into {@code out}, replacing what it held. */
+  public static void encode(RunEvent event, ByteSink out) {
+    out.reset();
+    out.writeByte(tag(event.kind()));
+    out.writeByte(FORMAT_VERSION);
+    switch (event.kind()) {
+      case RUN_STARTED -> {
+        RunStarted e = (RunStarted) event;
+        out.writeString(e.runId());
+        out.writeString(e.experimentId());
+        out.writeString(e.runName());
+        out.writeNullableString(e.userId());
+        out.writeVarLong(e.startTime());
+        out.writeString(e.artifactUri());
+        writeTags(out, e.tags());
+      }
+      case METRIC_LOGGED -> {
+        Metric m = ((MetricLogged) event).metric();
+        writeMetricBody(out, m.key(), m.value(), m.timestampMs(), m.step());
+      }
+      case PARAM_LOGGED -> {
+        Param p = ((ParamLogged) event).param();
+        out.writeString(p.key());
+        out.writeString(p.value());
+      }
+      case TAG_SET -> {
+        RunTag t = ((TagSet) event).tag();
+        out.writeString(t.key());
+        out.writeString(t.value());
+      }
+      case TAG_DELETED -> out.writeString(((TagDeleted) event).key());
+      case STATUS_CHANGED -> {
+        StatusChanged e = (StatusChanged) event;
+        out.writeByte(e.status().number());
+        out.writeBoolean(e.endTime() != null);
+        if (e.endTime() != null) {
+          out.writeVarLong(e.endTime());
+        }
+      }
+      case INPUTS_LOGGED -> {
+        List<DatasetInput> inputs = ((InputsLogged) event).inputs();
+        out.writeVarLong(inputs.size());
+        for (DatasetInput input : inputs) {
+          Dataset d = input.dataset();
+          out.writeString(d.name());
+          out.writeString(d.digest());
+          out.writeString(d.sourceType());
+          out.writeString(d.source());
+          out.writeNullableString(d.schema());
+          out.writeNullableString(d.profile());
+          out.writeVarLong(input.tags().size());
+          for (InputTag t : input.tags()) {
+            out.writeString(t.key());
+            out.writeString(t.value());
+          }
+        }
+      }
+      case BATCH_LOGGED -> {
+        BatchLogged e = (BatchLogged) event;
+        out.writeVarLong(e.metrics().size());
+        for (Metric m : e.metrics()) {
+          writeMetricBody(out, m.key(), m.value(), m.timestampMs(), m.step());
+        }
+        out.writeVarLong(e.params().size());
+        for (Param p : e.params()) {
+          out.writeString(p.key());
+          out.writeString(p.value());
+        }
+        writeTags(out, e.tags());
+      }
+      case RUN_DELETED -> out.writeVarLong(((RunDeleted) event).deletedTime());
+      case RUN_RESTORED -> out.writeVarLong(((RunRestored) event).restoredTime());
+    }
+  }
+
+  private static void writeTags(ByteSink out, List<RunTag> tags) {
+    out.writeVarLong(tags.size());
+    for (RunTag t : tags) {
+      out.writeString(t.key());
+      out.writeString(t.value());
+    }
+  }
+
+  private static List<RunTag> readTags(ByteSource in) {
+    int n = in.readCount();
+    List<RunTag> tags = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      tags.add(new RunTag(in.readString(), in.readString()));
+    }
+    return tags;
+  }
+
+  /** Decodes one run event; the source must hold exactly one event. */
+  public static RunEvent decodeRunEvent(ByteSource in) {
+    int tag = in.readByte();
+    int version = in.readByte();
+    checkVersion(tag, version);
+    RunEvent event =
+        switch (tag) {
+          case RUN_STARTED -> new RunStarted(
+              in.readString(),
+              in.readString(),
+              in.readString(),
+              in.readNullableString(),
+              in.readVarLong(),
+              in.readString(),
+              readTags(in));
+          case METRIC_LOGGED -> new MetricLogged(readMetricBody(in));
+          case PARAM_LOGGED -> new ParamLogged(new Param(in.readString(), in.readString()));
+          case TAG_SET -> new TagSet(new RunTag(in.readString(), in.readString()));
+          case TAG_DELETED -> new TagDeleted(in.readString());
+          case STATUS_CHANGED -> {
+            RunStatus status = readStatus(in);
+            Long end = in.readBoolean() ? in.readVarLong() : null;
+            yield new StatusChanged(status, end);
+          }
+          case INPUTS_LOGGED -> {
+            int n = in.readCount();
+            List<DatasetInput> inputs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+              Dataset d =
+                  new Dataset(
+                      in.readString(),
+                      in.readString(),
+                      in.readString(),
+                      in.readString(),
+                      in.readNullableString(),
+                      in.readNullableString());
+              int tagCount = in.readCount();
+              List<InputTag> tags = new ArrayList<>(tagCount);
+              for (int j = 0; j < tagCount; j++) {
+                tags.add(new InputTag(in.readString(), in.readString()));
+              }
+              inputs.add(new DatasetInput(d, tags));
+            }
+            yield new InputsLogged(inputs);
+          }
+          case BATCH_LOGGED -> {
+            int nm = in.readCount();
+            List<Metric> metrics = new ArrayList<>(nm);
+            for (int i = 0; i < nm; i++) {
+              metrics.add(readMetricBody(in));
+            }
+            int np = in.readCount();
+            List<Param> params = new ArrayList<>(np);
+            for (int i = 0; i < np; i++) {
+              params.add(new Param(in.readString(), in.readString()));
+            }
+            yield new BatchLogged(metrics, params, readTags(in));
+          }
+          case RUN_DELETED -> new RunDeleted(in.readVarLong());
+          case RUN_RESTORED -> new RunRestored(in.readVarLong());
+          default -> throw new UnsupportedFormatException(
+              "Unknown run event type tag " + tag + " (version " + version + ")");
+        };
+    in.expectEnd();
+    return event;
+  }
+
+  private static RunStatus readStatus(ByteSource in) {
+    int n = in.readByte();
+    try {
+      return RunStatus.ofNumber(n);
+    } catch (IllegalArgumentException e) {
+      throw new DecodeException("invalid run status number " + n);
+    }
+  }
+
+  private static void checkVersion(int tag, int version) {
+    if (version < MIN_SUPPORTED_VERSION || version > FORMAT_VERSION) {
+      throw UnsupportedFormatException.version(
+          "event format (type tag " + tag + ")", version, MIN_SUPPORTED_VERSION, FORMAT_VERSION);
+    }
+  }
+
+  // ---- catalog events --------------------------------------------------------------------------
+
+  public static void encode(CatalogEvent event, ByteSink out) {
+    out.reset();
+    out.writeByte(tag(event.kind()));
+    out.writeByte(FORMAT_VERSION);
+    switch (event.kind()) {
+      case EXPERIMENT_CREATED -> {
+        ExperimentCreated e = (ExperimentCreated) event;
+        out.writeString(e.experimentId());
+        out.writeString(e.name());
+        out.writeString(e.artifactLocation());
+        out.writeVarLong(e.creationTime());
+        out.writeVarLong(e.lastUpdateTime());
+        out.writeVarLong(e.tags().size());
+        for (Map.Entry<String, String> t : e.tags().entrySet()) {
+          out.writeString(t.getKey());
+          out.writeString(t.getValue());
+        }
+      }
+      case EXPERIMENT_RENAMED -> {
+        ExperimentRenamed e = (ExperimentRenamed) event;
+        out.writeString(e.experimentId());
+        out.writeString(e.name());
+        out.writeVarLong(e.time());
+      }
+      case EXPERIMENT_TAG_SET -> {
+        ExperimentTagSet e = (ExperimentTagSet) event;
+        out.writeString(e.experimentId());
+        out.writeString(e.key());
+        out.writeString(e.value());
+      }
+      case EXPERIMENT_TAG_DELETED -> {
+        ExperimentTagDeleted e = (ExperimentTagDeleted) event;
+        out.writeString(e.experimentId());
+        out.writeString(e.key());
+      }
+      case EXPERIMENT_DELETED -> {
+        ExperimentDeleted e = (ExperimentDeleted) event;
+        out.writeString(e.experimentId());
+        out.writeVarLong(e.time());
+      }
+      case EXPERIMENT_RESTORED -> {
+        ExperimentRestored e = (ExperimentRestored) event;
+        out.writeString(e.experimentId());
+        out.writeVarLong(e.time());
+      }
+      case RUN_REGISTERED -> {
+        RunRegistered e = (RunRegistered) event;
+        out.writeString(e.runId());
+        out.writeString(e.experimentId());
+        out.writeVarLong(e.time());
+      }
+    }
+  }
+
+  public static CatalogEvent decodeCatalogEvent(ByteSource in) {
+    int tag = in.readByte();
+    int version = in.readByte();
+    checkVersion(tag, version);
+    CatalogEvent event =
+        switch (tag) {
+          case EXPERIMENT_CREATED -> {
+            String id = in.readString();
+            String name = in.readString();
+            String location = in.readString();
+            long created = in.readVarLong();
+            long updated = in.readVarLong();
+            int n = in.readCount();
+            Map<String, String> tags = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+              tags.put(in.readString(), in.readString());
+            }
+            yield new ExperimentCreated(id, name, location, created, updated, tags);
+          }
+          case EXPERIMENT_RENAMED -> new ExperimentRenamed(in.readString(), in.readString(), in.readVarLong());
+          case EXPERIMENT_TAG_SET -> new ExperimentTagSet(in.readString(), in.readString(), in.readString());
+          case EXPERIMENT_TAG_DELETED -> new ExperimentTagDeleted(in.readString(), in.readString());
+          case EXPERIMENT_DELETED -> new ExperimentDeleted(in.readString(), in.readVarLong());
+          case EXPERIMENT_RESTORED -> new ExperimentRestored(in.readString(), in.readVarLong());
+          case RUN_REGISTERED -> new RunRegistered(in.readString(), in.readString(), in.readVarLong());
+          default -> throw new UnsupportedFormatException(
+              "Unknown catalog event type tag " + tag + " (version " + version + ")");
+        };
+    in.expectEnd();
+    return event;
+  }
+}

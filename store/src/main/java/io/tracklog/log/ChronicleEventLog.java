@@ -1,0 +1,275 @@
+package io.tracklog.log;
+
+import io.tracklog.error.CorruptFileException;
+import io.tracklog.format.ByteSink;
+import io.tracklog.format.ByteSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * An {@link EventLog} on a Chronicle Queue: memory-mapped, append-only, lock-safe across threads and
+ * processes (Chronicle's queue write lock). This is the only class in Tracklog that imports Chronicle.
+ *
+ * <p>Queues use a small block size so thousands of per-run queues stay cheap (DEPENDENCIES.md §5):
+ * the largest message Chronicle accepts is a quarter of a block, so an event longer than {@link
+ * #MAX_INLINE_EVENT} is written aside to {@code <dir>-blobs/<sha256>} (temp file, fsync, atomic
+ * rename) and the log holds a reference to it (docs/FORMAT.md §Out-of-line events).
+ *
+ * <p>Thread-safe: appends are serialised by one lock over one appender.
+ */
+public final class ChronicleEventLog implements EventLog {
+  static {
+    ChronicleSettings.apply();
+  }
+
+  /** Chronicle block size for every queue Tracklog creates. */
+  public static final int BLOCK_SIZE = 1 << 20;
+  /** Events longer than this go to a side file; well under Chronicle's limit of a quarter block. */
+  public static final int MAX_INLINE_EVENT = 64 * 1024;
+  /** Type tag of a reference to an out-of-line event; never a real event's tag. */
+  static final int BLOB_REF_TAG = 127;
+
+  private static final int BLOB_REF_VERSION = 1;
+
+  private final Path dir;
+  private final Path blobDir;
+  private final SingleChronicleQueue queue;
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private ExcerptAppender appender; // guarded by appendLock; created on first append
+  private volatile boolean closed;
+
+  private ChronicleEventLog(Path dir, SingleChronicleQueue queue) {
+    this.dir = dir;
+    this.blobDir = dir.resolveSibling(dir.getFileName() + "-blobs");
+    this.queue = queue;
+  }
+
+  /** Opens the queue in {@code dir}, creating it if absent. */
+  public static ChronicleEventLog open(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create log directory " + dir, e);
+    }
+    SingleChronicleQueue queue =
+        SingleChronicleQueueBuilder.binary(dir)
+            .blockSize(BLOCK_SIZE)
+            .rollCycle(RollCycles.FAST_DAILY)
+            .build();
+    return new ChronicleEventLog(dir, queue);
+  }
+
+  /** True if {@code dir} holds a queue Tracklog created. */
+  public static boolean exists(Path dir) {
+    return Files.isRegularFile(dir.resolve("metadata.cq4t"));
+  }
+
+  @Override
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public void append(byte[] bytes, int length) {
+    if (length > MAX_INLINE_EVENT) {
+      ByteSink ref = writeBlob(bytes, length);
+      appendInline(ref.array(), ref.length());
+    } else {
+      appendInline(bytes, length);
+    }
+  }
+
+  private void appendInline(byte[] bytes, int length) {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      if (appender == null) {
+        appender = queue.createAppender();
+        appender.singleThreadedCheckDisabled(true);
+      }
+      try (DocumentContext dc = appender.writingDocument()) {
+        try {
+          dc.wire().bytes().write(bytes, 0, length);
+        } catch (RuntimeException e) {
+          dc.rollbackOnClose();
+          throw e;
+        }
+      }
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private ByteSink writeBlob(byte[] bytes, int length) {
+    byte[] digest = sha256(bytes, length);
+    String name = HexFormat.of().formatHex(digest);
+    Path target = blobDir.resolve(name);
+    try {
+      Files.createDirectories(blobDir);
+      if (!Files.exists(target)) {
+        Path tmp = Files.createTempFile(blobDir, name, ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+          ByteBuffer buf = ByteBuffer.wrap(bytes, 0, length);
+          while (buf.hasRemaining()) {
+            ch.write(buf);
+          }
+          ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write out-of-line event " + target, e);
+    }
+    ByteSink ref = new ByteSink(48);
+    ref.writeByte(BLOB_REF_TAG);
+    ref.writeByte(BLOB_REF_VERSION);
+    ref.writeVarLong(length);
+    for (byte b : digest) {
+      ref.writeByte(b);
+    }
+    return ref;
+  }
+
+  private static byte[] sha256(byte[] bytes, int length) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(bytes, 0, length);
+      return md.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public EventReader openReader() {
+    ensureOpen();
+    return new Reader(queue.createTailer());
+  }
+
+  @Override
+  public void sync() {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      if (appender != null) {
+        appender.sync();
+      }
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new io.tracklog.error.AlreadyClosedException("Event log " + dir + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    appendLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        if (appender != null) {
+          appender.close();
+        }
+      } finally {
+        queue.close();
+      }
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private final class Reader implements EventReader {
+    private final ExcerptTailer tailer;
+    private byte[] buf = new byte[512];
+    private long position;
+
+    Reader(ExcerptTailer tailer) {
+      this.tailer = tailer;
+      tailer.singleThreadedCheckDisabled(true);
+    }
+
+    @Override
+    public ByteSource next() {
+      int length;
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (!dc.isPresent()) {
+          return null;
+        }
+        Bytes<?> bytes = dc.wire().bytes();
+        length = (int) bytes.readRemaining();
+        if (length > buf.length) {
+          buf = new byte[Math.max(length, buf.length * 2)];
+        }
+        bytes.read(buf, 0, length);
+      }
+      position++;
+      if (length >= 1 && (buf[0] & 0xFF) == BLOB_REF_TAG) {
+        return readBlob(length);
+      }
+      return new ByteSource(buf, 0, length);
+    }
+
+    private ByteSource readBlob(int refLength) {
+      ByteSource ref = new ByteSource(buf, 0, refLength);
+      ref.readByte();
+      int version = ref.readByte();
+      if (version != BLOB_REF_VERSION) {
+        throw new CorruptFileException(dir, "unknown out-of-line reference version " + version);
+      }
+      long length = ref.readVarLong();
+      byte[] digest = new byte[32];
+      for (int i = 0; i < 32; i++) {
+        digest[i] = (byte) ref.readByte();
+      }
+      Path file = blobDir.resolve(HexFormat.of().formatHex(digest));
+      byte[] content;
+      try {
+        content = Files.readAllBytes(file);
+      } catch (NoSuchFileException e) {
+        throw new CorruptFileException(file, "out-of-line event is missing", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + file, e);
+      }
+      if (content.length != length || !Arrays.equals(sha256(content, content.length), digest)) {
+        throw new CorruptFileException(file, "out-of-line event does not match its SHA-256");
+      }
+      return ByteSource.of(content);
+    }
+
+    @Override
+    public long position() {
+      return position;
+    }
+
+    @Override
+    public void close() {
+      tailer.close();
+    }
+  }
+}

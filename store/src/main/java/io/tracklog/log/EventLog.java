@@ -1,0 +1,30 @@
+package io.tracklog.log;
+
+import java.nio.file.Path;
+
+/**
+ * An append-only log of encoded events: one per run, one for the catalog. Appends are atomic (a
+ * reader sees a whole event or none of it, also after the writing process was killed), thread-safe,
+ * and may come from several processes at once; each thread's appends keep their order.
+ *
+ * <p>Implementations: {@link ChronicleEventLog}. Closing is idempotent.
+ */
+public interface EventLog extends AutoCloseable {
+
+  /**
+   * Appends one encoded event, {@code bytes[0, length)}. When this returns the event is in the OS
+   * page cache: it survives the process dying, not the machine losing power ({@link #sync()}).
+   */
+  void append(byte[] bytes, int length);
+
+  /** A reader from the first event; the caller closes it. Thread-confined. */
+  EventReader openReader();
+
+  /** Forces appended events to the storage device. */
+  void sync();
+
+  Path directory();
+
+  @Override
+  void close();
+}
