@@ -1,0 +1,58 @@
+package io.tracklog.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code tracklog} command. Exit codes: 0 ok, 2 for invalid arguments (including a Tracklog
+ * {@code INVALID_PARAMETER_VALUE}), 1 for any other failure.
+ *
+ * <pre>{@code
+ * tracklog demo --root /tmp/store
+ * tracklog runs --root /tmp/store --experiment 2
+ * tracklog orphans --root /tmp/store --end
+ * }</pre>
+ */
+@Command(
+    name = "tracklog",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Embedded, file-based experiment tracking with MLflow's semantics.",
+    subcommands = {DemoCommand.class, RunsCommand.class, OrphansCommand.class})
+public final class Main implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand there is nothing to do: that is a usage error. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing subcommand: one of " + spec.subcommands().keySet());
+  }
+
+  /** The command line with Tracklog's error format ({@code error: <message>} on stderr). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setParameterExceptionHandler(Main::badArguments);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  private static int badArguments(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    cmd.getErr().println("error: " + e.getMessage());
+    cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** The version from the jar's manifest, when there is one. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"tracklog " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.tracklog.cli;
+
+import io.tracklog.Store;
+import io.tracklog.error.ErrorCode;
+import io.tracklog.error.HasErrorCode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The base of the subcommands: the {@code --root} option, output writers, and the mapping of
+ * failures to {@code error: <message>} and an exit code (2 for invalid arguments, 1 otherwise). The
+ * mapping lives here rather than in a picocli handler so it holds however the command line is built.
+ */
+abstract class StoreCommand implements Callable<Integer> {
+  static final int EXIT_INVALID = 2;
+  static final int EXIT_FAILURE = 1;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--root",
+      paramLabel = "PATH",
+      description = "The store directory (default: $TRACKLOG_ROOT, else ./tracklog).")
+  Path root;
+
+  /** The command's work; returns the exit code. */
+  abstract int execute() throws Exception;
+
+  @Override
+  public final Integer call() {
+    try {
+      return execute();
+    } catch (ParameterException e) {
+      throw e; // picocli reports usage errors itself
+    } catch (Exception e) {
+      err().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return isInvalidParameter(e) ? EXIT_INVALID : EXIT_FAILURE;
+    }
+  }
+
+  private static boolean isInvalidParameter(Exception e) {
+    return e instanceof HasErrorCode h && h.errorCode() == ErrorCode.INVALID_PARAMETER_VALUE;
+  }
+
+  Path root() {
+    return root != null ? root : Store.defaultRoot();
+  }
+
+  /** Opens an existing store; a path without one is a usage error, not a store to create. */
+  Store openExisting() {
+    Path path = root();
+    if (!Store.exists(path)) {
+      throw new ParameterException(
+          spec.commandLine(), "No Tracklog store at " + path.toAbsolutePath().normalize());
+    }
+    return Store.open(path);
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}
