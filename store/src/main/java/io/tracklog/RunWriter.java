@@ -44,7 +44,7 @@ import java.util.function.Function;
  */
 public final class RunWriter implements AutoCloseable {
   private static final ThreadLocal<ByteSink> SCRATCH = ThreadLocal.withInitial(() -> new ByteSink(512));
-  private static final int KEY_CACHE_SIZE = 16;
+  private static final int KEY_CACHE_SIZE = 64;
 
   private final Store store;
   private final String runId;
@@ -57,7 +57,7 @@ public final class RunWriter implements AutoCloseable {
   /** Keys already validated, compared by identity: loops that reuse a key string skip the check. */
   private final String[] validKeys = new String[KEY_CACHE_SIZE];
 
-  // Guarded by the state lock (its in-JVM half serialises threads).
+  // Guarded by the state lock (its in-JVM half serialises threads). Holds everything but metrics.
   private final RunState mirror = new RunState();
   private final EventReader mirrorReader;
 
@@ -183,7 +183,7 @@ public final class RunWriter implements AutoCloseable {
     Validation.tagKey(key);
     appendChecked(
         state -> {
-          if (!state.toRun().tags().containsKey(key)) {
+          if (!state.hasTag(key)) {
             throw new TagNotFoundException(runId, key);
           }
           return new RunEvent.TagDeleted(key);
@@ -272,12 +272,7 @@ public final class RunWriter implements AutoCloseable {
   /** The run as its log says now: attributes, latest metrics, params, tags, inputs. */
   public Run state() {
     checkOpen();
-    return ProcessLock.withLock(
-        stateLock,
-        () -> {
-          refreshMirror();
-          return mirror.toRun();
-        });
+    return ProcessLock.withLock(stateLock, () -> Store.replay(logLease.log()).toRun());
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
@@ -291,6 +286,7 @@ public final class RunWriter implements AutoCloseable {
     ProcessLock.withLock(
         stateLock,
         () -> {
+          checkOpen();
           refreshMirror();
           if (mirror.lifecycleStage() == LifecycleStage.DELETED) {
             deleted = true;
@@ -305,9 +301,16 @@ public final class RunWriter implements AutoCloseable {
         });
   }
 
+  /**
+   * Catches the mirror up with the log. Metric events are skipped undecoded: the checks made under
+   * the state lock never look at metrics, and decoding a burst of them made the first param or
+   * status change after it cost as much as the burst.
+   */
   private void refreshMirror() {
     for (ByteSource src = mirrorReader.next(); src != null; src = mirrorReader.next()) {
-      mirror.apply(EventCodec.decodeRunEvent(src));
+      if (!EventCodec.isMetricLogged(src)) {
+        mirror.apply(EventCodec.decodeRunEvent(src));
+      }
     }
   }
 
@@ -400,7 +403,8 @@ public final class RunWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      mirrorReader.close();
+      // Under the state lock: another thread may be catching the mirror up right now.
+      ProcessLock.withLock(stateLock, mirrorReader::close);
     } catch (RuntimeException ignored) {
       // continue releasing
     }

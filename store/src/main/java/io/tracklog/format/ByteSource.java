@@ -31,6 +31,11 @@ public final class ByteSource {
     }
   }
 
+  /** The next byte without consuming it, or -1 at the end. */
+  public int peekByte() {
+    return pos < limit ? buf[pos] & 0xFF : -1;
+  }
+
   public int readByte() {
     need(1);
     return buf[pos++] & 0xFF;

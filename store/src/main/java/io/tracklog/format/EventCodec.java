@@ -208,6 +208,11 @@ public final class EventCodec {
     return tags;
   }
 
+  /** True if the source holds a MetricLogged event (peeks at the type tag, consumes nothing). */
+  public static boolean isMetricLogged(ByteSource in) {
+    return in.peekByte() == METRIC_LOGGED;
+  }
+
   /** Decodes one run event; the source must hold exactly one event. */
   public static RunEvent decodeRunEvent(ByteSource in) {
     int tag = in.readByte();

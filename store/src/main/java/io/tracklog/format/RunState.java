@@ -145,6 +145,10 @@ public final class RunState {
     return lifecycle;
   }
 
+  public boolean hasTag(String key) {
+    return tags.containsKey(key);
+  }
+
   /** The value the param was first logged with, or null. */
   public String param(String key) {
     return params.get(key);
