@@ -11,7 +11,8 @@ public abstract sealed class StoreException extends RuntimeException implements 
         InvalidStateException,
         CorruptFileException,
         UnsupportedFormatException,
-        TagNotFoundException {
+        TagNotFoundException,
+        CommitConflictException {
   private static final long serialVersionUID = 1L;
 
   StoreException(String message) {

@@ -208,6 +208,28 @@ public final class EventCodec {
     return tags;
   }
 
+  /** Receives a decoded metric without a {@link Metric} being built (compaction's fast path). */
+  @FunctionalInterface
+  public interface MetricSink {
+    void metric(String key, double value, long timestampMs, long step);
+  }
+
+  /** Decodes a MetricLogged event (check {@link #isMetricLogged} first) straight into a sink. */
+  public static void decodeMetric(ByteSource in, MetricSink sink) {
+    int tag = in.readByte();
+    int version = in.readByte();
+    checkVersion(tag, version);
+    if (tag != METRIC_LOGGED) {
+      throw new DecodeException("not a metric event: type tag " + tag);
+    }
+    String key = in.readString();
+    double value = in.readDouble();
+    long ts = in.readVarLong();
+    long step = in.readZigZag();
+    in.expectEnd();
+    sink.metric(key, value, ts, step);
+  }
+
   /** True if the source holds a MetricLogged event (peeks at the type tag, consumes nothing). */
   public static boolean isMetricLogged(ByteSource in) {
     return in.peekByte() == METRIC_LOGGED;

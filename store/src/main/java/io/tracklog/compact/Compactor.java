@@ -1,0 +1,267 @@
+package io.tracklog.compact;
+
+import io.tracklog.error.CommitConflictException;
+import io.tracklog.log.ProcessLock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * Compacts run logs into Arrow segments and commits them as the next manifest generation
+ * (docs/FORMAT.md §Compaction).
+ *
+ * <p>One compaction: read the newest manifest; pick the runs whose logs have moved past what it
+ * covers (never compacted, not sealed, or reopened since); rewrite every segment that holds one of
+ * them, with those runs re-read from their logs, so that each run lives in exactly one segment;
+ * merge tiers that are full; write the files aside, fsync, rename; publish {@code
+ * manifest-<generation+1>.json}; then delete files no manifest of the last two generations uses.
+ * A crash at any point leaves the previous generation whole and readable.
+ *
+ * <p>Compactors in several processes serialise on {@code compaction.lock}; the manifest's publish
+ * also fails cleanly if another compactor got the generation first, and this one then starts over.
+ */
+public final class Compactor {
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final CompactionSource source;
+  private final FileOps ops;
+  private final MergePolicy policy;
+
+  public Compactor(CompactionSource source, FileOps ops, MergePolicy policy) {
+    this.source = source;
+    this.ops = ops;
+    this.policy = policy;
+  }
+
+  /** What a compaction did; {@code generation} is the manifest now current. */
+  public record Result(long generation, int runsWritten, long pointsWritten, int segmentsWritten, int segmentsDropped) {}
+
+  /** Compacts every run that needs it. */
+  public Result compact() {
+    return compact(runId -> true);
+  }
+
+  /** Compacts the runs {@code include} accepts (plus the other runs of segments it must rewrite). */
+  public Result compact(Predicate<String> include) {
+    return ProcessLock.withLock(source.root().resolve("compaction.lock"), () -> compactLocked(include));
+  }
+
+  /** Regenerates every Arrow file from the logs: every run is re-read, every segment rewritten. */
+  public Result rebuild() {
+    return ProcessLock.withLock(source.root().resolve("compaction.lock"), () -> rebuildLocked());
+  }
+
+  private Result compactLocked(Predicate<String> include) {
+    for (int attempt = 1; ; attempt++) {
+      Manifest current = ManifestFiles.latest(source.root(), source.storeId());
+      long catalogPosition = source.catalogPosition();
+      List<CompactionSource.RunRef> refs = source.runs();
+      Map<String, Manifest.Segment> byRun = current.segmentsByRun();
+
+      Set<String> dirty = new HashSet<>();
+      for (CompactionSource.RunRef ref : refs) {
+        if (!include.test(ref.runId())) {
+          continue;
+        }
+        Manifest.Segment seg = byRun.get(ref.runId());
+        Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(ref.runId());
+        if (cov == null || !cov.sealed() || ref.lastReopened() >= current.catalogPosition()) {
+          dirty.add(ref.runId());
+        }
+      }
+      if (dirty.isEmpty()) {
+        return new Result(current.generation(), 0, 0, 0, 0);
+      }
+      Plan plan = plan(current, refs, dirty);
+      Result result = write(current, catalogPosition, plan);
+      if (result != null) {
+        return result;
+      }
+      if (attempt == MAX_ATTEMPTS) {
+        throw new CommitConflictException(
+            "Cannot commit manifest generation " + (current.generation() + 1) + ": lost " + attempt
+                + " races with other compactors");
+      }
+    }
+  }
+
+  private Result rebuildLocked() {
+    for (int attempt = 1; ; attempt++) {
+      Manifest current = ManifestFiles.latest(source.root(), source.storeId());
+      long catalogPosition = source.catalogPosition();
+      List<CompactionSource.RunRef> refs = source.runs();
+      Map<String, List<String>> byExperiment = new LinkedHashMap<>();
+      for (CompactionSource.RunRef ref : refs) {
+        byExperiment.computeIfAbsent(ref.experimentId(), k -> new ArrayList<>()).add(ref.runId());
+      }
+      Plan plan = new Plan(new ArrayList<>(current.segments()), new ArrayList<>(), byExperiment);
+      Result result = write(current, catalogPosition, plan);
+      if (result != null) {
+        return result;
+      }
+      if (attempt == MAX_ATTEMPTS) {
+        throw new CommitConflictException("Cannot commit a rebuild: lost " + attempt + " races");
+      }
+    }
+  }
+
+  /**
+   * Which segments go, which stay, and which runs the new segments of each experiment hold.
+   */
+  private record Plan(List<Manifest.Segment> dropped, List<Manifest.Segment> kept, Map<String, List<String>> newSegments) {}
+
+  private Plan plan(Manifest current, List<CompactionSource.RunRef> refs, Set<String> dirty) {
+    Map<String, String> experimentOf = new HashMap<>();
+    for (CompactionSource.RunRef ref : refs) {
+      experimentOf.put(ref.runId(), ref.experimentId());
+    }
+    List<Manifest.Segment> dropped = new ArrayList<>();
+    List<Manifest.Segment> kept = new ArrayList<>();
+    Map<String, List<String>> newSegments = new LinkedHashMap<>();
+    for (Manifest.Segment s : current.segments()) {
+      boolean touched = false;
+      for (String runId : s.runs().keySet()) {
+        touched |= dirty.contains(runId);
+      }
+      if (touched) {
+        dropped.add(s);
+        for (String runId : s.runs().keySet()) {
+          if (experimentOf.containsKey(runId)) {
+            newSegments.computeIfAbsent(s.experimentId(), k -> new ArrayList<>()).add(runId);
+          }
+        }
+      } else {
+        kept.add(s);
+      }
+    }
+    for (String runId : dirty) {
+      List<String> list = newSegments.computeIfAbsent(experimentOf.get(runId), k -> new ArrayList<>());
+      if (!list.contains(runId)) {
+        list.add(runId);
+      }
+    }
+    // Merge full tiers: the merged segment is one of the new ones of its experiment.
+    for (String experimentId : new ArrayList<>(newSegments.keySet())) {
+      List<Manifest.Segment> ofExperiment = new ArrayList<>();
+      for (Manifest.Segment s : kept) {
+        if (s.experimentId().equals(experimentId)) {
+          ofExperiment.add(s);
+        }
+      }
+      for (List<Manifest.Segment> group : policy.merges(ofExperiment)) {
+        for (Manifest.Segment s : group) {
+          kept.remove(s);
+          dropped.add(s);
+          for (String runId : s.runs().keySet()) {
+            if (experimentOf.containsKey(runId)) {
+              newSegments.get(experimentId).add(runId);
+            }
+          }
+        }
+      }
+    }
+    return new Plan(dropped, kept, newSegments);
+  }
+
+  /** Writes the plan's segments and commits; null if another compactor committed first. */
+  private Result write(Manifest current, long catalogPosition, Plan plan) {
+    long generation = current.generation() + 1;
+    List<Manifest.Segment> written = new ArrayList<>();
+    boolean committed = false;
+    long points = 0;
+    int runs = 0;
+    try (BufferAllocator allocator = new RootAllocator()) {
+      SegmentWriter writer = new SegmentWriter(source.root(), ops, allocator, source.storeId());
+      for (Map.Entry<String, List<String>> e : plan.newSegments().entrySet()) {
+        List<RunDigest> digests = new ArrayList<>();
+        Map<String, Boolean> sealed = new HashMap<>();
+        for (String runId : e.getValue()) {
+          CompactionSource.Read<RunDigest> read = source.readRun(runId, RunDigest::read);
+          if (!read.value().hasStarted()) {
+            continue; // a run registered but not yet readable: next time
+          }
+          digests.add(read.value());
+          sealed.put(runId, read.sealed());
+          points += read.value().pointCount();
+        }
+        if (digests.isEmpty()) {
+          continue;
+        }
+        runs += digests.size();
+        written.add(writer.write(e.getKey(), generation, digests, sealed));
+      }
+      List<Manifest.Segment> segments = new ArrayList<>(plan.kept());
+      segments.addAll(written);
+      Manifest next =
+          new Manifest(
+              Manifest.FORMAT_VERSION, generation, source.storeId(), System.currentTimeMillis(), catalogPosition, segments);
+      committed = ManifestFiles.publish(source.root(), next, ops);
+      if (!committed) {
+        return null;
+      }
+      collectGarbage(current, next);
+      return new Result(generation, runs, points, written.size(), plan.dropped().size());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot compact store " + source.root() + ": " + e.getMessage(), e);
+    } finally {
+      if (!committed) {
+        for (Manifest.Segment s : written) {
+          for (Manifest.FileEntry f : s.files()) {
+            ManifestFiles.deleteQuietly(ops, source.root().resolve(f.path()));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes what neither {@code next} nor {@code previous} uses: Arrow files of older generations,
+   * stale temp files, manifests older than {@code previous}. A reader pinned to an older generation
+   * that finds a file gone answers from the logs and moves to the newest manifest. Failures here are
+   * ignored: garbage is retried at the next compaction and never affects what readers see.
+   */
+  private void collectGarbage(Manifest previous, Manifest next) {
+    Set<String> live = new HashSet<>();
+    for (Manifest m : List.of(previous, next)) {
+      for (Manifest.Segment s : m.segments()) {
+        for (Manifest.FileEntry f : s.files()) {
+          live.add(f.path());
+        }
+      }
+    }
+    Path compacted = source.root().resolve("compacted");
+    if (Files.isDirectory(compacted)) {
+      try (DirectoryStream<Path> partitions = Files.newDirectoryStream(compacted)) {
+        for (Path partition : partitions) {
+          try (DirectoryStream<Path> files = Files.newDirectoryStream(partition)) {
+            for (Path f : files) {
+              String rel = source.root().relativize(f).toString().replace('\\', '/');
+              if (!live.contains(rel)) {
+                ManifestFiles.deleteQuietly(ops, f);
+              }
+            }
+          }
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // next time
+      }
+    }
+    for (long gen : ManifestFiles.generations(source.root())) {
+      if (gen < previous.generation()) {
+        ManifestFiles.deleteQuietly(ops, source.root().resolve(ManifestFiles.fileName(gen)));
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.tracklog.compact;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The commit point of compaction (docs/FORMAT.md §Manifest): which Arrow segments are live, and for
+ * each compacted run how many of its log's events they cover. Immutable; {@code manifest-<generation>.json}
+ * is never modified after it is published.
+ *
+ * @param catalogPosition catalog events read before the runs were: a run the catalog reopened at or
+ *     after this position may have events past its coverage, even if it was sealed
+ */
+public record Manifest(
+    int formatVersion,
+    long generation,
+    String storeId,
+    long createdAt,
+    long catalogPosition,
+    List<Segment> segments) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public Manifest {
+    Objects.requireNonNull(storeId, "storeId");
+    segments = List.copyOf(segments);
+  }
+
+  /** The state before any compaction: generation 0, nothing compacted. */
+  public static Manifest empty(String storeId) {
+    return new Manifest(FORMAT_VERSION, 0, storeId, 0, 0, List.of());
+  }
+
+  /** Where each compacted run lives: run id → its segment. */
+  public Map<String, Segment> segmentsByRun() {
+    Map<String, Segment> map = new HashMap<>();
+    for (Segment s : segments) {
+      for (String runId : s.runs().keySet()) {
+        map.put(runId, s);
+      }
+    }
+    return map;
+  }
+
+  /** One segment: the three Arrow files of some runs of one experiment, written together. */
+  public record Segment(
+      String experimentId,
+      long generation,
+      FileEntry runsFile,
+      FileEntry latestFile,
+      FileEntry metricsFile,
+      Map<String, RunCoverage> runs,
+      Map<String, KeyStats> metricStats) {
+    public Segment {
+      Objects.requireNonNull(experimentId, "experimentId");
+      runs = Map.copyOf(runs);
+      metricStats = Map.copyOf(metricStats);
+    }
+
+    public List<FileEntry> files() {
+      return List.of(runsFile, latestFile, metricsFile);
+    }
+
+    public long pointCount() {
+      return metricsFile.rows();
+    }
+  }
+
+  /**
+   * A file of a segment.
+   *
+   * @param path relative to the store root, with {@code /} separators
+   * @param crc32c CRC32C of the whole file, 8 lower-case hex digits
+   */
+  public record FileEntry(String path, long length, String crc32c, long rows) {
+    public FileEntry {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(crc32c, "crc32c");
+    }
+  }
+
+  /**
+   * How much of a run's log a segment covers.
+   *
+   * @param seq events covered (the run's events {@code [0, seq)})
+   * @param sealed no process had a writer on the run while it was read, so unless the catalog
+   *     reopens it later the log has nothing past {@code seq}
+   */
+  public record RunCoverage(long seq, boolean sealed) {}
+
+  /**
+   * Range of the latest values of one metric key over a segment's runs, for pruning searches.
+   * NaN values are not counted (min and max are null if every latest value is NaN); {@code runs} is
+   * how many runs have the key at all.
+   */
+  public record KeyStats(Double min, Double max, long runs) {}
+}

@@ -1,0 +1,88 @@
+package io.tracklog.compact;
+
+import io.tracklog.Metric;
+import io.tracklog.Run;
+import io.tracklog.format.ByteSource;
+import io.tracklog.format.EventCodec;
+import io.tracklog.format.RunEvent;
+import io.tracklog.format.RunState;
+import io.tracklog.log.EventReader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run folded for compaction: its state (attributes, params, tags, inputs) and every metric
+ * point, plus how many events of its log that covers.
+ */
+final class RunDigest {
+  private final RunState state = new RunState();
+  private final Map<String, MetricSeries> series = new HashMap<>();
+  private long seq;
+  private Run run;
+
+  /** Reads {@code reader} to its current end. */
+  static RunDigest read(EventReader reader) {
+    RunDigest d = new RunDigest();
+    EventCodec.MetricSink sink = d::addMetric;
+    for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+      if (EventCodec.isMetricLogged(src)) {
+        EventCodec.decodeMetric(src, sink);
+      } else {
+        RunEvent event = EventCodec.decodeRunEvent(src);
+        d.state.apply(event);
+        if (event instanceof RunEvent.BatchLogged b) {
+          for (Metric m : b.metrics()) {
+            d.addMetric(m.key(), m.value(), m.timestampMs(), m.step());
+          }
+        }
+      }
+      d.seq++;
+    }
+    return d;
+  }
+
+  private void addMetric(String key, double value, long timestampMs, long step) {
+    if (!state.hasStarted()) {
+      throw new io.tracklog.format.DecodeException("run log does not begin with RUN_STARTED");
+    }
+    series.computeIfAbsent(key, MetricSeries::new).add(step, timestampMs, value, seq);
+  }
+
+  /** The run's state without metrics (those are in {@link #series()}). */
+  Run run() {
+    if (run == null) {
+      run = state.toRun();
+    }
+    return run;
+  }
+
+  String runId() {
+    return state.runId();
+  }
+
+  boolean hasStarted() {
+    return state.hasStarted();
+  }
+
+  /** Events covered. */
+  long seq() {
+    return seq;
+  }
+
+  /** Series sorted by key. */
+  List<MetricSeries> series() {
+    List<MetricSeries> list = new ArrayList<>(series.values());
+    list.sort((a, b) -> a.key.compareTo(b.key));
+    return list;
+  }
+
+  long pointCount() {
+    long n = 0;
+    for (MetricSeries s : series.values()) {
+      n += s.size();
+    }
+    return n;
+  }
+}

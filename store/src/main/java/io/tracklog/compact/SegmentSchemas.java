@@ -1,0 +1,116 @@
+package io.tracklog.compact;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The Arrow schemas of the three compacted tables (docs/FORMAT.md §Compacted files). Column names
+ * and types are the contract notebooks rely on; change them only with a format version bump.
+ */
+public final class SegmentSchemas {
+  /** Schema metadata key: always {@value #FORMAT_NAME}. */
+  public static final String META_FORMAT = "tracklog.format";
+  public static final String FORMAT_NAME = "tracklog-segment";
+  public static final String META_FORMAT_VERSION = "tracklog.format_version";
+  public static final int FORMAT_VERSION = 1;
+  public static final String META_TABLE = "tracklog.table";
+  public static final String META_STORE_ID = "tracklog.store_id";
+  public static final String META_EXPERIMENT_ID = "tracklog.experiment_id";
+  public static final String META_GENERATION = "tracklog.generation";
+
+  static final DictionaryEncoding RUN_ID_DICTIONARY = new DictionaryEncoding(1L, true, new ArrowType.Int(32, true));
+  static final DictionaryEncoding KEY_DICTIONARY = new DictionaryEncoding(2L, true, new ArrowType.Int(32, true));
+
+  private static final ArrowType UTF8 = ArrowType.Utf8.INSTANCE;
+  private static final ArrowType INT64 = new ArrowType.Int(64, true);
+  private static final ArrowType FLOAT64 = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+
+  private SegmentSchemas() {}
+
+  static Map<String, String> metadata(String storeId, String experimentId, long generation) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(META_FORMAT, FORMAT_NAME);
+    m.put(META_FORMAT_VERSION, Integer.toString(FORMAT_VERSION));
+    m.put(META_STORE_ID, storeId);
+    m.put(META_EXPERIMENT_ID, experimentId);
+    m.put(META_GENERATION, Long.toString(generation));
+    return m;
+  }
+
+  private static Map<String, String> with(Map<String, String> meta, String table) {
+    Map<String, String> m = new LinkedHashMap<>(meta);
+    m.put(META_TABLE, table);
+    return m;
+  }
+
+  private static Field required(String name, ArrowType type) {
+    return new Field(name, FieldType.notNullable(type), null);
+  }
+
+  private static Field nullable(String name, ArrowType type) {
+    return new Field(name, FieldType.nullable(type), null);
+  }
+
+  private static Field stringMap(String name) {
+    Field key = new Field("key", FieldType.notNullable(UTF8), null);
+    Field value = new Field("value", FieldType.notNullable(UTF8), null);
+    Field entries = new Field("entries", FieldType.notNullable(ArrowType.Struct.INSTANCE), List.of(key, value));
+    return new Field(name, FieldType.notNullable(new ArrowType.Map(false)), List.of(entries));
+  }
+
+  /** One row per run, sorted by run_id. */
+  public static Schema runs(Map<String, String> meta) {
+    return new Schema(
+        List.of(
+            required("run_id", UTF8),
+            required("experiment_id", UTF8),
+            required("run_name", UTF8),
+            nullable("user_id", UTF8),
+            required("status", UTF8),
+            required("start_time", INT64),
+            nullable("end_time", INT64),
+            required("artifact_uri", UTF8),
+            required("lifecycle_stage", UTF8),
+            stringMap("params"),
+            stringMap("tags"),
+            nullable("inputs", UTF8),
+            required("seq", INT64)),
+        with(meta, "runs"));
+  }
+
+  /** One row per (run, metric key), sorted by run_id then key. */
+  public static Schema latest(Map<String, String> meta) {
+    return new Schema(
+        List.of(
+            required("run_id", UTF8),
+            required("key", UTF8),
+            required("value", FLOAT64),
+            required("timestamp", INT64),
+            required("step", INT64),
+            nullable("min", FLOAT64),
+            nullable("max", FLOAT64),
+            required("count", INT64),
+            required("last_step", INT64)),
+        with(meta, "latest"));
+  }
+
+  /** One row per metric point, sorted by run_id, key, step, timestamp, seq. */
+  public static Schema metrics(Map<String, String> meta) {
+    return new Schema(
+        List.of(
+            new Field("run_id", new FieldType(false, new ArrowType.Int(32, true), RUN_ID_DICTIONARY), null),
+            new Field("key", new FieldType(false, new ArrowType.Int(32, true), KEY_DICTIONARY), null),
+            required("step", INT64),
+            required("timestamp", INT64),
+            required("value", FLOAT64),
+            required("seq", INT64)),
+        with(meta, "metrics"));
+  }
+}
