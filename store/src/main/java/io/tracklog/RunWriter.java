@@ -125,7 +125,8 @@ public final class RunWriter implements AutoCloseable {
 
   private void checkMetricKey(String key) {
     int slot = System.identityHashCode(key) & (KEY_CACHE_SIZE - 1);
-    if (validKeys[slot] != key) {
+    // null must not match an empty cache slot (it would skip validation and fail later with an NPE)
+    if (key == null || validKeys[slot] != key) {
       Validation.metricKey(key);
       validKeys[slot] = key;
     }
@@ -261,6 +262,8 @@ public final class RunWriter implements AutoCloseable {
       throw new InvalidParameterException("Invalid end time " + endTimeMs + " for run '" + runId + "'");
     }
     appendChecked(state -> new RunEvent.StatusChanged(status, endTimeMs));
+    // A terminal status set here ends the run as end() does: Store.run must not override it.
+    endedHere = status.isTerminal();
   }
 
   /** Forces this run's log to the storage device (power-loss safety). */

@@ -691,6 +691,9 @@ public final class Store implements AutoCloseable {
   public void updateRun(String runId, RunStatus status, Long endTime) {
     Objects.requireNonNull(status, "status");
     requireRun(runId);
+    if (endTime != null && endTime < 0) { // as RunWriter.updateStatus: the log must not get it
+      throw new InvalidParameterException("Invalid end time " + endTime + " for run '" + runId + "'");
+    }
     RunWriter open = openWriters.get(runId);
     if (open != null) {
       open.updateStatus(status, endTime);
