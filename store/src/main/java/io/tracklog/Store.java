@@ -7,6 +7,7 @@ import io.tracklog.error.InvalidStateException;
 import io.tracklog.error.ResourceAlreadyExistsException;
 import io.tracklog.error.RunNotActiveException;
 import io.tracklog.error.RunNotFoundException;
+import io.tracklog.error.TagNotFoundException;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogEvent;
@@ -63,6 +64,8 @@ public final class Store implements AutoCloseable {
   public static final String ROOT_ENV = "TRACKLOG_ROOT";
   /** The default store directory when {@value #ROOT_ENV} is not set. */
   public static final String DEFAULT_ROOT = "tracklog";
+  /** Run ids name folders, and file names are at most 255 bytes on common file systems. */
+  public static final int MAX_RUN_ID_BYTES = 255;
 
   private final StoreLayout layout;
   private final StoreOptions options;
@@ -351,8 +354,7 @@ public final class Store implements AutoCloseable {
         cat -> {
           Experiment e = requireActive(requireExperiment(cat, experimentId));
           if (!e.tags().containsKey(key)) {
-            throw new InvalidParameterException(
-                "No tag with name: " + key + " in experiment with id " + experimentId);
+            throw TagNotFoundException.ofExperiment(experimentId, key);
           }
           appendCatalog(new CatalogEvent.ExperimentTagDeleted(experimentId, key));
           return null;
@@ -481,6 +483,14 @@ public final class Store implements AutoCloseable {
     Validation.experimentId(spec.experimentId());
     if (spec.runId() != null) {
       Validation.runId(spec.runId());
+      if (spec.runId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_RUN_ID_BYTES) {
+        throw new InvalidParameterException(
+            "Invalid run ID: '"
+                + spec.runId()
+                + "'. Tracklog names a folder after each run, so a run ID may be at most "
+                + MAX_RUN_ID_BYTES
+                + " bytes of UTF-8");
+      }
     }
     if (spec.parentRunId() != null) {
       Validation.runId(spec.parentRunId());
@@ -558,8 +568,12 @@ public final class Store implements AutoCloseable {
       block.accept(run);
     } catch (Throwable t) {
       try {
-        if (!run.hasEndedHere() && !run.isClosed()) {
-          run.end(RunStatus.FAILED);
+        if (!run.hasEndedHere()) {
+          if (run.isClosed()) {
+            updateRun(run.runId(), RunStatus.FAILED, clock().millis());
+          } else {
+            run.end(RunStatus.FAILED);
+          }
         }
       } catch (RuntimeException e) {
         t.addSuppressed(e);
@@ -574,7 +588,11 @@ public final class Store implements AutoCloseable {
     }
     try {
       if (!run.hasEndedHere()) {
-        run.end(RunStatus.FINISHED);
+        if (run.isClosed()) {
+          updateRun(run.runId(), RunStatus.FINISHED, clock().millis()); // the block closed it
+        } else {
+          run.end(RunStatus.FINISHED);
+        }
       }
     } finally {
       run.close();

@@ -532,4 +532,23 @@ class StoreSemanticsTest {
   private LifecycleStage stage(String runId) {
     return store.getRun(runId).info().lifecycleStage();
   }
+
+  @Test
+  void runBlock_thatClosesItsWriter_stillEndsTheRun() {
+    String exp = store.createExperiment("closing-block");
+    String finished = store.run(RunSpec.of(exp), RunWriter::close);
+    assertThat(store.getRun(finished).info().status()).isEqualTo(RunStatus.FINISHED);
+    String[] failedId = new String[1];
+    assertThatThrownBy(
+            () ->
+                store.run(
+                    RunSpec.of(exp),
+                    w -> {
+                      failedId[0] = w.runId();
+                      w.close();
+                      throw new IllegalStateException("boom");
+                    }))
+        .hasMessage("boom");
+    assertThat(store.getRun(failedId[0]).info().status()).isEqualTo(RunStatus.FAILED);
+  }
 }

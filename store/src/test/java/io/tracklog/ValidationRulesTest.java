@@ -601,15 +601,18 @@ class ValidationRulesTest {
 
   /**
    * MLflow's pattern allows 256 characters, but a run is a directory named by its id and file names
-   * are limited to 255 bytes: the store cannot hold such a run. It must fail without registering it.
-   * (Known limitation; see the report of this test suite.)
+   * are limited to 255 bytes: the store refuses such an id with a typed error naming it, and
+   * registers nothing.
    */
-  @Test
-  void runId_longerThanAFileName_failsWithoutRegisteringTheRun() {
-    String longest = "a" + "b".repeat(255);
+  @ParameterizedTest
+  @ValueSource(strings = {"256", "utf8"})
+  void runId_longerThanAFileName_rejectedWithoutRegisteringTheRun(String kind) {
+    String longest = kind.equals("256") ? "a" + "b".repeat(255) : "a" + "é".repeat(128); // 257 bytes
     List<String> before = store.runIds(exp);
     assertThatThrownBy(() -> store.startRun(RunSpec.builder(exp).runId(longest).build()))
-        .isInstanceOf(RuntimeException.class);
+        .isInstanceOf(InvalidParameterException.class)
+        .hasMessageContaining(longest)
+        .hasMessageContaining("255 bytes");
     assertThat(store.runIds(exp)).isEqualTo(before);
     assertThatThrownBy(() -> store.getRun(longest)).isInstanceOf(RunNotFoundException.class);
     store.startRun(RunSpec.of(exp)).close(); // the store still works
