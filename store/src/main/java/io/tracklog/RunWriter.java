@@ -398,6 +398,9 @@ public final class RunWriter implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+    if (endedHere && tragedy == null && store.options().compaction() == StoreOptions.CompactionTrigger.WHEN_RUN_CLOSES) {
+      store.compactRun(runId);
+    }
   }
 
   private synchronized void closeQuietly() {

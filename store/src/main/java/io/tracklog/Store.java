@@ -8,6 +8,10 @@ import io.tracklog.error.ResourceAlreadyExistsException;
 import io.tracklog.error.RunNotActiveException;
 import io.tracklog.error.RunNotFoundException;
 import io.tracklog.error.TagNotFoundException;
+import io.tracklog.compact.CompactionSource;
+import io.tracklog.compact.Compactor;
+import io.tracklog.compact.FileOps;
+import io.tracklog.compact.MergePolicy;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogEvent;
@@ -637,6 +641,9 @@ public final class Store implements AutoCloseable {
     SharedLogs.Lease log = null;
     boolean success = false;
     try {
+      if (started == null) {
+        markReopened(runId); // holding the lease: see markReopened
+      }
       log = SharedLogs.acquire(layout.runEvents(runId));
       if (started != null) {
         ByteSink sink = new ByteSink();
@@ -717,42 +724,69 @@ public final class Store implements AutoCloseable {
       open.updateStatus(status, endTime);
       return;
     }
-    withRunLog(
+    appendToRun(
         runId,
-        log ->
-            ProcessLock.withLock(
-                layout.runStateLock(runId),
-                () -> {
-                  RunState state = replay(log);
-                  if (state.lifecycleStage() == LifecycleStage.DELETED) {
-                    throw new RunNotActiveException(runId);
-                  }
-                  appendRunEvent(log, new RunEvent.StatusChanged(status, endTime));
-                  return null;
-                }));
+        state -> {
+          if (state.lifecycleStage() == LifecycleStage.DELETED) {
+            throw new RunNotActiveException(runId);
+          }
+          return new RunEvent.StatusChanged(status, endTime);
+        });
   }
 
   private void setRunLifecycle(String runId, LifecycleStage stage, long time) {
-    withRunLog(
+    appendToRun(
         runId,
-        log ->
-            ProcessLock.withLock(
-                layout.runStateLock(runId),
-                () -> {
-                  RunState state = replay(log);
-                  if (state.lifecycleStage() != stage) {
-                    appendRunEvent(
-                        log,
-                        stage == LifecycleStage.DELETED
-                            ? new RunEvent.RunDeleted(time)
-                            : new RunEvent.RunRestored(time));
-                  }
-                  return null;
-                }));
+        state -> {
+          if (state.lifecycleStage() == stage) {
+            return null;
+          }
+          return stage == LifecycleStage.DELETED ? new RunEvent.RunDeleted(time) : new RunEvent.RunRestored(time);
+        });
     RunWriter open = openWriters.get(runId);
     if (open != null) {
       open.markDeleted(stage == LifecycleStage.DELETED);
     }
+  }
+
+  /**
+   * Appends to a run without a writer of this store: holding the run's writer lease (so a compactor
+   * cannot seal the run meanwhile), announce the reopening in the catalog, then under the run's state
+   * lock let {@code decide} check the replayed state and name the event (or null for none).
+   */
+  private void appendToRun(String runId, Function<RunState, RunEvent> decide) {
+    try (WriterLease lease = WriterLease.acquire(layout.runWriterLock(runId))) {
+      markReopened(runId);
+      appendUnderStateLock(runId, decide);
+    }
+  }
+
+  private void appendUnderStateLock(String runId, Function<RunState, RunEvent> decide) {
+    withRunLog(
+        runId,
+        log ->
+            ProcessLock.withLock(
+                layout.runStateLock(runId),
+                () -> {
+                  RunEvent event = decide.apply(replay(log));
+                  if (event != null) {
+                    appendRunEvent(log, event);
+                  }
+                  return null;
+                }));
+  }
+
+  /**
+   * Records in the catalog that a run's log is about to grow again. The caller holds the run's
+   * writer lease, so either a compactor sealed the run before (and then reads this event, which
+   * comes after its start) or it cannot seal the run until the lease is released.
+   */
+  private void markReopened(String runId) {
+    withCatalogLock(
+        cat -> {
+          appendCatalog(new CatalogEvent.RunReopened(runId, clock().millis()));
+          return null;
+        });
   }
 
   private static void appendRunEvent(EventLog log, RunEvent event) {
@@ -820,20 +854,21 @@ public final class Store implements AutoCloseable {
       }
       WriterLease.ifAbandoned(
           layout.runWriterLock(runId),
-          () ->
-              withRunLog(
-                  runId,
-                  log ->
-                      ProcessLock.withLock(
-                          layout.runStateLock(runId),
-                          () -> {
-                            RunState state = replay(log);
-                            if (state.status() == RunStatus.RUNNING) {
-                              appendRunEvent(log, new RunEvent.StatusChanged(RunStatus.KILLED, now));
-                              ended.add(runId);
-                            }
-                            return null;
-                          })));
+          () -> {
+            if (withRunLog(runId, Store::replay).status() != RunStatus.RUNNING) {
+              return;
+            }
+            markReopened(runId);
+            appendUnderStateLock(
+                runId,
+                state -> {
+                  if (state.status() != RunStatus.RUNNING) {
+                    return null;
+                  }
+                  ended.add(runId);
+                  return new RunEvent.StatusChanged(RunStatus.KILLED, now);
+                });
+          });
     }
     return ended;
   }
@@ -847,6 +882,93 @@ public final class Store implements AutoCloseable {
           }
           return ids;
         });
+  }
+
+  // ---- compaction ------------------------------------------------------------------------------
+
+  /**
+   * Compacts every run whose log has moved past the newest manifest into Arrow files and commits the
+   * next manifest generation (docs/FORMAT.md §Compaction). Safe to call from several processes.
+   *
+   * @throws io.tracklog.error.CommitConflictException if other compactors kept committing first
+   */
+  public Compactor.Result compact() {
+    return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).compact();
+  }
+
+  /** Regenerates every Arrow file from the logs; every read answers the same afterwards. */
+  public Compactor.Result rebuild() {
+    return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).rebuild();
+  }
+
+  /** Compacts one run (and whatever segment it must rewrite or merge). */
+  Compactor.Result compactRun(String runId) {
+    return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).compact(runId::equals);
+  }
+
+  /** The advanced door: a compactor with its own file operations (fault injection) and merge policy. */
+  public Compactor compactor(FileOps ops, MergePolicy policy) {
+    checkOpen();
+    return new Compactor(new CompactionView(), ops, policy);
+  }
+
+  /** How many catalog events this store has read: a reader's consistency point. */
+  public long catalogPosition() {
+    return readCatalog(CatalogState::position);
+  }
+
+  /** The store seen by a compactor. */
+  private final class CompactionView implements CompactionSource {
+    @Override
+    public String storeId() {
+      return metadata.storeId();
+    }
+
+    @Override
+    public Path root() {
+      return layout.root();
+    }
+
+    @Override
+    public long catalogPosition() {
+      return Store.this.catalogPosition();
+    }
+
+    @Override
+    public List<RunRef> runs() {
+      return readCatalog(
+          cat -> {
+            List<RunRef> refs = new ArrayList<>();
+            for (Experiment e : cat.experiments()) {
+              for (String runId : cat.runIds(e.experimentId())) {
+                refs.add(new RunRef(runId, e.experimentId(), cat.lastReopened(runId)));
+              }
+            }
+            return refs;
+          });
+    }
+
+    @Override
+    public <T> Read<T> readRun(String runId, Function<EventReader, T> read) {
+      List<T> out = new ArrayList<>(1);
+      boolean sealed =
+          WriterLease.ifAbandoned(
+              layout.runWriterLock(runId),
+              () ->
+                  withRunLog(
+                      runId,
+                      log -> ProcessLock.withLock(layout.runStateLock(runId), () -> out.add(readAll(log, read)))));
+      if (!sealed) {
+        out.add(withRunLog(runId, log -> readAll(log, read)));
+      }
+      return new Read<>(out.get(0), sealed);
+    }
+
+    private <T> T readAll(EventLog log, Function<EventReader, T> read) {
+      try (EventReader reader = log.openReader()) {
+        return read.apply(reader);
+      }
+    }
   }
 
   /** Forces the catalog and every open run log to the storage device. */

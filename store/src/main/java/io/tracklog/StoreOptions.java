@@ -10,9 +10,22 @@ import java.util.Objects;
  * @param durability when logs are forced to disk
  * @param userName the user recorded on new runs ({@code user_id} and the {@code mlflow.user} tag)
  * @param killRunsAtShutdown end runs whose writer is still open at JVM shutdown as KILLED
+ * @param compaction when runs are compacted into Arrow files without an explicit {@link Store#compact()}
  */
 public record StoreOptions(
-    InstantSource clock, Durability durability, String userName, ShutdownPolicy killRunsAtShutdown) {
+    InstantSource clock,
+    Durability durability,
+    String userName,
+    ShutdownPolicy killRunsAtShutdown,
+    CompactionTrigger compaction) {
+
+  /** When a store compacts on its own. */
+  public enum CompactionTrigger {
+    /** Only when {@link Store#compact()} is called. */
+    MANUAL,
+    /** A run is compacted when a writer that ended it closes. The default. */
+    WHEN_RUN_CLOSES
+  }
 
   /** What happens to runs whose writers are still open when the JVM shuts down. */
   public enum ShutdownPolicy {
@@ -29,6 +42,7 @@ public record StoreOptions(
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(userName, "userName");
     Objects.requireNonNull(killRunsAtShutdown, "killRunsAtShutdown");
+    Objects.requireNonNull(compaction, "compaction");
   }
 
   public static StoreOptions defaults() {
@@ -45,8 +59,17 @@ public record StoreOptions(
     private Durability durability;
     private String userName;
     private ShutdownPolicy shutdownPolicy;
+    private CompactionTrigger compaction;
 
     private Builder() {}
+
+    public Builder compaction(CompactionTrigger trigger) {
+      if (this.compaction != null) {
+        throw new IllegalStateException("compaction was already set to " + this.compaction);
+      }
+      this.compaction = Objects.requireNonNull(trigger, "trigger");
+      return this;
+    }
 
     public Builder clock(InstantSource clock) {
       if (this.clock != null) {
@@ -85,7 +108,8 @@ public record StoreOptions(
           clock == null ? InstantSource.system() : clock,
           durability == null ? DEFAULT_DURABILITY : durability,
           userName == null ? System.getProperty("user.name", "unknown") : userName,
-          shutdownPolicy == null ? ShutdownPolicy.END_AS_KILLED : shutdownPolicy);
+          shutdownPolicy == null ? ShutdownPolicy.END_AS_KILLED : shutdownPolicy,
+          compaction == null ? CompactionTrigger.WHEN_RUN_CLOSES : compaction);
     }
   }
 }

@@ -41,13 +41,9 @@ final class ChecksummedFile implements WritableByteChannel {
     return String.format("%08x", crc.getValue());
   }
 
-  /** Forces the bytes to the device and closes. */
-  void forceAndClose() throws IOException {
-    try {
-      ops.force(channel);
-    } finally {
-      close();
-    }
+  /** Forces the bytes written so far to the device. */
+  void force() throws IOException {
+    ops.force(channel);
   }
 
   @Override

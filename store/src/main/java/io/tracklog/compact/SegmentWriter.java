@@ -274,8 +274,8 @@ final class SegmentWriter {
             batchSizes.add(row);
           }
           writer.end();
+          out.force(); // before the writer closes the channel
         }
-        out.forceAndClose();
         ops.move(tmp, file);
         success = true;
       } finally {
@@ -333,8 +333,8 @@ final class SegmentWriter {
         writer.start();
         writer.writeBatch();
         writer.end();
+        out.force(); // before the writer closes the channel
       }
-      out.forceAndClose();
       ops.move(tmp, file);
       success = true;
     } finally {

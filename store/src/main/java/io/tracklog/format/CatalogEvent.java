@@ -18,7 +18,8 @@ public sealed interface CatalogEvent {
     EXPERIMENT_TAG_DELETED,
     EXPERIMENT_DELETED,
     EXPERIMENT_RESTORED,
-    RUN_REGISTERED
+    RUN_REGISTERED,
+    RUN_REOPENED
   }
 
   record ExperimentCreated(
@@ -111,6 +112,21 @@ public sealed interface CatalogEvent {
     @Override
     public Kind kind() {
       return Kind.RUN_REGISTERED;
+    }
+  }
+
+  /**
+   * Something is about to append to an existing run's log again (a resumed writer, a delete, a status
+   * update). Readers that trusted a sealed compaction of the run read its log tail again from here on.
+   */
+  record RunReopened(String runId, long time) implements CatalogEvent {
+    public RunReopened {
+      Objects.requireNonNull(runId, "runId");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RUN_REOPENED;
     }
   }
 }

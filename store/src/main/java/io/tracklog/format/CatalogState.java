@@ -26,9 +26,12 @@ public final class CatalogState {
   private final Map<String, String> idsByName = new HashMap<>();
   private final Map<String, List<String>> runsByExperiment = new HashMap<>();
   private final Map<String, String> experimentByRun = new HashMap<>();
+  private final Map<String, Long> lastReopened = new HashMap<>();
   private long maxNumericId = -1;
+  private long position;
 
   public void apply(CatalogEvent event) {
+    long at = position++;
     switch (event.kind()) {
       case EXPERIMENT_CREATED -> {
         ExperimentCreated e = (ExperimentCreated) event;
@@ -87,7 +90,24 @@ public final class CatalogState {
         }
         runsByExperiment.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(e.runId());
       }
+      case RUN_REOPENED -> {
+        CatalogEvent.RunReopened e = (CatalogEvent.RunReopened) event;
+        if (!experimentByRun.containsKey(e.runId())) {
+          throw new DecodeException("reopened unknown run " + e.runId());
+        }
+        lastReopened.put(e.runId(), at);
+      }
     }
+  }
+
+  /** How many events have been applied. */
+  public long position() {
+    return position;
+  }
+
+  /** The position of the last RunReopened event of a run, or -1. */
+  public long lastReopened(String runId) {
+    return lastReopened.getOrDefault(runId, -1L);
   }
 
   private void noteId(String id) {

@@ -61,6 +61,7 @@ public final class EventCodec {
   static final int EXPERIMENT_DELETED = 68;
   static final int EXPERIMENT_RESTORED = 69;
   static final int RUN_REGISTERED = 70;
+  static final int RUN_REOPENED = 71;
 
   private EventCodec() {}
 
@@ -88,6 +89,7 @@ public final class EventCodec {
       case EXPERIMENT_DELETED -> EXPERIMENT_DELETED;
       case EXPERIMENT_RESTORED -> EXPERIMENT_RESTORED;
       case RUN_REGISTERED -> RUN_REGISTERED;
+      case RUN_REOPENED -> RUN_REOPENED;
     };
   }
 
@@ -371,6 +373,11 @@ public final class EventCodec {
         out.writeString(e.experimentId());
         out.writeVarLong(e.time());
       }
+      case RUN_REOPENED -> {
+        CatalogEvent.RunReopened e = (CatalogEvent.RunReopened) event;
+        out.writeString(e.runId());
+        out.writeVarLong(e.time());
+      }
     }
   }
 
@@ -399,6 +406,7 @@ public final class EventCodec {
           case EXPERIMENT_DELETED -> new ExperimentDeleted(in.readString(), in.readVarLong());
           case EXPERIMENT_RESTORED -> new ExperimentRestored(in.readString(), in.readVarLong());
           case RUN_REGISTERED -> new RunRegistered(in.readString(), in.readString(), in.readVarLong());
+          case RUN_REOPENED -> new CatalogEvent.RunReopened(in.readString(), in.readVarLong());
           default -> throw new UnsupportedFormatException(
               "Unknown catalog event type tag " + tag + " (version " + version + ")");
         };

@@ -158,7 +158,7 @@ class EventCodecTest {
   @Test
   void unknownCatalogEventTag_unsupportedFormatNamingTag() {
     for (int tag = 0; tag < 256; tag++) {
-      if (tag >= EventCodec.EXPERIMENT_CREATED && tag <= EventCodec.RUN_REGISTERED) {
+      if (tag >= EventCodec.EXPERIMENT_CREATED && tag <= EventCodec.RUN_REOPENED) {
         continue;
       }
       byte[] bytes = {(byte) tag, (byte) EventCodec.FORMAT_VERSION, 1, 'x'};

@@ -196,6 +196,7 @@ final class RandomEvents {
       case EXPERIMENT_DELETED -> new CatalogEvent.ExperimentDeleted(nextString(), nextTimestamp());
       case EXPERIMENT_RESTORED -> new CatalogEvent.ExperimentRestored(nextString(), nextTimestamp());
       case RUN_REGISTERED -> new CatalogEvent.RunRegistered(nextString(), nextString(), nextTimestamp());
+      case RUN_REOPENED -> new CatalogEvent.RunReopened(nextString(), nextTimestamp());
     };
   }
 
