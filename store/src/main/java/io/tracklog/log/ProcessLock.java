@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -34,7 +35,7 @@ public final class ProcessLock {
       Files.createDirectories(key.getParent());
       try (FileChannel ch =
               FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = ch.lock()) {
+          FileLock ignored = lock(ch)) {
         return action.get();
       }
     } catch (IOException e) {
@@ -42,6 +43,33 @@ public final class ProcessLock {
     } finally {
       local.unlock();
     }
+  }
+
+  /**
+   * Takes the OS lock, retrying when the kernel reports a deadlock that is not one. fcntl locks
+   * belong to the process, so Linux's deadlock detection sees a cycle between two multi-threaded
+   * processes where there is none: thread a1 holds X while a2 waits for Y, and thread b1 holds Y
+   * while b2 asks for X. b2 gets EDEADLK although a1 will release X without needing Y. Tracklog
+   * takes its file locks in one order (catalog, then a run's writer lease, then its state lock), so
+   * a real cycle cannot occur, and waiting a little and asking again is correct.
+   */
+  private static FileLock lock(FileChannel ch) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return ch.lock();
+      } catch (IOException e) {
+        if (!isDeadlockAvoided(e)) {
+          throw e;
+        }
+        LockSupport.parkNanos(Math.min(1L << Math.min(attempt, 10), 1000L) * 1_000L); // 1 µs .. 1 ms
+      }
+    }
+  }
+
+  /** EDEADLK, as the JDK reports it (strerror text; no errno is exposed). */
+  private static boolean isDeadlockAvoided(IOException e) {
+    String message = e.getMessage();
+    return message != null && message.contains("Resource deadlock avoided");
   }
 
   public static void withLock(Path lockFile, Runnable action) {
