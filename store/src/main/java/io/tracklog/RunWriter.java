@@ -398,7 +398,7 @@ public final class RunWriter implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-    if (endedHere && tragedy == null && store.options().compaction() == StoreOptions.CompactionTrigger.WHEN_RUN_CLOSES) {
+    if (endedHere && tragedy == null && store.compactsOnClose()) {
       store.compactRun(runId);
     }
   }

@@ -82,7 +82,9 @@ public final class Store implements AutoCloseable {
   private final ByteSink catalogSink = new ByteSink(); // guarded by catalogMonitor
 
   private final Map<String, RunWriter> openWriters = new ConcurrentHashMap<>();
+  private volatile boolean closing; // close() began: writers are being closed, then the catalog
   private volatile boolean closed;
+  private volatile boolean shuttingDown;
 
   private Store(Path root, StoreOptions options) {
     this.layout = new StoreLayout(root);
@@ -901,6 +903,11 @@ public final class Store implements AutoCloseable {
     return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).rebuild();
   }
 
+  /** Whether a writer that ended its run compacts it on close (not while the JVM shuts down). */
+  boolean compactsOnClose() {
+    return options.compaction() == StoreOptions.CompactionTrigger.WHEN_RUN_CLOSES && !shuttingDown;
+  }
+
   /** Compacts one run (and whatever segment it must rewrite or merge). */
   Compactor.Result compactRun(String runId) {
     return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).compact(runId::equals);
@@ -990,6 +997,7 @@ public final class Store implements AutoCloseable {
 
   /** At JVM shutdown: end runs left RUNNING by open writers as KILLED (if so configured), close. */
   void shutdown() {
+    shuttingDown = true;
     if (options.killRunsAtShutdown() == StoreOptions.ShutdownPolicy.END_AS_KILLED) {
       for (RunWriter w : List.copyOf(openWriters.values())) {
         w.killIfRunning();
@@ -1002,10 +1010,10 @@ public final class Store implements AutoCloseable {
   @Override
   public void close() {
     synchronized (catalogMonitor) {
-      if (closed) {
+      if (closing) {
         return;
       }
-      closed = true;
+      closing = true;
     }
     ShutdownHook.unregister(this);
     RuntimeException failure = null;
@@ -1021,6 +1029,7 @@ public final class Store implements AutoCloseable {
       }
     }
     synchronized (catalogMonitor) {
+      closed = true;
       catalogReader.close();
       catalogLease.close();
     }

@@ -35,7 +35,7 @@ public final class ProcessLock {
       Files.createDirectories(key.getParent());
       try (FileChannel ch =
               FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = lock(ch)) {
+          FileLock ignored = lockRetryingFalseDeadlocks(ch, false)) {
         return action.get();
       }
     } catch (IOException e) {
@@ -53,10 +53,10 @@ public final class ProcessLock {
    * takes its file locks in one order (catalog, then a run's writer lease, then its state lock), so
    * a real cycle cannot occur, and waiting a little and asking again is correct.
    */
-  private static FileLock lock(FileChannel ch) throws IOException {
+  static FileLock lockRetryingFalseDeadlocks(FileChannel ch, boolean shared) throws IOException {
     for (int attempt = 0; ; attempt++) {
       try {
-        return ch.lock();
+        return ch.lock(0, Long.MAX_VALUE, shared);
       } catch (IOException e) {
         if (!isDeadlockAvoided(e)) {
           throw e;

@@ -73,7 +73,7 @@ public final class WriterLease implements AutoCloseable {
     try {
       Files.createDirectories(key.getParent());
       ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-      FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
+      FileLock lock = ProcessLock.lockRetryingFalseDeadlocks(ch, true);
       return new Held(ch, lock);
     } catch (IOException | RuntimeException e) {
       if (ch != null) {
