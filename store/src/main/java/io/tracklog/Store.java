@@ -15,6 +15,7 @@ import io.tracklog.compact.MergePolicy;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogEvent;
+import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.CatalogState;
 import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
@@ -917,6 +918,49 @@ public final class Store implements AutoCloseable {
   public Compactor compactor(FileOps ops, MergePolicy policy) {
     checkOpen();
     return new Compactor(new CompactionView(), ops, policy);
+  }
+
+  /** An immutable copy of the catalog as it is now (experiments, runs, reopenings). */
+  public CatalogSnapshot catalogSnapshot() {
+    return readCatalog(CatalogState::snapshot);
+  }
+
+  /**
+   * A reader over a run's log from its first event; the caller closes it. For readers that fold
+   * logs themselves (the reader module's snapshots).
+   *
+   * @throws RunNotFoundException if there is no such run
+   */
+  public EventReader openRunLog(String runId) {
+    requireRun(runId);
+    SharedLogs.Lease lease = SharedLogs.acquire(layout.runEvents(runId));
+    EventReader reader;
+    try {
+      reader = lease.log().openReader();
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
+    }
+    return new EventReader() {
+      @Override
+      public ByteSource next() {
+        return reader.next();
+      }
+
+      @Override
+      public long position() {
+        return reader.position();
+      }
+
+      @Override
+      public void close() {
+        try {
+          reader.close();
+        } finally {
+          lease.close();
+        }
+      }
+    };
   }
 
   /** How many catalog events this store has read: a reader's consistency point. */

@@ -1,27 +1,75 @@
 package io.tracklog.reader;
 
-import io.tracklog.Experiment;
-import io.tracklog.LifecycleStage;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.Store;
+import io.tracklog.compact.Manifest;
+import io.tracklog.compact.ManifestFiles;
+import io.tracklog.error.CorruptFileException;
+import io.tracklog.format.ByteSource;
+import io.tracklog.format.CatalogSnapshot;
+import io.tracklog.format.EventCodec;
+import io.tracklog.format.RunEvent;
+import io.tracklog.format.RunState;
+import io.tracklog.log.EventReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
- * The read side of a store. For now it answers from a full replay of each run's log; snapshots over
- * compacted Arrow files and MLflow's search come with issues #3 and #4.
+ * The read side of a store: point-in-time {@link Snapshot}s over compacted Arrow files plus the log
+ * tails of live runs. Opens while writers in other processes are active; never writes run data.
  *
- * <p>Thread-safe. Close it to release the store.
+ * <pre>{@code
+ * try (StoreReader reader = StoreReader.open(Path.of("tracklog"))) {
+ *   Snapshot snap = reader.snapshot();
+ *   Run run = snap.getRun(runId);
+ *   List<Metric> loss = snap.metricHistory(runId, "loss");
+ *   snap = reader.refresh(snap); // the same instance if nothing changed
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Decoded segments and live runs are cached (Caffeine, bounded by weight); one Arrow
+ * allocator serves the reader. Close it to release the store, its logs and its memory.
  */
 public final class StoreReader implements AutoCloseable {
+  /** Most compacted runs kept decoded in memory. */
+  public static final long DEFAULT_MAX_CACHED_RUNS = 200_000;
+  /** Most live runs kept open (each holds a log reader). */
+  public static final long DEFAULT_MAX_LIVE_RUNS = 1_000;
+
   private final Store store;
+  private final Path root;
+  private final BufferAllocator allocator = new RootAllocator();
+  private final Cache<String, Map<String, SegmentReader.CompactedRun>> segments;
+  private final Cache<String, LiveRun> liveRuns;
+  private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000).build();
 
   private StoreReader(Store store) {
     this.store = store;
+    this.root = store.root();
+    this.segments =
+        Caffeine.newBuilder()
+            .maximumWeight(DEFAULT_MAX_CACHED_RUNS)
+            .<String, Map<String, SegmentReader.CompactedRun>>weigher((k, v) -> Math.max(1, v.size()))
+            .build();
+    this.liveRuns =
+        Caffeine.newBuilder()
+            .maximumSize(DEFAULT_MAX_LIVE_RUNS)
+            .<String, LiveRun>removalListener((k, v, cause) -> {
+              if (v != null) {
+                v.close();
+              }
+            })
+            .build();
   }
 
   /**
@@ -37,41 +85,134 @@ public final class StoreReader implements AutoCloseable {
     return new StoreReader(Store.open(root));
   }
 
-  /** Every experiment, active and deleted, in creation order. */
-  public List<Experiment> experiments() {
-    return store.experiments();
-  }
-
-  /** The run with this id; see {@link Store#getRun}. */
-  public Run getRun(String runId) {
-    return store.getRun(runId);
-  }
-
-  /** The active runs of an experiment, in creation order. */
-  public List<Run> activeRuns(String experimentId) {
-    List<Run> runs = new ArrayList<>();
-    for (Run r : store.runs(experimentId)) {
-      if (r.info().lifecycleStage() == LifecycleStage.ACTIVE) {
-        runs.add(r);
+  /** A snapshot of the store as it is now. */
+  public Snapshot snapshot() {
+    OptionalLong gen = ManifestFiles.latestGeneration(root);
+    Manifest manifest = gen.isPresent() ? ManifestFiles.read(root, gen.getAsLong()) : Manifest.empty(store.storeId());
+    CatalogSnapshot catalog = store.catalogSnapshot();
+    Map<String, Manifest.Segment> byRun = manifest.segmentsByRun();
+    Map<String, LiveRun.View> live = new HashMap<>();
+    for (String runId : catalog.experimentByRun().keySet()) {
+      Manifest.Segment seg = byRun.get(runId);
+      Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(runId);
+      boolean sealed = cov != null && cov.sealed() && catalog.lastReopened(runId) < manifest.catalogPosition();
+      if (!sealed) {
+        long baseSeq = cov == null ? 0 : cov.seq();
+        LiveRun run = liveRuns.get(runId + "@" + baseSeq, k -> openLive(manifest, seg, runId, baseSeq));
+        LiveRun.View view = run.advance();
+        if (view.run() != null) {
+          live.put(runId, view);
+        }
       }
     }
-    return runs;
+    return new Snapshot(this, manifest, catalog, byRun, live);
   }
 
   /**
-   * The active run with the highest latest value of {@code metricKey}; runs without it, or with NaN,
-   * never win. Ties go to the earlier-started run.
+   * The store as it is now, or {@code old} itself if nothing changed since it was taken (as Lucene's
+   * {@code openIfChanged}): same manifest generation, same catalog position, no live run grew.
    */
-  public Optional<Run> bestRun(String experimentId, String metricKey) {
-    return activeRuns(experimentId).stream()
-        .filter(r -> r.metric(metricKey) != null && !r.metric(metricKey).isNaN())
-        .max(
-            Comparator.comparingDouble((Run r) -> r.metric(metricKey))
-                .thenComparing(r -> -r.info().startTime()));
+  public Snapshot refresh(Snapshot old) {
+    Objects.requireNonNull(old, "old");
+    Snapshot next = snapshot();
+    if (next.generation() == old.generation()
+        && next.catalogPosition() == old.catalogPosition()
+        && sameLiveRuns(old, next)) {
+      return old;
+    }
+    return next;
+  }
+
+  private static boolean sameLiveRuns(Snapshot a, Snapshot b) {
+    if (!a.live().keySet().equals(b.live().keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, LiveRun.View> e : a.live().entrySet()) {
+      if (e.getValue().seq() != b.live().get(e.getKey()).seq()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private LiveRun openLive(Manifest manifest, Manifest.Segment segment, String runId, long baseSeq) {
+    Run base = segment == null ? null : compactedRun(manifest, segment, runId);
+    return new LiveRun(store.openRunLog(runId), base, baseSeq);
+  }
+
+  // ---- compacted data, with the log as fallback ------------------------------------------------
+
+  /** A compacted run's state from its segment; from its log's covered prefix if the files fail. */
+  Run compactedRun(Manifest manifest, Manifest.Segment segment, String runId) {
+    try {
+      Map<String, SegmentReader.CompactedRun> runs =
+          segments.get(segment.runsFile().path(), k -> SegmentReader.readRuns(root, segment, allocator));
+      SegmentReader.CompactedRun run = runs.get(runId);
+      if (run == null) {
+        throw new CorruptFileException(root.resolve(segment.runsFile().path()), "has no row for run " + runId);
+      }
+      return run.run();
+    } catch (CorruptFileException e) {
+      return replayPrefix(runId, segment.runs().get(runId).seq()).toRun();
+    }
+  }
+
+  /** A compacted run's points of one key, in append order; from the log if the files fail. */
+  List<Metric> compactedHistory(Manifest manifest, Manifest.Segment segment, String runId, String key) {
+    try {
+      verify(segment.metricsFile());
+      return SegmentReader.history(root, segment, runId, key, allocator).toMetrics(key);
+    } catch (CorruptFileException e) {
+      return replayHistory(runId, key, segment.runs().get(runId).seq());
+    }
+  }
+
+  private void verify(Manifest.FileEntry entry) {
+    // Checked once per file per reader: files never change after their final rename.
+    if (verified.getIfPresent(entry.path() + "@" + entry.crc32c()) == null) {
+      SegmentFiles.verify(root, entry);
+      verified.put(entry.path() + "@" + entry.crc32c(), Boolean.TRUE);
+    }
+  }
+
+  private RunState replayPrefix(String runId, long seq) {
+    RunState state = new RunState();
+    try (EventReader log = store.openRunLog(runId)) {
+      for (ByteSource src = log.next(); src != null && log.position() <= seq; src = log.next()) {
+        state.apply(EventCodec.decodeRunEvent(src));
+      }
+    }
+    return state;
+  }
+
+  private List<Metric> replayHistory(String runId, String key, long seq) {
+    List<Metric> points = new ArrayList<>();
+    try (EventReader log = store.openRunLog(runId)) {
+      for (ByteSource src = log.next(); src != null && log.position() <= seq; src = log.next()) {
+        RunEvent e = EventCodec.decodeRunEvent(src);
+        if (e instanceof RunEvent.MetricLogged m && m.metric().key().equals(key)) {
+          points.add(m.metric());
+        } else if (e instanceof RunEvent.BatchLogged b) {
+          for (Metric m : b.metrics()) {
+            if (m.key().equals(key)) {
+              points.add(m);
+            }
+          }
+        }
+      }
+    }
+    return points;
   }
 
   @Override
   public void close() {
-    store.close();
+    liveRuns.invalidateAll();
+    liveRuns.cleanUp();
+    segments.invalidateAll();
+    try {
+      allocator.close();
+    } finally {
+      store.close();
+    }
   }
 }

@@ -3,32 +3,190 @@ package io.tracklog.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tracklog.Metric;
+import io.tracklog.Run;
 import io.tracklog.RunSpec;
+import io.tracklog.RunStatus;
+import io.tracklog.RunWriter;
 import io.tracklog.Store;
+import io.tracklog.StoreOptions;
+import io.tracklog.compact.ManifestFiles;
+import io.tracklog.error.InvalidParameterException;
+import io.tracklog.error.RunNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreReaderTest {
   @TempDir Path dir;
 
+  private static StoreOptions manual() {
+    return StoreOptions.builder().compaction(StoreOptions.CompactionTrigger.MANUAL).build();
+  }
+
   @Test
-  void bestRun_picksHighestLatestValue_ignoringNaNDeletedAndMissing() {
-    String best;
-    try (Store store = Store.open(dir)) {
+  void compactedRun_readsTheSameAsTheLog() {
+    String runId;
+    Run fromLog;
+    try (Store store = Store.open(dir, manual())) {
       String exp = store.createExperiment("e");
-      store.run(RunSpec.of(exp, "low"), r -> r.logMetric("acc", 0.5));
-      best = store.run(RunSpec.of(exp, "high"), r -> r.logMetric("acc", 0.9));
-      store.run(RunSpec.of(exp, "nan"), r -> r.logMetric("acc", Double.NaN));
-      store.run(RunSpec.of(exp, "none"), r -> r.logMetric("loss", 1.0));
-      String deleted = store.run(RunSpec.of(exp, "deleted"), r -> r.logMetric("acc", 0.99));
-      store.deleteRun(deleted);
+      runId =
+          store.run(
+              RunSpec.of(exp, "r"),
+              r -> {
+                r.logParam("lr", "0.1");
+                r.setTag("t", "v");
+                for (int i = 0; i < 500; i++) {
+                  r.logMetric("loss", 1.0 / (i + 1), 1000 + i, i);
+                  r.logMetric("acc", i % 7 == 0 ? Double.NaN : i / 500.0, 1000 + i, 499 - i);
+                }
+              });
+      fromLog = store.getRun(runId);
+      assertThat(store.compact().runsWritten()).isEqualTo(1);
     }
     try (StoreReader reader = StoreReader.open(dir)) {
-      String exp = reader.experiments().get(1).experimentId();
-      assertThat(reader.activeRuns(exp)).hasSize(4);
-      assertThat(reader.bestRun(exp, "acc")).hasValueSatisfying(r -> assertThat(r.runId()).isEqualTo(best));
-      assertThat(reader.bestRun(exp, "missing")).isEmpty();
+      Snapshot snap = reader.snapshot();
+      assertThat(snap.generation()).isEqualTo(1);
+      assertThat(snap.liveRunIds()).isEmpty();
+      assertThat(snap.getRun(runId)).isEqualTo(fromLog);
+      List<Metric> loss = snap.metricHistory(runId, "loss");
+      assertThat(loss).hasSize(500);
+      assertThat(loss.get(0)).isEqualTo(new Metric("loss", 1.0, 1000, 0));
+      // append order is kept even though the file is sorted by step
+      List<Metric> acc = snap.metricHistory(runId, "acc");
+      assertThat(acc.get(0).step()).isEqualTo(499);
+      assertThat(acc.get(499).step()).isZero();
+      assertThat(snap.metricHistory(runId, "missing")).isEmpty();
+    }
+  }
+
+  @Test
+  void runThatKeepsLogging_readsAsCompactedPrefixPlusTail() {
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("e");
+      try (RunWriter w = store.startRun(RunSpec.of(exp, "live"))) {
+        for (int i = 0; i < 10; i++) {
+          w.logMetric("x", i, 5, i);
+        }
+        store.compact();
+        try (StoreReader reader = StoreReader.open(dir)) {
+          Snapshot first = reader.snapshot();
+          assertThat(first.liveRunIds()).containsExactly(w.runId());
+          assertThat(first.metricHistory(w.runId(), "x")).hasSize(10);
+          assertThat(reader.refresh(first)).isSameAs(first);
+
+          for (int i = 10; i < 15; i++) {
+            w.logMetric("x", i, 5, i);
+          }
+          w.logParam("late", "yes");
+          Snapshot second = reader.refresh(first);
+          assertThat(second).isNotSameAs(first);
+          assertThat(first.metricHistory(w.runId(), "x")).hasSize(10); // first is unchanged
+          assertThat(second.metricHistory(w.runId(), "x")).extracting(Metric::step)
+              .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+          assertThat(second.getRun(w.runId())).isEqualTo(store.getRun(w.runId()));
+          assertThat(first.getRun(w.runId()).params()).doesNotContainKey("late");
+        }
+      }
+    }
+  }
+
+  @Test
+  void reopenedSealedRun_isReadLiveAgain() {
+    String runId;
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("e");
+      runId = store.run(RunSpec.of(exp), r -> r.logMetric("m", 1.0, 1, 0));
+      store.compact();
+      try (StoreReader reader = StoreReader.open(dir)) {
+        assertThat(reader.snapshot().liveRunIds()).isEmpty();
+        store.deleteRun(runId); // appends to a sealed run
+        Snapshot snap = reader.snapshot();
+        assertThat(snap.liveRunIds()).containsExactly(runId);
+        assertThat(snap.getRun(runId)).isEqualTo(store.getRun(runId));
+        store.compact();
+        Snapshot after = reader.snapshot();
+        assertThat(after.liveRunIds()).isEmpty();
+        assertThat(after.getRun(runId)).isEqualTo(store.getRun(runId));
+      }
+    }
+  }
+
+  @Test
+  void corruptSegment_fallsBackToTheLog() throws IOException {
+    String runId;
+    Run fromLog;
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("e");
+      runId = store.run(RunSpec.of(exp), r -> {
+        for (int i = 0; i < 100; i++) {
+          r.logMetric("m", i, 7, i);
+        }
+      });
+      fromLog = store.getRun(runId);
+      store.compact();
+    }
+    var manifest = ManifestFiles.latest(dir, "");
+    var segment = manifest.segments().get(0);
+    for (var file : segment.files()) {
+      Path p = dir.resolve(file.path());
+      byte[] bytes = Files.readAllBytes(p);
+      bytes[bytes.length / 2] ^= 0x40;
+      Files.write(p, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      assertThat(snap.getRun(runId)).isEqualTo(fromLog);
+      assertThat(snap.metricHistory(runId, "m")).hasSize(100);
+    }
+  }
+
+  @Test
+  void historyPages_useMlflowTokens() {
+    String runId;
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("e");
+      runId = store.run(RunSpec.of(exp), r -> {
+        for (int i = 0; i < 25; i++) {
+          r.logMetric("m", i, 1, i);
+        }
+      });
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      MetricHistoryPage p1 = snap.metricHistory(runId, "m", 10, null);
+      assertThat(p1.metrics()).hasSize(10);
+      MetricHistoryPage p2 = snap.metricHistory(runId, "m", 10, p1.nextPageToken());
+      MetricHistoryPage p3 = snap.metricHistory(runId, "m", 10, p2.nextPageToken());
+      assertThat(p3.metrics()).hasSize(5);
+      assertThat(p3.nextPageToken()).isNull();
+      assertThat(p2.metrics().get(0).step()).isEqualTo(10);
+      assertThatThrownBy(() -> snap.metricHistory(runId, "m", 10, "garbage"))
+          .isInstanceOf(InvalidParameterException.class)
+          .hasMessageContaining("Invalid page token");
+      assertThatThrownBy(() -> snap.metricHistory(runId, "m", 10, PageToken.encode(0)))
+          .isInstanceOf(InvalidParameterException.class);
+      assertThatThrownBy(() -> snap.getRun("0123456789abcdef0123456789abcdef"))
+          .isInstanceOf(RunNotFoundException.class);
+    }
+  }
+
+  @Test
+  void compactOnClose_isTheDefault_andRunsEndUpSealed() {
+    String runId;
+    try (Store store = Store.open(dir)) {
+      String exp = store.createExperiment("e");
+      runId = store.run(RunSpec.of(exp), r -> r.logMetric("m", 2.0));
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      assertThat(snap.generation()).isGreaterThanOrEqualTo(1);
+      assertThat(snap.liveRunIds()).isEmpty();
+      assertThat(snap.getRun(runId).info().status()).isEqualTo(RunStatus.FINISHED);
     }
   }
 

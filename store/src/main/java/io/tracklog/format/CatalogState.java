@@ -100,6 +100,11 @@ public final class CatalogState {
     }
   }
 
+  /** An immutable copy of the current state. */
+  public CatalogSnapshot snapshot() {
+    return new CatalogSnapshot(position, experiments, runsByExperiment, experimentByRun, lastReopened);
+  }
+
   /** How many events have been applied. */
   public long position() {
     return position;

@@ -44,6 +44,28 @@ public final class RunState {
   private final Map<String, String> tags = new LinkedHashMap<>();
   private final List<DatasetInput> inputs = new ArrayList<>();
 
+  /**
+   * The state a compacted run had after {@code seq} events, ready to apply the rest of its log: the
+   * compacted prefix plus the log tail fold to the same state as the whole log.
+   */
+  public static RunState resume(Run run, long seq) {
+    RunState state = new RunState();
+    RunInfo info = run.info();
+    state.started =
+        new RunStarted(
+            info.runId(), info.experimentId(), info.runName(), info.userId(), info.startTime(), info.artifactUri(), List.of());
+    state.eventCount = seq;
+    state.status = info.status();
+    state.endTime = info.endTime();
+    state.runName = info.runName();
+    state.lifecycle = info.lifecycleStage();
+    state.latest.putAll(run.metrics());
+    state.params.putAll(run.params());
+    state.tags.putAll(run.tags());
+    state.inputs.addAll(run.inputs());
+    return state;
+  }
+
   /** Applies the next event of the log. */
   public void apply(RunEvent event) {
     if (started == null && event.kind() != RunEvent.Kind.RUN_STARTED) {

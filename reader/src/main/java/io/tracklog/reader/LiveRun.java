@@ -1,0 +1,111 @@
+package io.tracklog.reader;
+
+import io.tracklog.Metric;
+import io.tracklog.Run;
+import io.tracklog.format.ByteSource;
+import io.tracklog.format.EventCodec;
+import io.tracklog.format.RunEvent;
+import io.tracklog.format.RunState;
+import io.tracklog.log.EventReader;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The part of a run's log past its compacted prefix (or the whole log, if it was never compacted),
+ * folded as it is read. It keeps its reader open and advances it on demand, so a refresh reads only
+ * what was appended since. Views it hands out are immutable: its point arrays only grow, by copy.
+ *
+ * <p>Thread-safe (synchronized).
+ */
+final class LiveRun implements AutoCloseable {
+  private final EventReader reader;
+  private final long baseSeq;
+  private final RunState state;
+  private final Map<String, Points> tails = new HashMap<>();
+  private long seq;
+
+  /**
+   * @param reader positioned at the log's first event
+   * @param base the compacted state after {@code baseSeq} events, or null to fold the whole log
+   */
+  LiveRun(EventReader reader, Run base, long baseSeq) {
+    this.reader = reader;
+    this.baseSeq = base == null ? 0 : baseSeq;
+    this.state = base == null ? new RunState() : RunState.resume(base, baseSeq);
+  }
+
+  /** Reads what was appended since the last call; returns the view as of the log's end now. */
+  synchronized View advance() {
+    // The reader starts at the log's first event: skip the compacted prefix undecoded.
+    for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+      long at = reader.position() - 1;
+      if (at < baseSeq) {
+        continue;
+      }
+      if (EventCodec.isMetricLogged(src)) {
+        EventCodec.decodeMetric(src, (k, v, ts, step) -> addPoint(k, v, ts, step, at));
+      } else {
+        RunEvent e = EventCodec.decodeRunEvent(src);
+        state.apply(e);
+        if (e instanceof RunEvent.BatchLogged b) {
+          for (Metric m : b.metrics()) {
+            addPoint(m.key(), m.value(), m.timestampMs(), m.step(), at);
+          }
+        }
+      }
+      seq = at + 1;
+    }
+    Map<String, Points.View> views = new HashMap<>();
+    tails.forEach((k, p) -> views.put(k, p.view()));
+    return new View(state.hasStarted() ? state.toRun() : null, Math.max(seq, baseSeq), views);
+  }
+
+  private void addPoint(String key, double value, long ts, long step, long at) {
+    state.applyMetric(new Metric(key, value, ts, step));
+    tails.computeIfAbsent(key, k -> new Points()).add(step, ts, value, at);
+  }
+
+  @Override
+  public synchronized void close() {
+    reader.close();
+  }
+
+  /** The run as of {@code seq} events, and the metric points of the tail by key. */
+  record View(Run run, long seq, Map<String, Points.View> tails) {}
+
+  /** Append-only primitive arrays of points. */
+  static final class Points {
+    private long[] steps = new long[8];
+    private long[] timestamps = new long[8];
+    private double[] values = new double[8];
+    private long[] seqs = new long[8];
+    private int size;
+
+    void add(long step, long ts, double value, long seq) {
+      if (size == steps.length) {
+        int n = size * 2;
+        steps = Arrays.copyOf(steps, n);
+        timestamps = Arrays.copyOf(timestamps, n);
+        values = Arrays.copyOf(values, n);
+        seqs = Arrays.copyOf(seqs, n);
+      }
+      steps[size] = step;
+      timestamps[size] = ts;
+      values[size] = value;
+      seqs[size] = seq;
+      size++;
+    }
+
+    View view() {
+      return new View(steps, timestamps, values, size);
+    }
+
+    /** The first {@code size} points; later appends never touch them. */
+    record View(long[] steps, long[] timestamps, double[] values, int size) {
+      Metric metric(String key, int i) {
+        return new Metric(key, values[i], timestamps[i], steps[i]);
+      }
+    }
+  }
+}

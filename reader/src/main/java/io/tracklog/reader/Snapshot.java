@@ -1,0 +1,215 @@
+package io.tracklog.reader;
+
+import io.tracklog.Experiment;
+import io.tracklog.Metric;
+import io.tracklog.Run;
+import io.tracklog.compact.Manifest;
+import io.tracklog.error.ExperimentNotFoundException;
+import io.tracklog.error.InvalidParameterException;
+import io.tracklog.error.RunNotFoundException;
+import io.tracklog.format.CatalogSnapshot;
+import io.tracklog.format.Validation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One consistent, point-in-time view of a store: one manifest generation, the catalog at one
+ * position, and the log tail of every run that was live then. Every answer comes from that view,
+ * however much is written meanwhile; {@link StoreReader#refresh} gives the next one.
+ *
+ * <p>Immutable and thread-safe. Compacted runs are answered from Arrow files, live runs from their
+ * compacted prefix plus the log tail read when the snapshot was taken.
+ */
+public final class Snapshot {
+  private final StoreReader reader;
+  private final Manifest manifest;
+  private final CatalogSnapshot catalog;
+  private final Map<String, Manifest.Segment> segmentsByRun;
+  private final Map<String, LiveRun.View> live;
+
+  Snapshot(
+      StoreReader reader,
+      Manifest manifest,
+      CatalogSnapshot catalog,
+      Map<String, Manifest.Segment> segmentsByRun,
+      Map<String, LiveRun.View> live) {
+    this.reader = reader;
+    this.manifest = manifest;
+    this.catalog = catalog;
+    this.segmentsByRun = segmentsByRun;
+    this.live = Map.copyOf(live);
+  }
+
+  /** The manifest generation this snapshot reads (0 before any compaction). */
+  public long generation() {
+    return manifest.generation();
+  }
+
+  /** The catalog position this snapshot reads. */
+  public long catalogPosition() {
+    return catalog.position();
+  }
+
+  Manifest manifest() {
+    return manifest;
+  }
+
+  CatalogSnapshot catalog() {
+    return catalog;
+  }
+
+  Map<String, LiveRun.View> live() {
+    return live;
+  }
+
+  /** Run ids answered from log tails rather than only from Arrow files. */
+  public List<String> liveRunIds() {
+    return List.copyOf(live.keySet());
+  }
+
+  // ---- experiments -----------------------------------------------------------------------------
+
+  /**
+   * The experiment with this id, active or deleted.
+   *
+   * @throws ExperimentNotFoundException if there is none
+   */
+  public Experiment getExperiment(String experimentId) {
+    Validation.experimentId(experimentId);
+    Experiment e = catalog.experiment(experimentId);
+    if (e == null) {
+      throw ExperimentNotFoundException.withId(experimentId);
+    }
+    return e;
+  }
+
+  /** The experiment with this name in any lifecycle stage (MLflow searches all views), if any. */
+  public Optional<Experiment> getExperimentByName(String name) {
+    Objects.requireNonNull(name, "name");
+    for (Experiment e : catalog.experiments().values()) {
+      if (e.name().equals(name)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Experiments in the view, in creation order. */
+  public List<Experiment> listExperiments(ViewType view) {
+    List<Experiment> list = new ArrayList<>();
+    for (Experiment e : catalog.experiments().values()) {
+      if (view.includes(e.lifecycleStage())) {
+        list.add(e);
+      }
+    }
+    return list;
+  }
+
+  // ---- runs ------------------------------------------------------------------------------------
+
+  /** Every run of an experiment in this snapshot, any lifecycle stage, in creation order. */
+  public List<String> runIds(String experimentId) {
+    return catalog.runIds(experimentId);
+  }
+
+  /**
+   * The run as of this snapshot: attributes, latest metrics, params, tags, inputs.
+   *
+   * @throws RunNotFoundException if the snapshot has no such run
+   */
+  public Run getRun(String runId) {
+    requireRun(runId);
+    LiveRun.View view = live.get(runId);
+    if (view != null) {
+      return view.run();
+    }
+    return reader.compactedRun(manifest, segmentsByRun.get(runId), runId);
+  }
+
+  /** The runs of an experiment in the view, in creation order. */
+  public List<Run> runs(String experimentId, ViewType view) {
+    List<Run> runs = new ArrayList<>();
+    for (String runId : catalog.runIds(experimentId)) {
+      Run run = getRun(runId);
+      if (view.includes(run.info().lifecycleStage())) {
+        runs.add(run);
+      }
+    }
+    return runs;
+  }
+
+  private void requireRun(String runId) {
+    Validation.runId(runId);
+    if (!catalog.experimentByRun().containsKey(runId)) {
+      throw new RunNotFoundException(runId);
+    }
+  }
+
+  // ---- metric history --------------------------------------------------------------------------
+
+  /**
+   * Every point logged for a metric, in append order, duplicates kept (MLflow FileStore semantics);
+   * an unknown key gives an empty list.
+   *
+   * @throws RunNotFoundException if the snapshot has no such run
+   */
+  public List<Metric> metricHistory(String runId, String key) {
+    requireRun(runId);
+    Objects.requireNonNull(key, "key");
+    List<Metric> points = new ArrayList<>();
+    Manifest.Segment segment = segmentsByRun.get(runId);
+    LiveRun.View view = live.get(runId);
+    if (segment != null) {
+      points.addAll(reader.compactedHistory(manifest, segment, runId, key));
+    }
+    if (view != null) {
+      LiveRun.Points.View tail = view.tails().get(key);
+      if (tail != null) {
+        for (int i = 0; i < tail.size(); i++) {
+          points.add(tail.metric(key, i));
+        }
+      }
+    }
+    return points;
+  }
+
+  /**
+   * One page of a metric's history (MLflow's get_metric_history with max_results and page_token).
+   *
+   * @param maxResults page size, or null for everything from the token on
+   * @throws InvalidParameterException if maxResults is below 1 or the token is invalid
+   */
+  public MetricHistoryPage metricHistory(String runId, String key, Integer maxResults, String pageToken) {
+    if (maxResults != null && maxResults < 1) {
+      throw new InvalidParameterException(
+          "Invalid value " + maxResults + " for parameter 'max_results' supplied: it must be at least 1");
+    }
+    long offset = PageToken.decode(pageToken);
+    List<Metric> all = metricHistory(runId, key);
+    int from = (int) Math.min(offset, all.size());
+    int to = maxResults == null ? all.size() : (int) Math.min((long) from + maxResults, all.size());
+    String next = to < all.size() ? PageToken.encode(to) : null;
+    return new MetricHistoryPage(all.subList(from, to), next);
+  }
+
+  /**
+   * The histories of several metrics of several runs: run id → key → points in append order. Runs
+   * or keys without points are absent.
+   */
+  public Map<String, Map<String, List<Metric>>> metricHistories(List<String> runIds, List<String> keys) {
+    Map<String, Map<String, List<Metric>>> out = new LinkedHashMap<>();
+    for (String runId : runIds) {
+      for (String key : keys) {
+        List<Metric> h = metricHistory(runId, key);
+        if (!h.isEmpty()) {
+          out.computeIfAbsent(runId, k -> new LinkedHashMap<>()).put(key, h);
+        }
+      }
+    }
+    return out;
+  }
+}
