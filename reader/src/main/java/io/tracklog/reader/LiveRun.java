@@ -6,6 +6,7 @@ import io.tracklog.format.ByteSource;
 import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.RunState;
+import io.tracklog.format.StringCache;
 import io.tracklog.log.EventReader;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ final class LiveRun implements AutoCloseable {
   private final long baseSeq;
   private final RunState state;
   private final Map<String, Points> tails = new HashMap<>();
+  private final StringCache keys = new StringCache();
   private long seq;
 
   /**
@@ -44,7 +46,7 @@ final class LiveRun implements AutoCloseable {
         continue;
       }
       if (EventCodec.isMetricLogged(src)) {
-        EventCodec.decodeMetric(src, (k, v, ts, step) -> addPoint(k, v, ts, step, at));
+        EventCodec.decodeMetric(src, (k, v, ts, step) -> addPoint(k, v, ts, step, at), keys);
       } else {
         RunEvent e = EventCodec.decodeRunEvent(src);
         state.apply(e);

@@ -6,6 +6,7 @@ import io.tracklog.format.ByteSource;
 import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.RunState;
+import io.tracklog.format.StringCache;
 import io.tracklog.log.EventReader;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +27,10 @@ final class RunDigest {
   static RunDigest read(EventReader reader) {
     RunDigest d = new RunDigest();
     EventCodec.MetricSink sink = d::addMetric;
+    StringCache keys = new StringCache();
     for (ByteSource src = reader.next(); src != null; src = reader.next()) {
       if (EventCodec.isMetricLogged(src)) {
-        EventCodec.decodeMetric(src, sink);
+        EventCodec.decodeMetric(src, sink, keys);
       } else {
         RunEvent event = EventCodec.decodeRunEvent(src);
         d.state.apply(event);
@@ -47,8 +49,12 @@ final class RunDigest {
     if (!state.hasStarted()) {
       throw new io.tracklog.format.DecodeException("run log does not begin with RUN_STARTED");
     }
-    series.computeIfAbsent(key, MetricSeries::new).add(step, timestampMs, value, seq);
+    MetricSeries s = last != null && last.key == key ? last : series.computeIfAbsent(key, MetricSeries::new);
+    s.add(step, timestampMs, value, seq);
+    last = s;
   }
+
+  private MetricSeries last; // the series of the previous point: consecutive points often share it
 
   /** The run's state without metrics (those are in {@link #series()}). */
   Run run() {

@@ -98,6 +98,17 @@ public final class ByteSource {
     return s;
   }
 
+  /** As {@link #readString()}, through a cache of recently decoded strings. */
+  public String readString(StringCache cache) {
+    long n = readVarLong();
+    if (n < 0 || n > remaining()) {
+      throw new DecodeException("invalid string length " + n + " with " + remaining() + " bytes left");
+    }
+    String s = cache.get(buf, pos, (int) n);
+    pos += (int) n;
+    return s;
+  }
+
   public String readNullableString() {
     return readBoolean() ? readString() : null;
   }

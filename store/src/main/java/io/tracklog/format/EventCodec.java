@@ -218,13 +218,18 @@ public final class EventCodec {
 
   /** Decodes a MetricLogged event (check {@link #isMetricLogged} first) straight into a sink. */
   public static void decodeMetric(ByteSource in, MetricSink sink) {
+    decodeMetric(in, sink, new StringCache());
+  }
+
+  /** As {@link #decodeMetric(ByteSource, MetricSink)}, decoding keys through {@code keys}. */
+  public static void decodeMetric(ByteSource in, MetricSink sink, StringCache keys) {
     int tag = in.readByte();
     int version = in.readByte();
     checkVersion(tag, version);
     if (tag != METRIC_LOGGED) {
       throw new DecodeException("not a metric event: type tag " + tag);
     }
-    String key = in.readString();
+    String key = in.readString(keys);
     double value = in.readDouble();
     long ts = in.readVarLong();
     long step = in.readZigZag();
