@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
  * tracklog demo --root /tmp/store
  * tracklog runs --root /tmp/store --experiment 2
  * tracklog orphans --root /tmp/store --end
+ * tracklog export-json --root /tmp/store --experiment 2
  * }</pre>
  */
 @Command(
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Embedded, file-based experiment tracking with MLflow's semantics.",
-    subcommands = {DemoCommand.class, RunsCommand.class, OrphansCommand.class})
+    subcommands = {DemoCommand.class, RunsCommand.class, OrphansCommand.class, ExportJsonCommand.class})
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
