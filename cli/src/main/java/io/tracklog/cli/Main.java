@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
  * tracklog runs --root /tmp/store --experiment 2
  * tracklog orphans --root /tmp/store --end
  * tracklog compact --root /tmp/store [--rebuild]
+ * tracklog export-json --root /tmp/store --experiment 2
  * }</pre>
  */
 @Command(
@@ -22,7 +23,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Embedded, file-based experiment tracking with MLflow's semantics.",
-    subcommands = {DemoCommand.class, RunsCommand.class, OrphansCommand.class, CompactCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunsCommand.class,
+      OrphansCommand.class,
+      CompactCommand.class,
+      ExportJsonCommand.class
+    })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 

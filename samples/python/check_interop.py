@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Check that Python reads a Tracklog store's Arrow files exactly as the Java reader answers.
+
+    tracklog export-json --root STORE > export.json
+    python3 check_interop.py --root STORE --export export.json
+
+Reads the live files named by the newest manifest twice, with pyarrow (memory-mapped, dictionaries
+decoded) and with polars (scan_ipc), and compares every run attribute, param, tag, latest metric
+(value, step, timestamp; min, max, count and last_step against the history) and every metric
+history in append order with ``tracklog export-json``'s document. Doubles must be bit-identical
+(NaN equals NaN). Also checks the files' schema metadata, row counts, CRC32C and the order the
+format promises. Prints a summary; exits 1 on any mismatch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import struct
+import sys
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tracklog_notebook as tn  # noqa: E402
+
+RUN_FIELDS = ("experiment_id", "run_name", "user_id", "status", "start_time", "end_time",
+              "artifact_uri", "lifecycle_stage")
+
+
+class Mismatches:
+    def __init__(self, limit=30):
+        self.count = 0
+        self.limit = limit
+
+    def __call__(self, where, message):
+        self.count += 1
+        if self.count <= self.limit:
+            print(f"MISMATCH [{where}] {message}", file=sys.stderr)
+        elif self.count == self.limit + 1:
+            print("... further mismatches not shown", file=sys.stderr)
+
+
+def json_double(v):
+    """export-json writes NaN and the infinities as strings."""
+    if isinstance(v, str):
+        return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}[v]
+    return float(v)
+
+
+def same_double(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if math.isnan(a) and math.isnan(b):
+        return True
+    return struct.pack("<d", a) == struct.pack("<d", b)
+
+
+# ---- CRC32C (Castagnoli), as the manifest records it ----------------------------------------------
+
+_CRC_TABLE = []
+for _n in range(256):
+    _c = _n
+    for _ in range(8):
+        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
+    _CRC_TABLE.append(_c)
+
+
+def crc32c(data: bytes) -> str:
+    crc = 0xFFFFFFFF
+    table = _CRC_TABLE
+    for byte in data:
+        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return f"{crc ^ 0xFFFFFFFF:08x}"
+
+
+# ---- the files themselves -------------------------------------------------------------------------
+
+
+def check_files(root: Path, manifest: dict, bad: Mismatches) -> int:
+    """Schema metadata, row counts, lengths and checksums of every live file; dictionary order."""
+    checked = 0
+    for seg in manifest["segments"]:
+        for table in tn.TABLES:
+            entry = seg[tn._FILE_KEY[table]]
+            path = root / entry["path"]
+            where = entry["path"]
+            data = path.read_bytes()
+            if len(data) != entry["length"]:
+                bad(where, f"length {len(data)} != manifest {entry['length']}")
+            if len(data) <= 64 << 20 and crc32c(data) != entry["crc32c"]:
+                bad(where, f"crc32c {crc32c(data)} != manifest {entry['crc32c']}")
+            with pa.memory_map(str(path)) as source:
+                reader = pa.ipc.open_file(source)
+                meta = {k.decode(): v.decode() for k, v in (reader.schema.metadata or {}).items()}
+                expected = {"tracklog.format": "tracklog-segment", "tracklog.format_version": "1",
+                            "tracklog.table": table, "tracklog.experiment_id": seg["experimentId"],
+                            "tracklog.generation": str(seg["generation"]), "tracklog.store_id": manifest["storeId"]}
+                for k, v in expected.items():
+                    if meta.get(k) != v:
+                        bad(where, f"schema metadata {k}={meta.get(k)!r}, expected {v!r}")
+                t = reader.read_all()
+                if t.num_rows != entry["rows"]:
+                    bad(where, f"{t.num_rows} rows, manifest says {entry['rows']}")
+                if table == "metrics":
+                    for col in ("run_id", "key"):
+                        for chunk in t.column(col).chunks:
+                            d = chunk.dictionary.to_pylist()
+                            if d != sorted(set(d)):
+                                bad(where, f"{col} dictionary is not sorted and unique")
+                    # rows sorted by run_id, key, step, timestamp, seq
+                    rows = tn.decode_dictionaries(t).select(["run_id", "key", "step", "timestamp", "seq"]).to_pylist()
+                    keys = [tuple(r.values()) for r in rows]
+                    if keys != sorted(keys):
+                        bad(where, "rows are not sorted by run_id, key, step, timestamp, seq")
+                else:
+                    ids = t.column("run_id").to_pylist()
+                    sort_key = list(zip(ids, t.column("key").to_pylist())) if table == "latest" else ids
+                    if sort_key != sorted(sort_key):
+                        bad(where, "rows are not sorted by run_id" + (", key" if table == "latest" else ""))
+            checked += 1
+    return checked
+
+
+# ---- one reader's view: runs, latest and history as plain Python values ---------------------------
+
+
+def model_from_rows(runs_rows, latest_rows, metric_rows, map_to_dict):
+    runs = {}
+    for r in runs_rows:
+        if r["run_id"] in runs:
+            raise ValueError(f"run {r['run_id']} appears twice among the live runs files")
+        r = dict(r)
+        r["params"] = map_to_dict(r["params"])
+        r["tags"] = map_to_dict(r["tags"])
+        runs[r["run_id"]] = r
+    latest = {(r["run_id"], r["key"]): r for r in latest_rows}
+    history = {}
+    for r in sorted(metric_rows, key=lambda r: r["seq"]):  # seq is append order
+        history.setdefault((r["run_id"], r["key"]), []).append((r["step"], r["timestamp"], r["value"]))
+    return runs, latest, history
+
+
+def pyarrow_model(root, manifest):
+    return model_from_rows(
+        tn.load(root, "runs", manifest=manifest).to_pylist(),
+        tn.load(root, "latest", manifest=manifest).to_pylist(),
+        tn.load(root, "metrics", manifest=manifest).to_pylist(),
+        lambda pairs: dict(pairs),  # pyarrow gives a map as [(key, value), ...]
+    )
+
+
+def polars_model(root, manifest):
+    return model_from_rows(
+        tn.load_polars(root, "runs", manifest=manifest).to_dicts(),
+        tn.load_polars(root, "latest", manifest=manifest).to_dicts(),
+        tn.load_polars(root, "metrics", manifest=manifest).to_dicts(),
+        lambda entries: {e["key"]: e["value"] for e in entries},  # polars: [{"key":..., "value":...}]
+    )
+
+
+def compare(name, model, export, skip, bad: Mismatches):
+    runs, latest, history = model
+    expected_runs = {r["run_id"]: r for r in export["runs"] if r["run_id"] not in skip}
+    missing = sorted(set(expected_runs) - set(runs))
+    extra = sorted(set(runs) - set(expected_runs) - skip)
+    if missing:
+        bad(name, f"runs missing from the Arrow files: {missing[:5]} ({len(missing)})")
+    if extra:
+        bad(name, f"runs in the Arrow files that export-json does not know: {extra[:5]}")
+    points = 0
+    latest_rows = 0
+    for run_id, exp in expected_runs.items():
+        got = runs.get(run_id)
+        if got is None:
+            continue
+        where = f"{name} run {run_id}"
+        for f in RUN_FIELDS:
+            if got[f] != exp[f]:
+                bad(where, f"{f}: {got[f]!r} != {exp[f]!r}")
+        for f in ("params", "tags"):
+            if got[f] != exp[f]:
+                bad(where, f"{f}: {got[f]!r} != {exp[f]!r}")
+        keys = {k for (r, k) in latest if r == run_id}
+        if keys != set(exp["metrics"]):
+            bad(where, f"latest keys {sorted(keys)} != {sorted(exp['metrics'])}")
+        hkeys = {k for (r, k) in history if r == run_id}
+        if hkeys != set(exp["history"]):
+            bad(where, f"history keys {sorted(hkeys)} != {sorted(exp['history'])}")
+        for key, m in exp["metrics"].items():
+            row = latest.get((run_id, key))
+            if row is None:
+                continue
+            latest_rows += 1
+            w = f"{where} latest {key}"
+            if not same_double(row["value"], json_double(m["value"])):
+                bad(w, f"value {row['value']!r} != {m['value']!r}")
+            if row["step"] != m["step"] or row["timestamp"] != m["timestamp"]:
+                bad(w, f"step/timestamp {row['step']}/{row['timestamp']} != {m['step']}/{m['timestamp']}")
+            h = exp["history"].get(key, [])
+            finite = [json_double(p["value"]) for p in h if not math.isnan(json_double(p["value"]))]
+            if row["count"] != len(h):
+                bad(w, f"count {row['count']} != {len(h)} points")
+            if h and row["last_step"] != h[-1]["step"]:
+                bad(w, f"last_step {row['last_step']} != {h[-1]['step']}")
+            lo, hi = (min(finite), max(finite)) if finite else (None, None)
+            if row["min"] != lo or row["max"] != hi:
+                bad(w, f"min/max {row['min']!r}/{row['max']!r} != {lo!r}/{hi!r}")
+        for key, h in exp["history"].items():
+            got_points = history.get((run_id, key), [])
+            w = f"{where} history {key}"
+            if len(got_points) != len(h):
+                bad(w, f"{len(got_points)} points != {len(h)}")
+                continue
+            for i, ((step, ts, value), p) in enumerate(zip(got_points, h)):
+                if step != p["step"] or ts != p["timestamp"] or not same_double(value, json_double(p["value"])):
+                    bad(w, f"point {i}: {(step, ts, value)!r} != {(p['step'], p['timestamp'], p['value'])!r}")
+                    break
+            points += len(h)
+    return len(expected_runs), latest_rows, points
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Compare Python's view of a store with tracklog export-json.")
+    ap.add_argument("--root", type=Path, required=True)
+    ap.add_argument("--export", type=Path, required=True, help="the output of tracklog export-json")
+    args = ap.parse_args(argv)
+
+    export = json.loads(args.export.read_text(encoding="utf-8"))
+    if export.get("format") != "tracklog-export" or export.get("format_version") != 1:
+        print(f"{args.export}: not a tracklog export-json document", file=sys.stderr)
+        return 2
+    path, manifest = tn.find_manifest(args.root)
+    bad = Mismatches()
+    if manifest["generation"] != export["generation"]:
+        bad("manifest", f"generation {manifest['generation']} != export's {export['generation']}"
+            " (was the store written to in between?)")
+    # Live runs are answered from their logs by Java; the Arrow files have at most a prefix of them.
+    skip = set(export["live_run_ids"])
+    if skip:
+        print(f"note: {len(skip)} live run(s) not compacted yet, not compared: {sorted(skip)[:5]}")
+
+    files = check_files(args.root, manifest, bad)
+    results = {}
+    for name, build in (("pyarrow", pyarrow_model), ("polars", polars_model)):
+        try:
+            model = build(args.root, manifest)
+        except Exception as e:  # a reader that cannot load the files is a failure, not a crash
+            bad(name, f"cannot load: {type(e).__name__}: {e}")
+            continue
+        results[name] = compare(name, model, export, skip, bad)
+
+    versions = f"pyarrow {pa.__version__}, polars {pl.__version__}"
+    print(f"manifest {path.name if path else '-'}: {len(manifest['segments'])} segments, {files} files checked "
+          f"(metadata, rows, crc32c, order)")
+    for name, (runs, latest, points) in results.items():
+        print(f"{name:8s}: {runs} runs, {latest} latest metrics, {points} history points compared")
+    if bad.count:
+        print(f"FAIL: {bad.count} mismatch(es) ({versions})")
+        return 1
+    print(f"OK: Python reads exactly what the Java reader answers ({versions})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

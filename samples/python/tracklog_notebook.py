@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Read a Tracklog store's compacted Arrow files from Python, with pyarrow and polars only.
+
+Tracklog's ``Store.compact()`` (run automatically when a run ends) writes plain Arrow IPC files:
+
+    <root>/manifest-<generation>.json                          which files are live (newest wins)
+    <root>/compacted/experiment=<id>/runs-<gen>.arrow           one row per run
+    <root>/compacted/experiment=<id>/latest-<gen>.arrow         one row per (run, metric key)
+    <root>/compacted/experiment=<id>/metrics-<gen>.arrow        one row per metric point
+
+Files of older generations can stay on disk for a while, so never glob ``compacted/``: read the
+newest manifest and open the files it lists. A run belongs to exactly one live segment (the last
+one in the manifest's ``segments`` list that lists it under ``runs``); :func:`load` keeps only
+those rows. Runs that are still being written are not in the Arrow files until they end.
+
+Use it as a module in a notebook::
+
+    import tracklog_notebook as tn
+    runs = tn.load(root, "runs")                  # pyarrow.Table, every experiment
+    runs_pl = tn.load_polars(root, "runs")        # polars.DataFrame
+    hist = tn.metric_history(root, run_id, "val_loss")
+
+or run it as a script for a tour: ``python3 tracklog_notebook.py --root STORE [--png curve.png]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc
+
+TABLES = ("runs", "latest", "metrics")
+_MANIFEST = re.compile(r"manifest-(\d{8,19})\.json")
+# The manifest names each segment's files by these keys (camelCase, unlike the Arrow columns).
+_FILE_KEY = {"runs": "runsFile", "latest": "latestFile", "metrics": "metricsFile"}
+
+
+# ---- the manifest --------------------------------------------------------------------------------
+
+
+def find_manifest(root) -> tuple[Path | None, dict]:
+    """The newest ``manifest-<generation>.json`` in ``root`` and its content.
+
+    Before the first compaction there is none: returns ``(None, {"generation": 0, "segments": []})``.
+    """
+    root = Path(root)
+    found = [(int(m.group(1)), p) for p in root.glob("manifest-*.json") if (m := _MANIFEST.fullmatch(p.name))]
+    if not found:
+        return None, {"generation": 0, "segments": []}
+    generation, path = max(found)
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("formatVersion") != 1:
+        raise ValueError(f"{path}: manifest format {manifest.get('formatVersion')} is not supported")
+    return path, manifest
+
+
+def live_files(root, table: str, manifest: dict | None = None, experiment_id: str | None = None):
+    """``[(path, run_ids)]``: the live files of ``table`` and the runs each one is authoritative for."""
+    if table not in TABLES:
+        raise ValueError(f"table must be one of {TABLES}")
+    root = Path(root)
+    if manifest is None:
+        manifest = find_manifest(root)[1]
+    owner = {}  # run_id -> index of the segment that holds it; later segments win
+    for i, seg in enumerate(manifest["segments"]):
+        for run_id in seg["runs"]:
+            owner[run_id] = i
+    files = []
+    for i, seg in enumerate(manifest["segments"]):
+        if experiment_id is not None and seg["experimentId"] != experiment_id:
+            continue
+        runs = sorted(r for r in seg["runs"] if owner[r] == i)
+        if runs:
+            files.append((root / seg[_FILE_KEY[table]]["path"], runs))
+    return files
+
+
+# ---- pyarrow -------------------------------------------------------------------------------------
+
+
+def read_ipc(path) -> pa.Table:
+    """One Arrow IPC file, memory-mapped: the table's buffers point into the page cache (zero-copy)."""
+    with pa.memory_map(str(path)) as source:  # the table keeps the mapping alive after close
+        return pa.ipc.open_file(source).read_all()
+
+
+def decode_dictionaries(table: pa.Table) -> pa.Table:
+    """Dictionary columns (metrics.run_id and metrics.key) as plain strings."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
+    return table
+
+
+def load(root, table: str, experiment_id: str | None = None, manifest: dict | None = None) -> pa.Table:
+    """Every live row of ``table`` ("runs", "latest" or "metrics") as one pyarrow Table.
+
+    Dictionary columns are decoded to strings (each file has its own dictionaries) and the schema
+    metadata of the first file is kept (``tracklog.table``, ``tracklog.format_version`` ...).
+    """
+    parts = []
+    for path, runs in live_files(root, table, manifest, experiment_id):
+        t = decode_dictionaries(read_ipc(path))
+        parts.append(t.filter(pc.is_in(t["run_id"], value_set=pa.array(runs))))
+    if not parts:
+        raise LookupError(f"no compacted {table!r} files in {root} (nothing compacted yet?)")
+    # The files differ only in metadata (generation, experiment id); concat ignores it.
+    return pa.concat_tables(parts)
+
+
+def metric_history(root, run_id: str, key: str, manifest: dict | None = None) -> pa.Table:
+    """One metric's points (step, timestamp, value, seq) in append order, duplicates kept."""
+    points = load(root, "metrics", manifest=manifest)
+    mask = pc.and_(pc.equal(points["run_id"], run_id), pc.equal(points["key"], key))
+    return points.filter(mask).sort_by("seq").select(["step", "timestamp", "value", "seq"])
+
+
+def param(runs: pa.Table, name: str) -> pa.ChunkedArray:
+    """One param of every run as a string column (null where the run lacks it)."""
+    return pc.map_lookup(runs["params"], pa.scalar(name, pa.string()), "first")
+
+
+# ---- polars --------------------------------------------------------------------------------------
+
+
+def load_polars(root, table: str, experiment_id: str | None = None, manifest: dict | None = None) -> pl.DataFrame:
+    """The same rows as :func:`load`, read by polars itself (memory-mapped)."""
+    frames = []
+    for path, runs in live_files(root, table, manifest, experiment_id):
+        lf = pl.scan_ipc(path, memory_map=True)
+        if table == "metrics":  # Categorical in polars; each file has its own dictionary
+            lf = lf.with_columns(pl.col("run_id", "key").cast(pl.Utf8))
+        frames.append(lf.filter(pl.col("run_id").is_in(runs)))
+    if not frames:
+        raise LookupError(f"no compacted {table!r} files in {root} (nothing compacted yet?)")
+    return pl.concat(frames).collect()
+
+
+def params_wide(runs: pl.DataFrame, column: str = "params") -> pl.DataFrame:
+    """A map column (polars reads map<utf8,utf8> as list<struct<key, value>>) as one column per key."""
+    pairs = runs.select("run_id", column).filter(pl.col(column).list.len() > 0)
+    try:
+        long = pairs.explode(column, empty_as_null=False).unnest(column)
+    except TypeError:  # polars before 1.3x has no empty_as_null
+        long = pairs.explode(column).unnest(column)
+    if long.is_empty():
+        return runs.select("run_id")
+    wide = long.pivot(on="key", index="run_id", values="value")
+    return runs.select("run_id").join(wide, on="run_id", how="left")
+
+
+# ---- the tour ------------------------------------------------------------------------------------
+
+
+def plot_curves(history: pl.DataFrame, path: Path, title: str) -> bool:
+    """A training curve per (run, key) to a PNG; False if matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    colors = {name: f"C{i}" for i, name in enumerate(sorted(set(history["run_name"])))}
+    for (run_name, key), points in history.sort("run_name", "key", "seq", maintain_order=True).group_by(
+        ["run_name", "key"], maintain_order=True
+    ):
+        ax.plot(points["step"], points["value"], marker=".", label=f"{run_name} {key}", color=colors[run_name],
+                linestyle="-" if key.startswith("val") else "--")
+    ax.set_xlabel("step")
+    ax.set_ylabel("value")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def tour(root: Path, png: Path, experiment_id: str, metric: str, curves_id: str) -> None:
+    pl.Config.set_tbl_width_chars(120)
+    pl.Config.set_fmt_str_lengths(40)
+    path, manifest = find_manifest(root)
+    if path is None:
+        sys.exit(f"{root}: no manifest yet; end a run (or call Store.compact()) first")
+    print(f"manifest: {path.name} (generation {manifest['generation']}, {len(manifest['segments'])} segments)")
+    for table in TABLES:
+        files = live_files(root, table, manifest)
+        print(f"  live {table} files: {len(files)}, e.g. {files[0][0].relative_to(root)}")
+
+    # Zero-copy: the record batches of a memory-mapped file point into the mapping, so reading
+    # allocates (almost) nothing on the Arrow heap.
+    first = live_files(root, "metrics", manifest)[0][0]
+    before = pa.total_allocated_bytes()
+    with pa.memory_map(str(first)) as source:
+        reader = pa.ipc.open_file(source)
+        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        meta = {k.decode(): v.decode() for k, v in reader.schema.metadata.items()}
+        print(f"\nmemory-mapped {first.relative_to(root)}: {sum(b.num_rows for b in batches)} rows in "
+              f"{len(batches)} batch(es), {pa.total_allocated_bytes() - before} bytes allocated by the read")
+        print(f"  schema metadata: {meta}")
+        print(f"  run_id: {batches[0].schema.field('run_id').type}, key: {batches[0].schema.field('key').type}")
+
+    # Runs of every experiment: pyarrow and polars.
+    runs = load(root, "runs", manifest=manifest)
+    runs_pl = load_polars(root, "runs", manifest=manifest)
+    print(f"\nruns of every experiment: {runs.num_rows} rows (pyarrow), {runs_pl.height} rows (polars)")
+    print(f"  params: {runs.schema.field('params').type} in pyarrow, {runs_pl.schema['params']} in polars")
+    print(runs_pl.group_by("experiment_id", maintain_order=True)
+          .agg(pl.len().alias("runs"), pl.col("status").unique().sort().alias("status"))
+          .sort("experiment_id"))
+
+    # Params and tags are map<utf8, utf8>: look one key up (pyarrow), or spread them into columns (polars).
+    names = dict(zip(runs_pl["run_id"].to_list(), runs_pl["run_name"].to_list()))
+    exp_runs = runs.filter(pc.equal(runs["experiment_id"], experiment_id))
+    print(f"\npyarrow map_lookup(params, 'max_depth') in experiment {experiment_id}: "
+          f"{param(exp_runs, 'max_depth').to_pylist()}")
+    print(f"tags of {exp_runs['run_name'][0]} as a dict: {dict(exp_runs['tags'][0].as_py())}")
+
+    # Latest metrics: best runs of an experiment by a metric, joined with their params.
+    latest = load_polars(root, "latest", experiment_id=experiment_id, manifest=manifest)
+    params = params_wide(runs_pl.filter(pl.col("experiment_id") == experiment_id))
+    best = (latest.filter(pl.col("key") == metric)
+            .join(params, on="run_id")
+            .with_columns(pl.col("run_id").replace_strict(names).alias("run_name"))
+            .sort("value", descending=True, nulls_last=True)
+            .select("run_name", pl.col("value").alias(metric), "count", *params.columns[1:]))
+    print(f"\nbest runs of experiment {experiment_id} by latest {metric!r} (polars):")
+    print(best.head(5))
+
+    # Metric history: run_id/key are dictionary columns (decoded here); append order is seq.
+    points = (load_polars(root, "metrics", experiment_id=curves_id, manifest=manifest)
+              .filter(pl.col("key").is_in(["train_loss", "val_loss"]))
+              .with_columns(pl.col("run_id").replace_strict(names).alias("run_name"))
+              .sort("seq"))
+    if points.is_empty():
+        print(f"\nexperiment {curves_id} has no train_loss/val_loss points to plot")
+        return
+    some_run = points["run_id"][0]
+    history = metric_history(root, some_run, "val_loss", manifest)
+    print(f"\nval_loss of {names[some_run]!r} (pyarrow, append order): {history.num_rows} points; first 3:")
+    print(pl.from_arrow(history).head(3))
+    if plot_curves(points, png, f"experiment {curves_id}: train (dashed) and validation loss"):
+        print(f"\nwrote {png} ({points.height} points, {points['run_id'].n_unique()} runs)")
+    else:
+        print("\nmatplotlib is not installed: skipped the plot")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--root", type=Path, required=True, help="the store directory")
+    ap.add_argument("--png", type=Path, default=Path("training-curves.png"), help="where to draw the curves")
+    # Experiment names live only in the catalog (a Chronicle Queue), not in the Arrow files or the
+    # manifest, so the tour takes ids: in `tracklog demo`'s store 2 is grid-search, 3 training-curves.
+    ap.add_argument("--experiment", default="2", help="experiment id to rank runs in (default: 2)")
+    ap.add_argument("--metric", default="accuracy", help="metric to rank by (default: accuracy)")
+    ap.add_argument("--curves", default="3", help="experiment id whose losses to plot (default: 3)")
+    args = ap.parse_args(argv)
+    tour(args.root, args.png, args.experiment, args.metric, args.curves)
+
+
+if __name__ == "__main__":
+    main()
