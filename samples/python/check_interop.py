@@ -97,8 +97,8 @@ def check_files(root: Path, manifest: dict, bad: Mismatches) -> int:
                 reader = pa.ipc.open_file(source)
                 meta = {k.decode(): v.decode() for k, v in (reader.schema.metadata or {}).items()}
                 expected = {"tracklog.format": "tracklog-segment", "tracklog.format_version": "1",
-                            "tracklog.table": table, "tracklog.experiment_id": seg["experimentId"],
-                            "tracklog.generation": str(seg["generation"]), "tracklog.store_id": manifest["storeId"]}
+                            "tracklog.table": table, "tracklog.experiment_id": seg["experiment_id"],
+                            "tracklog.generation": str(seg["generation"]), "tracklog.store_id": manifest["store_id"]}
                 for k, v in expected.items():
                     if meta.get(k) != v:
                         bad(where, f"schema metadata {k}={meta.get(k)!r}, expected {v!r}")

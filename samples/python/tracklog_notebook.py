@@ -38,8 +38,8 @@ import pyarrow.ipc
 
 TABLES = ("runs", "latest", "metrics")
 _MANIFEST = re.compile(r"manifest-(\d{8,19})\.json")
-# The manifest names each segment's files by these keys (camelCase, unlike the Arrow columns).
-_FILE_KEY = {"runs": "runsFile", "latest": "latestFile", "metrics": "metricsFile"}
+# The manifest names each segment's files by these keys.
+_FILE_KEY = {"runs": "runs_file", "latest": "latest_file", "metrics": "metrics_file"}
 
 
 # ---- the manifest --------------------------------------------------------------------------------
@@ -56,8 +56,8 @@ def find_manifest(root) -> tuple[Path | None, dict]:
         return None, {"generation": 0, "segments": []}
     generation, path = max(found)
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("formatVersion") != 1:
-        raise ValueError(f"{path}: manifest format {manifest.get('formatVersion')} is not supported")
+    if manifest.get("format_version") != 1:
+        raise ValueError(f"{path}: manifest format {manifest.get('format_version')} is not supported")
     return path, manifest
 
 
@@ -74,7 +74,7 @@ def live_files(root, table: str, manifest: dict | None = None, experiment_id: st
             owner[run_id] = i
     files = []
     for i, seg in enumerate(manifest["segments"]):
-        if experiment_id is not None and seg["experimentId"] != experiment_id:
+        if experiment_id is not None and seg["experiment_id"] != experiment_id:
             continue
         runs = sorted(r for r in seg["runs"] if owner[r] == i)
         if runs:

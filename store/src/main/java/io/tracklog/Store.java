@@ -986,6 +986,15 @@ public final class Store implements AutoCloseable {
     }
 
     @Override
+    public Map<String, io.tracklog.compact.Manifest.ExperimentEntry> experiments() {
+      Map<String, io.tracklog.compact.Manifest.ExperimentEntry> map = new LinkedHashMap<>();
+      for (Experiment e : Store.this.experiments()) {
+        map.put(e.experimentId(), new io.tracklog.compact.Manifest.ExperimentEntry(e.name(), e.lifecycleStage().mlflowName()));
+      }
+      return map;
+    }
+
+    @Override
     public List<RunRef> runs() {
       return readCatalog(
           cat -> {

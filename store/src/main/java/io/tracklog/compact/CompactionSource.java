@@ -15,6 +15,9 @@ public interface CompactionSource {
   /** How many catalog events exist now. Read before the runs, so later reopenings are noticed. */
   long catalogPosition();
 
+  /** Every experiment now, by id. */
+  java.util.Map<String, Manifest.ExperimentEntry> experiments();
+
   /** Every registered run. */
   List<RunRef> runs();
 

@@ -206,7 +206,13 @@ public final class Compactor {
       segments.addAll(written);
       Manifest next =
           new Manifest(
-              Manifest.FORMAT_VERSION, generation, source.storeId(), System.currentTimeMillis(), catalogPosition, segments);
+              Manifest.FORMAT_VERSION,
+              generation,
+              source.storeId(),
+              System.currentTimeMillis(),
+              catalogPosition,
+              source.experiments(),
+              segments);
       committed = ManifestFiles.publish(source.root(), next, ops);
       if (!committed) {
         return null;

@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * @param catalogPosition catalog events read before the runs were: a run the catalog reopened at or
  *     after this position may have events past its coverage, even if it was sealed
+ * @param experiments the catalog's experiments as of {@code catalogPosition}, by id, so that tools
+ *     reading only the files (notebooks) can name them
  */
 public record Manifest(
     int formatVersion,
@@ -19,19 +21,24 @@ public record Manifest(
     String storeId,
     long createdAt,
     long catalogPosition,
+    Map<String, ExperimentEntry> experiments,
     List<Segment> segments) {
 
   public static final int FORMAT_VERSION = 1;
 
   public Manifest {
     Objects.requireNonNull(storeId, "storeId");
+    experiments = experiments == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(experiments));
     segments = List.copyOf(segments);
   }
 
   /** The state before any compaction: generation 0, nothing compacted. */
   public static Manifest empty(String storeId) {
-    return new Manifest(FORMAT_VERSION, 0, storeId, 0, 0, List.of());
+    return new Manifest(FORMAT_VERSION, 0, storeId, 0, 0, Map.of(), List.of());
   }
+
+  /** An experiment's name and lifecycle stage ({@code active} or {@code deleted}). */
+  public record ExperimentEntry(String name, String lifecycleStage) {}
 
   /** Where each compacted run lives: run id → its segment. */
   public Map<String, Segment> segmentsByRun() {

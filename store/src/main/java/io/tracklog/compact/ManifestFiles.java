@@ -1,6 +1,8 @@
 package io.tracklog.compact;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -31,7 +33,10 @@ public final class ManifestFiles {
   private static final Pattern NAME = Pattern.compile("manifest-(\\d{8,19})\\.json");
   private static final ObjectMapper JSON =
       JsonMapper.builder()
+          // snake_case like the Arrow columns; ±Infinity as JSON5/Python tokens, which json.loads reads
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
