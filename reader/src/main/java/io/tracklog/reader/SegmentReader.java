@@ -258,6 +258,19 @@ final class SegmentReader {
       seqs = q2;
     }
 
+    /**
+     * Whether two points share a seq: several points of one key logged by one batch event. Their
+     * order in the batch is not in the file (it is sorted by step), so it cannot be restored here.
+     */
+    boolean hasSharedSeq() {
+      for (int i = 1; i < size; i++) {
+        if (seqs[i - 1] == seqs[i]) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     List<Metric> toMetrics(String key) {
       List<Metric> list = new ArrayList<>(size);
       for (int i = 0; i < size; i++) {

@@ -241,7 +241,8 @@ final class SegmentWriter {
 
       Path file = root.resolve(path);
       Path tmp = tempFor(file);
-      ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
+      ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
+    ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
       boolean success = false;
       try {
         try (ArrowFileWriter writer = new ArrowFileWriter(table, provider, out, meta)) {
@@ -325,6 +326,7 @@ final class SegmentWriter {
       String path, VectorSchemaRoot table, DictionaryProvider provider, List<Integer> rows) throws IOException {
     Path file = root.resolve(path);
     Path tmp = tempFor(file);
+    ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
     ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
     boolean success = false;
     try {
