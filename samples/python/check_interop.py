@@ -111,11 +111,11 @@ def check_files(root: Path, manifest: dict, bad: Mismatches) -> int:
                             d = chunk.dictionary.to_pylist()
                             if d != sorted(set(d)):
                                 bad(where, f"{col} dictionary is not sorted and unique")
-                    # rows sorted by run_id, key, step, timestamp, seq
-                    rows = tn.decode_dictionaries(t).select(["run_id", "key", "step", "timestamp", "seq"]).to_pylist()
+                    # rows sorted by run_id, key, step, timestamp, ordinal
+                    rows = tn.decode_dictionaries(t).select(["run_id", "key", "step", "timestamp", "ordinal"]).to_pylist()
                     keys = [tuple(r.values()) for r in rows]
                     if keys != sorted(keys):
-                        bad(where, "rows are not sorted by run_id, key, step, timestamp, seq")
+                        bad(where, "rows are not sorted by run_id, key, step, timestamp, ordinal")
                 else:
                     ids = t.column("run_id").to_pylist()
                     sort_key = list(zip(ids, t.column("key").to_pylist())) if table == "latest" else ids
@@ -139,7 +139,7 @@ def model_from_rows(runs_rows, latest_rows, metric_rows, map_to_dict):
         runs[r["run_id"]] = r
     latest = {(r["run_id"], r["key"]): r for r in latest_rows}
     history = {}
-    for r in sorted(metric_rows, key=lambda r: r["seq"]):  # seq is append order
+    for r in sorted(metric_rows, key=lambda r: r["ordinal"]):  # ordinal is append order
         history.setdefault((r["run_id"], r["key"]), []).append((r["step"], r["timestamp"], r["value"]))
     return runs, latest, history
 

@@ -116,10 +116,10 @@ def load(root, table: str, experiment_id: str | None = None, manifest: dict | No
 
 
 def metric_history(root, run_id: str, key: str, manifest: dict | None = None) -> pa.Table:
-    """One metric's points (step, timestamp, value, seq) in append order, duplicates kept."""
+    """One metric's points (step, timestamp, value, ordinal) in append order, duplicates kept."""
     points = load(root, "metrics", manifest=manifest)
     mask = pc.and_(pc.equal(points["run_id"], run_id), pc.equal(points["key"], key))
-    return points.filter(mask).sort_by("seq").select(["step", "timestamp", "value", "seq"])
+    return points.filter(mask).sort_by("ordinal").select(["step", "timestamp", "value", "ordinal"])
 
 
 def param(runs: pa.Table, name: str) -> pa.ChunkedArray:
@@ -170,7 +170,7 @@ def plot_curves(history: pl.DataFrame, path: Path, title: str) -> bool:
         return False
     fig, ax = plt.subplots(figsize=(7, 4.5))
     colors = {name: f"C{i}" for i, name in enumerate(sorted(set(history["run_name"])))}
-    for (run_name, key), points in history.sort("run_name", "key", "seq", maintain_order=True).group_by(
+    for (run_name, key), points in history.sort("run_name", "key", "ordinal", maintain_order=True).group_by(
         ["run_name", "key"], maintain_order=True
     ):
         ax.plot(points["step"], points["value"], marker=".", label=f"{run_name} {key}", color=colors[run_name],
@@ -237,11 +237,11 @@ def tour(root: Path, png: Path, experiment_id: str, metric: str, curves_id: str)
     print(f"\nbest runs of experiment {experiment_id} by latest {metric!r} (polars):")
     print(best.head(5))
 
-    # Metric history: run_id/key are dictionary columns (decoded here); append order is seq.
+    # Metric history: run_id/key are dictionary columns (decoded here); append order is ordinal.
     points = (load_polars(root, "metrics", experiment_id=curves_id, manifest=manifest)
               .filter(pl.col("key").is_in(["train_loss", "val_loss"]))
               .with_columns(pl.col("run_id").replace_strict(names).alias("run_name"))
-              .sort("seq"))
+              .sort("ordinal"))
     if points.is_empty():
         print(f"\nexperiment {curves_id} has no train_loss/val_loss points to plot")
         return

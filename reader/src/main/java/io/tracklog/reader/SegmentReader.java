@@ -108,7 +108,7 @@ final class SegmentReader {
   }
 
   /**
-   * Every compacted point of one series, in append order (by seq), with the seq of each point.
+   * Every compacted point of one series, in append order (by ordinal).
    * Returns an empty history if the run or key is not in the segment.
    */
   static History history(Path root, Manifest.Segment segment, String runId, String key, BufferAllocator allocator) {
@@ -147,15 +147,15 @@ final class SegmentReader {
         BigIntVector step = (BigIntVector) t.getVector("step");
         BigIntVector ts = (BigIntVector) t.getVector("timestamp");
         Float8Vector value = (Float8Vector) t.getVector("value");
-        BigIntVector seq = (BigIntVector) t.getVector("seq");
+        BigIntVector ordinal = (BigIntVector) t.getVector("ordinal");
         for (int row = lo; row < n && pack(runs.get(row), keys.get(row)) == want; row++) {
-          out.add(step.get(row), ts.get(row), value.get(row), seq.get(row));
+          out.add(step.get(row), ts.get(row), value.get(row), ordinal.get(row));
         }
       }
     } catch (IOException | ClassCastException e) {
       throw new CorruptFileException(file, "cannot decode metrics table: " + e.getMessage(), e);
     }
-    out.sortBySeq();
+    out.sortByOrdinal();
     return out;
   }
 
@@ -229,7 +229,7 @@ final class SegmentReader {
       return size;
     }
 
-    void sortBySeq() {
+    void sortByOrdinal() {
       boolean sorted = true;
       for (int i = 1; i < size && sorted; i++) {
         sorted = seqs[i - 1] <= seqs[i];
@@ -256,19 +256,6 @@ final class SegmentReader {
       timestamps = t2;
       values = v2;
       seqs = q2;
-    }
-
-    /**
-     * Whether two points share a seq: several points of one key logged by one batch event. Their
-     * order in the batch is not in the file (it is sorted by step), so it cannot be restored here.
-     */
-    boolean hasSharedSeq() {
-      for (int i = 1; i < size; i++) {
-        if (seqs[i - 1] == seqs[i]) {
-          return true;
-        }
-      }
-      return false;
     }
 
     List<Metric> toMetrics(String key) {

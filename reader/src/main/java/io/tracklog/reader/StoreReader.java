@@ -161,13 +161,7 @@ public final class StoreReader implements AutoCloseable {
   List<Metric> compactedHistory(Manifest manifest, Manifest.Segment segment, String runId, String key) {
     try {
       verify(segment.metricsFile());
-      SegmentReader.History history = SegmentReader.history(root, segment, runId, key, allocator);
-      if (history.hasSharedSeq()) {
-        // A batch logged several points of this key: the file keeps them sorted by step, not in the
-        // batch's order, so append order comes from the log.
-        return replayHistory(runId, key, segment.runs().get(runId).seq());
-      }
-      return history.toMetrics(key);
+      return SegmentReader.history(root, segment, runId, key, allocator).toMetrics(key);
     } catch (CorruptFileException e) {
       return replayHistory(runId, key, segment.runs().get(runId).seq());
     }

@@ -264,6 +264,13 @@ public final class Compactor {
         // next time
       }
     }
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(source.root(), "manifest-*.tmp")) {
+      for (Path f : stale) {
+        ManifestFiles.deleteQuietly(ops, f); // we hold the compaction lock: nobody is writing one
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // next time
+    }
     for (long gen : ManifestFiles.generations(source.root())) {
       if (gen < previous.generation()) {
         ManifestFiles.deleteQuietly(ops, source.root().resolve(ManifestFiles.fileName(gen)));

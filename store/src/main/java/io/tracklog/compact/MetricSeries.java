@@ -11,25 +11,26 @@ final class MetricSeries {
   private long[] steps = new long[16];
   private long[] timestamps = new long[16];
   private double[] values = new double[16];
-  private long[] seqs = new long[16];
+  private long[] ordinals = new long[16];
   private int size;
 
   MetricSeries(String key) {
     this.key = key;
   }
 
-  void add(long step, long timestamp, double value, long seq) {
+  /** @param ordinal the point's position among all metric points of its run, in append order */
+  void add(long step, long timestamp, double value, long ordinal) {
     if (size == steps.length) {
       int n = size * 2;
       steps = Arrays.copyOf(steps, n);
       timestamps = Arrays.copyOf(timestamps, n);
       values = Arrays.copyOf(values, n);
-      seqs = Arrays.copyOf(seqs, n);
+      ordinals = Arrays.copyOf(ordinals, n);
     }
     steps[size] = step;
     timestamps[size] = timestamp;
     values[size] = value;
-    seqs[size] = seq;
+    ordinals[size] = ordinal;
     size++;
   }
 
@@ -49,8 +50,8 @@ final class MetricSeries {
     return values[i];
   }
 
-  long seq(int i) {
-    return seqs[i];
+  long ordinal(int i) {
+    return ordinals[i];
   }
 
   /** The index of the latest point by MLflow's (step, timestamp, value) rule; NaN never wins a tie. */
@@ -91,7 +92,7 @@ final class MetricSeries {
   }
 
   /**
-   * Point indices sorted by (step, timestamp, seq): the metric-points file's order. Already sorted
+   * Point indices sorted by (step, timestamp, ordinal): the metric-points file's order. Already sorted
    * input (the usual case: steps logged in order) costs one pass.
    */
   int[] sortedOrder() {
@@ -121,6 +122,6 @@ final class MetricSeries {
     if (c == 0) {
       c = Long.compare(timestamps[a], timestamps[b]);
     }
-    return c != 0 ? c : Long.compare(seqs[a], seqs[b]);
+    return c != 0 ? c : Long.compare(ordinals[a], ordinals[b]);
   }
 }

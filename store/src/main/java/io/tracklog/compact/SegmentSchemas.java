@@ -101,7 +101,10 @@ public final class SegmentSchemas {
         with(meta, "latest"));
   }
 
-  /** One row per metric point, sorted by run_id, key, step, timestamp, seq. */
+  /**
+   * One row per metric point, sorted by run_id, key, step, timestamp, ordinal; {@code ordinal} is the
+   * point's position among its run's metric points in append order (sort by it for MLflow's history).
+   */
   public static Schema metrics(Map<String, String> meta) {
     return new Schema(
         List.of(
@@ -110,7 +113,7 @@ public final class SegmentSchemas {
             required("step", INT64),
             required("timestamp", INT64),
             required("value", FLOAT64),
-            required("seq", INT64)),
+            required("ordinal", INT64)),
         with(meta, "metrics"));
   }
 }

@@ -236,13 +236,13 @@ final class SegmentWriter {
       BigIntVector stepCol = (BigIntVector) table.getVector("step");
       BigIntVector tsCol = (BigIntVector) table.getVector("timestamp");
       Float8Vector valueCol = (Float8Vector) table.getVector("value");
-      BigIntVector seqCol = (BigIntVector) table.getVector("seq");
+      BigIntVector ordinalCol = (BigIntVector) table.getVector("ordinal");
       List<Integer> batchSizes = new ArrayList<>();
 
       Path file = root.resolve(path);
       Path tmp = tempFor(file);
       ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
-    ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
+      ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
       boolean success = false;
       try {
         try (ArrowFileWriter writer = new ArrowFileWriter(table, provider, out, meta)) {
@@ -258,7 +258,7 @@ final class SegmentWriter {
                 stepCol.set(row, s.step(i));
                 tsCol.set(row, s.timestamp(i));
                 valueCol.set(row, s.value(i));
-                seqCol.set(row, s.seq(i));
+                ordinalCol.set(row, s.ordinal(i));
                 if (++row == POINTS_PER_BATCH) {
                   table.setRowCount(row);
                   writer.writeBatch();
