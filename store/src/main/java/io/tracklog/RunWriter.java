@@ -324,6 +324,12 @@ public final class RunWriter implements AutoCloseable {
         logLease.log().sync();
       }
     } catch (RuntimeException | Error e) {
+      if (closed && tragedy == null) {
+        // Another thread closed this writer (or its store) under us: the log was unmapped mid-call.
+        // Nothing was acknowledged, so it is an ordinary closed-writer error, not a tragedy.
+        throw (AlreadyClosedException)
+            new AlreadyClosedException("RunWriter for run " + runId + " was closed during the call").initCause(e);
+      }
       // State unknown: close, and keep the cause for every later call (Lucene's "tragedy").
       tragedy = e;
       closeQuietly();
