@@ -46,26 +46,26 @@ final class LiveRun implements AutoCloseable {
         continue;
       }
       if (EventCodec.isMetricLogged(src)) {
-        EventCodec.decodeMetric(src, (k, v, ts, step) -> addPoint(k, v, ts, step, at), keys);
+        EventCodec.decodeMetric(src, (k, v, ts, step) -> addPoint(k, v, ts, step), keys);
       } else {
         RunEvent e = EventCodec.decodeRunEvent(src);
         state.apply(e);
         if (e instanceof RunEvent.BatchLogged b) {
           for (Metric m : b.metrics()) {
-            addPoint(m.key(), m.value(), m.timestampMs(), m.step(), at);
+            addPoint(m.key(), m.value(), m.timestampMs(), m.step());
           }
         }
       }
       seq = at + 1;
     }
-    Map<String, Points.View> views = new HashMap<>();
+    Map<String, MetricPoints> views = new HashMap<>();
     tails.forEach((k, p) -> views.put(k, p.view()));
     return new View(state.hasStarted() ? state.toRun() : null, Math.max(seq, baseSeq), views);
   }
 
-  private void addPoint(String key, double value, long ts, long step, long at) {
+  private void addPoint(String key, double value, long ts, long step) {
     state.applyMetric(new Metric(key, value, ts, step));
-    tails.computeIfAbsent(key, k -> new Points()).add(step, ts, value, at);
+    tails.computeIfAbsent(key, Points::new).add(step, ts, value);
   }
 
   @Override
@@ -74,40 +74,36 @@ final class LiveRun implements AutoCloseable {
   }
 
   /** The run as of {@code seq} events, and the metric points of the tail by key. */
-  record View(Run run, long seq, Map<String, Points.View> tails) {}
+  record View(Run run, long seq, Map<String, MetricPoints> tails) {}
 
-  /** Append-only primitive arrays of points. */
-  static final class Points {
+  /** Append-only primitive arrays of one key's points; grown by copy, so views stay valid. */
+  private static final class Points {
+    private final String key;
     private long[] steps = new long[8];
     private long[] timestamps = new long[8];
     private double[] values = new double[8];
-    private long[] seqs = new long[8];
     private int size;
 
-    void add(long step, long ts, double value, long seq) {
+    Points(String key) {
+      this.key = key;
+    }
+
+    void add(long step, long ts, double value) {
       if (size == steps.length) {
         int n = size * 2;
         steps = Arrays.copyOf(steps, n);
         timestamps = Arrays.copyOf(timestamps, n);
         values = Arrays.copyOf(values, n);
-        seqs = Arrays.copyOf(seqs, n);
       }
       steps[size] = step;
       timestamps[size] = ts;
       values[size] = value;
-      seqs[size] = seq;
       size++;
     }
 
-    View view() {
-      return new View(steps, timestamps, values, size);
-    }
-
-    /** The first {@code size} points; later appends never touch them. */
-    record View(long[] steps, long[] timestamps, double[] values, int size) {
-      Metric metric(String key, int i) {
-        return new Metric(key, values[i], timestamps[i], steps[i]);
-      }
+    /** The points so far; later appends never touch them. */
+    MetricPoints view() {
+      return new MetricPoints(key, steps, timestamps, values, size);
     }
   }
 }

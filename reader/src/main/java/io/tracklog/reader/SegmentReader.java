@@ -24,11 +24,13 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.complex.ListVector;
+import io.tracklog.compact.SegmentSchemas;
+import java.nio.ByteOrder;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 
 /** Decodes a segment's Arrow files back into {@link Run}s and metric histories. */
@@ -108,84 +110,110 @@ final class SegmentReader {
   }
 
   /**
-   * Every compacted point of one series, in append order (by ordinal).
-   * Returns an empty history if the run or key is not in the segment.
+   * Every compacted point of one series, in append order; empty if the file has no such series.
+   * Loads only the record batch that holds it, found through the file's batch index.
    */
-  static History history(Path root, Manifest.Segment segment, String runId, String key, BufferAllocator allocator) {
-    SegmentFiles.verify(root, segment.metricsFile());
-    Path file = root.resolve(segment.metricsFile().path());
-    History out = new History();
-    try (SegmentFiles.Opened f = SegmentFiles.open(root, segment.metricsFile(), "metrics", allocator)) {
-      List<ArrowBlock> blocks = f.reader().getRecordBlocks();
-      int runIdx = -1;
-      int keyIdx = -1;
-      for (ArrowBlock block : blocks) {
-        f.reader().loadRecordBatch(block);
-        if (runIdx < 0) {
-          Map<Long, Dictionary> dicts = f.reader().getDictionaryVectors();
-          VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
-          runIdx = indexOf(dicts, t, "run_id", runId);
-          keyIdx = indexOf(dicts, t, "key", key);
-          if (runIdx < 0 || keyIdx < 0) {
-            return out;
-          }
-        }
-        VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
-        IntVector runs = (IntVector) t.getVector("run_id");
-        IntVector keys = (IntVector) t.getVector("key");
-        int n = t.getRowCount();
-        if (n == 0) {
-          continue;
-        }
-        long first = pack(runs.get(0), keys.get(0));
-        long last = pack(runs.get(n - 1), keys.get(n - 1));
-        long want = pack(runIdx, keyIdx);
-        if (want < first || want > last) {
-          continue;
-        }
-        int lo = lowerBound(runs, keys, n, want);
-        BigIntVector step = (BigIntVector) t.getVector("step");
-        BigIntVector ts = (BigIntVector) t.getVector("timestamp");
-        Float8Vector value = (Float8Vector) t.getVector("value");
-        BigIntVector ordinal = (BigIntVector) t.getVector("ordinal");
-        for (int row = lo; row < n && pack(runs.get(row), keys.get(row)) == want; row++) {
-          out.add(step.get(row), ts.get(row), value.get(row), ordinal.get(row));
-        }
+  static MetricPoints history(
+      Path root, Manifest.FileEntry metricsFile, String runId, String key, BufferAllocator allocator) {
+    Path file = root.resolve(metricsFile.path());
+    try (SegmentFiles.Opened f = SegmentFiles.open(root, metricsFile, "metrics", allocator)) {
+      String indexJson =
+          f.reader().getVectorSchemaRoot().getSchema().getCustomMetadata().get(SegmentSchemas.META_BATCH_INDEX);
+      List<String[]> index = batchIndex(file, indexJson);
+      int batch = floor(index, runId, key);
+      if (batch < 0) {
+        return MetricPoints.empty(key);
       }
-    } catch (IOException | ClassCastException e) {
+      List<ArrowBlock> blocks = f.reader().getRecordBlocks();
+      if (index.size() > blocks.size()) {
+        throw new CorruptFileException(file, "batch index names " + index.size() + " batches, file has " + blocks.size());
+      }
+      f.reader().loadRecordBatch(blocks.get(batch));
+      VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
+      int row = findSeries(t, runId, key);
+      if (row < 0) {
+        return MetricPoints.empty(key);
+      }
+      ListVector steps = (ListVector) t.getVector("step");
+      int start = steps.getElementStartIndex(row);
+      int n = steps.getElementEndIndex(row) - start;
+      long[] st = longs(steps, start, n);
+      long[] ts = longs(sameShape(file, (ListVector) t.getVector("timestamp"), row, start, n), start, n);
+      double[] vs = doubles(sameShape(file, (ListVector) t.getVector("value"), row, start, n), start, n);
+      ListVector order = (ListVector) t.getVector("append_order");
+      int orderStart = order.getElementStartIndex(row);
+      int orderSize = order.getElementEndIndex(row) - orderStart;
+      if (orderSize == 0) {
+        return new MetricPoints(key, st, ts, vs, n);
+      }
+      if (orderSize != n) {
+        throw new CorruptFileException(file, "append_order of " + runId + "/" + key + " has " + orderSize + " entries for " + n + " points");
+      }
+      IntVector positions = (IntVector) order.getDataVector();
+      long[] st2 = new long[n];
+      long[] ts2 = new long[n];
+      double[] vs2 = new double[n];
+      for (int i = 0; i < n; i++) {
+        int p = positions.get(orderStart + i);
+        if (p < 0 || p >= n) {
+          throw new CorruptFileException(file, "append_order of " + runId + "/" + key + " points outside its series: " + p);
+        }
+        st2[i] = st[p];
+        ts2[i] = ts[p];
+        vs2[i] = vs[p];
+      }
+      return new MetricPoints(key, st2, ts2, vs2, n);
+    } catch (IOException | ClassCastException | IndexOutOfBoundsException e) {
       throw new CorruptFileException(file, "cannot decode metrics table: " + e.getMessage(), e);
     }
-    out.sortByOrdinal();
-    return out;
   }
 
-  private static long pack(int run, int key) {
-    return ((long) run << 32) | (key & 0xFFFFFFFFL);
-  }
-
-  private static int lowerBound(IntVector runs, IntVector keys, int n, long want) {
-    int lo = 0;
-    int hi = n;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (pack(runs.get(mid), keys.get(mid)) < want) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+  /** The batch index from the schema metadata: the first (run_id, key) of each record batch. */
+  private static List<String[]> batchIndex(Path file, String json) {
+    if (json == null) {
+      throw new CorruptFileException(file, "schema metadata has no " + SegmentSchemas.META_BATCH_INDEX);
     }
-    return lo;
+    try {
+      List<String[]> index = new ArrayList<>();
+      for (JsonNode pair : JSON.readTree(json)) {
+        if (pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
+          throw new CorruptFileException(file, "bad batch index entry " + pair);
+        }
+        index.add(new String[] {pair.get(0).asText(), pair.get(1).asText()});
+      }
+      return index;
+    } catch (IOException e) {
+      throw new CorruptFileException(file, "bad batch index: " + e.getMessage(), e);
+    }
   }
 
-  /** Position of {@code value} in a column's sorted dictionary, or -1. */
-  private static int indexOf(Map<Long, Dictionary> dicts, VectorSchemaRoot t, String column, String value) {
-    long id = t.getVector(column).getField().getDictionary().getId();
-    VarCharVector dict = (VarCharVector) dicts.get(id).getVector();
+  /** The last batch whose first series is at or before (runId, key), or -1. */
+  private static int floor(List<String[]> index, String runId, String key) {
     int lo = 0;
-    int hi = dict.getValueCount() - 1;
+    int hi = index.size() - 1;
+    int found = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = compareUtf16(new String(dict.get(mid), StandardCharsets.UTF_8), value);
+      String[] first = index.get(mid);
+      if (compare(first[0], first[1], runId, key) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The row of (runId, key) in a loaded batch, or -1. */
+  private static int findSeries(VectorSchemaRoot t, String runId, String key) {
+    VarCharVector runs = (VarCharVector) t.getVector("run_id");
+    VarCharVector keys = (VarCharVector) t.getVector("key");
+    int lo = 0;
+    int hi = t.getRowCount() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = compare(str(runs, mid), str(keys, mid), runId, key);
       if (c == 0) {
         return mid;
       } else if (c < 0) {
@@ -197,74 +225,53 @@ final class SegmentReader {
     return -1;
   }
 
-  /** The order the writer sorted dictionaries in ({@link String#compareTo}). */
-  private static int compareUtf16(String a, String b) {
-    return a.compareTo(b);
+  /** The writer's order: run id, then key, by {@link String#compareTo}. */
+  private static int compare(String runA, String keyA, String runB, String keyB) {
+    int c = runA.compareTo(runB);
+    return c != 0 ? c : keyA.compareTo(keyB);
   }
 
-  /** Points of one series in primitive arrays. */
-  static final class History {
-    private long[] steps = new long[16];
-    private long[] timestamps = new long[16];
-    private double[] values = new double[16];
-    private long[] seqs = new long[16];
-    private int size;
-
-    void add(long step, long ts, double value, long seq) {
-      if (size == steps.length) {
-        int n = size * 2;
-        steps = java.util.Arrays.copyOf(steps, n);
-        timestamps = java.util.Arrays.copyOf(timestamps, n);
-        values = java.util.Arrays.copyOf(values, n);
-        seqs = java.util.Arrays.copyOf(seqs, n);
-      }
-      steps[size] = step;
-      timestamps[size] = ts;
-      values[size] = value;
-      seqs[size] = seq;
-      size++;
+  private static ListVector sameShape(Path file, ListVector list, int row, int start, int n) {
+    if (list.getElementStartIndex(row) != start || list.getElementEndIndex(row) - start != n) {
+      throw new CorruptFileException(file, "list column " + list.getName() + " disagrees with step at row " + row);
     }
+    return list;
+  }
 
-    int size() {
-      return size;
+  private static long[] longs(ListVector list, int start, int n) {
+    long[] out = new long[n];
+    if (n > Integer.MAX_VALUE / Long.BYTES) { // beyond one NIO buffer
+      BigIntVector items = (BigIntVector) list.getDataVector();
+      for (int i = 0; i < n; i++) {
+        out[i] = items.get(start + i);
+      }
+      return out;
     }
+    ((BigIntVector) list.getDataVector())
+        .getDataBuffer()
+        .nioBuffer((long) start * Long.BYTES, n * Long.BYTES)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asLongBuffer()
+        .get(out);
+    return out;
+  }
 
-    void sortByOrdinal() {
-      boolean sorted = true;
-      for (int i = 1; i < size && sorted; i++) {
-        sorted = seqs[i - 1] <= seqs[i];
+  private static double[] doubles(ListVector list, int start, int n) {
+    double[] out = new double[n];
+    if (n > Integer.MAX_VALUE / Double.BYTES) { // beyond one NIO buffer
+      Float8Vector items = (Float8Vector) list.getDataVector();
+      for (int i = 0; i < n; i++) {
+        out[i] = items.get(start + i);
       }
-      if (sorted) {
-        return;
-      }
-      Integer[] order = new Integer[size];
-      for (int i = 0; i < size; i++) {
-        order[i] = i;
-      }
-      java.util.Arrays.sort(order, (a, b) -> Long.compare(seqs[a], seqs[b]));
-      long[] s2 = new long[size];
-      long[] t2 = new long[size];
-      double[] v2 = new double[size];
-      long[] q2 = new long[size];
-      for (int i = 0; i < size; i++) {
-        s2[i] = steps[order[i]];
-        t2[i] = timestamps[order[i]];
-        v2[i] = values[order[i]];
-        q2[i] = seqs[order[i]];
-      }
-      steps = s2;
-      timestamps = t2;
-      values = v2;
-      seqs = q2;
+      return out;
     }
-
-    List<Metric> toMetrics(String key) {
-      List<Metric> list = new ArrayList<>(size);
-      for (int i = 0; i < size; i++) {
-        list.add(new Metric(key, values[i], timestamps[i], steps[i]));
-      }
-      return list;
-    }
+    ((Float8Vector) list.getDataVector())
+        .getDataBuffer()
+        .nioBuffer((long) start * Double.BYTES, n * Double.BYTES)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asDoubleBuffer()
+        .get(out);
+    return out;
   }
 
   // ---- cells -----------------------------------------------------------------------------------

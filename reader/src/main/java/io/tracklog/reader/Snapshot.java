@@ -160,21 +160,12 @@ public final class Snapshot {
   public List<Metric> metricHistory(String runId, String key) {
     requireRun(runId);
     Objects.requireNonNull(key, "key");
-    List<Metric> points = new ArrayList<>();
     Manifest.Segment segment = segmentsByRun.get(runId);
+    MetricPoints points =
+        segment == null ? MetricPoints.empty(key) : reader.compactedHistory(manifest, segment, runId, key);
     LiveRun.View view = live.get(runId);
-    if (segment != null) {
-      points.addAll(reader.compactedHistory(manifest, segment, runId, key));
-    }
-    if (view != null) {
-      LiveRun.Points.View tail = view.tails().get(key);
-      if (tail != null) {
-        for (int i = 0; i < tail.size(); i++) {
-          points.add(tail.metric(key, i));
-        }
-      }
-    }
-    return points;
+    MetricPoints tail = view == null ? null : view.tails().get(key);
+    return tail == null ? points : points.concat(tail);
   }
 
   /**

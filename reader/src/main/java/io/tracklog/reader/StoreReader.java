@@ -158,12 +158,12 @@ public final class StoreReader implements AutoCloseable {
   }
 
   /** A compacted run's points of one key, in append order; from the log if the files fail. */
-  List<Metric> compactedHistory(Manifest manifest, Manifest.Segment segment, String runId, String key) {
+  MetricPoints compactedHistory(Manifest manifest, Manifest.Segment segment, String runId, String key) {
     try {
       verify(segment.metricsFile());
-      return SegmentReader.history(root, segment, runId, key, allocator).toMetrics(key);
+      return SegmentReader.history(root, segment.metricsFile(), runId, key, allocator);
     } catch (CorruptFileException e) {
-      return replayHistory(runId, key, segment.runs().get(runId).seq());
+      return MetricPoints.of(key, replayHistory(runId, key, segment.runs().get(runId).seq()));
     }
   }
 

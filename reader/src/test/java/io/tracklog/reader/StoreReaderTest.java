@@ -64,6 +64,58 @@ class StoreReaderTest {
     }
   }
 
+  /**
+   * A metrics file of several record batches (4,096 series per batch at most; a 70,000-point series
+   * gets a batch of its own): every series is found through the batch index, in append order.
+   */
+  @Test
+  void metricsFileOfManyBatches_everySeriesFoundInAppendOrder() throws IOException {
+    String runId;
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("e");
+      runId =
+          store.run(
+              RunSpec.of(exp, "r"),
+              r -> {
+                for (int k = 0; k < 5_000; k++) {
+                  r.logMetric(String.format("k%05d", k), k, 7, k % 3);
+                  r.logMetric(String.format("k%05d", k), -k, 8, 0); // step goes back: append order differs
+                }
+                for (int i = 0; i < 70_000; i++) {
+                  r.logMetric("k02500x", i, 9, 70_000 - i);
+                }
+              });
+      store.compact();
+    }
+    Path metricsFile;
+    try (var files = Files.walk(dir.resolve("compacted"))) {
+      metricsFile = files.filter(f -> f.getFileName().toString().startsWith("metrics-")).findFirst().orElseThrow();
+    }
+    try (var ch = java.nio.channels.FileChannel.open(metricsFile);
+        var alloc = new org.apache.arrow.memory.RootAllocator();
+        var arrow = new org.apache.arrow.vector.ipc.ArrowFileReader(ch, alloc)) {
+      assertThat(arrow.getRecordBlocks()).hasSizeGreaterThanOrEqualTo(3);
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      assertThat(snap.liveRunIds()).isEmpty();
+      for (int k = 0; k < 5_000; k += 7) {
+        String key = String.format("k%05d", k);
+        assertThat(snap.metricHistory(runId, key))
+            .as(key)
+            .containsExactly(new Metric(key, k, 7, k % 3), new Metric(key, -k, 8, 0));
+      }
+      List<Metric> big = snap.metricHistory(runId, "k02500x");
+      assertThat(big).hasSize(70_000);
+      for (int i = 0; i < 70_000; i += 997) {
+        assertThat(big.get(i)).isEqualTo(new Metric("k02500x", i, 9, 70_000 - i));
+      }
+      assertThat(snap.metricHistory(runId, "k02500y")).isEmpty();
+      assertThat(snap.metricHistory(runId, "a")).isEmpty();
+      assertThat(snap.metricHistory(runId, "z")).isEmpty();
+    }
+  }
+
   @Test
   void runThatKeepsLogging_readsAsCompactedPrefixPlusTail() {
     try (Store store = Store.open(dir, manual())) {

@@ -11,26 +11,23 @@ final class MetricSeries {
   private long[] steps = new long[16];
   private long[] timestamps = new long[16];
   private double[] values = new double[16];
-  private long[] ordinals = new long[16];
   private int size;
 
   MetricSeries(String key) {
     this.key = key;
   }
 
-  /** @param ordinal the point's position among all metric points of its run, in append order */
-  void add(long step, long timestamp, double value, long ordinal) {
+  /** Appends a point: the series keeps append order. */
+  void add(long step, long timestamp, double value) {
     if (size == steps.length) {
       int n = size * 2;
       steps = Arrays.copyOf(steps, n);
       timestamps = Arrays.copyOf(timestamps, n);
       values = Arrays.copyOf(values, n);
-      ordinals = Arrays.copyOf(ordinals, n);
     }
     steps[size] = step;
     timestamps[size] = timestamp;
     values[size] = value;
-    ordinals[size] = ordinal;
     size++;
   }
 
@@ -48,10 +45,6 @@ final class MetricSeries {
 
   double value(int i) {
     return values[i];
-  }
-
-  long ordinal(int i) {
-    return ordinals[i];
   }
 
   /** The index of the latest point by MLflow's (step, timestamp, value) rule; NaN never wins a tie. */
@@ -92,36 +85,44 @@ final class MetricSeries {
   }
 
   /**
-   * Point indices sorted by (step, timestamp, ordinal): the metric-points file's order. Already sorted
-   * input (the usual case: steps logged in order) costs one pass.
+   * Point indices (append positions) in (step, timestamp) order, ties in append order: the order the
+   * metrics file stores the series in. Null when that is the append order itself (the usual case,
+   * steps logged in order), which costs one pass.
    */
   int[] sortedOrder() {
-    int[] order = new int[size];
     boolean sorted = true;
-    for (int i = 0; i < size; i++) {
-      order[i] = i;
-      if (i > 0 && compare(i - 1, i) > 0) {
-        sorted = false;
-      }
+    for (int i = 1; i < size && sorted; i++) {
+      sorted = compare(i - 1, i) <= 0;
     }
-    if (!sorted) {
-      Integer[] boxed = new Integer[size];
-      for (int i = 0; i < size; i++) {
-        boxed[i] = i;
-      }
-      Arrays.sort(boxed, this::compare);
-      for (int i = 0; i < size; i++) {
-        order[i] = boxed[i];
-      }
+    if (sorted) {
+      return null;
+    }
+    Integer[] boxed = new Integer[size];
+    for (int i = 0; i < size; i++) {
+      boxed[i] = i;
+    }
+    Arrays.sort(boxed, this::compare); // stable: ties keep append order
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = boxed[i];
     }
     return order;
   }
 
+  long[] steps() {
+    return steps;
+  }
+
+  long[] timestamps() {
+    return timestamps;
+  }
+
+  double[] values() {
+    return values;
+  }
+
   private int compare(int a, int b) {
     int c = Long.compare(steps[a], steps[b]);
-    if (c == 0) {
-      c = Long.compare(timestamps[a], timestamps[b]);
-    }
-    return c != 0 ? c : Long.compare(ordinals[a], ordinals[b]);
+    return c != 0 ? c : Long.compare(timestamps[a], timestamps[b]);
   }
 }

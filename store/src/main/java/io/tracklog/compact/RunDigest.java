@@ -21,7 +21,6 @@ final class RunDigest {
   private final RunState state = new RunState();
   private final Map<String, MetricSeries> series = new HashMap<>();
   private long seq;
-  private long points; // metric points so far: the next point's ordinal
   private Run run;
 
   /** Reads {@code reader} to its current end. */
@@ -51,7 +50,7 @@ final class RunDigest {
       throw new io.tracklog.format.DecodeException("run log does not begin with RUN_STARTED");
     }
     MetricSeries s = last != null && last.key == key ? last : series.computeIfAbsent(key, MetricSeries::new);
-    s.add(step, timestampMs, value, points++);
+    s.add(step, timestampMs, value);
     last = s;
   }
 

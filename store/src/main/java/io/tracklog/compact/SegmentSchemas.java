@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -24,9 +23,6 @@ public final class SegmentSchemas {
   public static final String META_STORE_ID = "tracklog.store_id";
   public static final String META_EXPERIMENT_ID = "tracklog.experiment_id";
   public static final String META_GENERATION = "tracklog.generation";
-
-  static final DictionaryEncoding RUN_ID_DICTIONARY = new DictionaryEncoding(1L, true, new ArrowType.Int(32, true));
-  static final DictionaryEncoding KEY_DICTIONARY = new DictionaryEncoding(2L, true, new ArrowType.Int(32, true));
 
   private static final ArrowType UTF8 = ArrowType.Utf8.INSTANCE;
   private static final ArrowType INT64 = new ArrowType.Int(64, true);
@@ -102,18 +98,33 @@ public final class SegmentSchemas {
   }
 
   /**
-   * One row per metric point, sorted by run_id, key, step, timestamp, ordinal; {@code ordinal} is the
-   * point's position among its run's metric points in append order (sort by it for MLflow's history).
+   * Schema metadata key of the metrics file's batch index: a JSON array with one {@code [run_id, key]}
+   * pair per record batch, its first series. A reader finds a series' batch by binary search on it
+   * instead of loading every batch.
+   */
+  public static final String META_BATCH_INDEX = "tracklog.batch_index";
+
+  /**
+   * One row per series (run, metric key), sorted by run_id then key. The lists {@code step},
+   * {@code timestamp} and {@code value} hold the series' points sorted by (step, timestamp), ties in
+   * append order; {@code append_order} is empty when that is the append order and otherwise lists, for
+   * the i-th point logged, its position in those lists (MLflow's history order). Points cost 24 bytes
+   * each: the run id and key are stored once per series, not per point.
    */
   public static Schema metrics(Map<String, String> meta) {
     return new Schema(
         List.of(
-            new Field("run_id", new FieldType(false, new ArrowType.Int(32, true), RUN_ID_DICTIONARY), null),
-            new Field("key", new FieldType(false, new ArrowType.Int(32, true), KEY_DICTIONARY), null),
-            required("step", INT64),
-            required("timestamp", INT64),
-            required("value", FLOAT64),
-            required("ordinal", INT64)),
+            required("run_id", UTF8),
+            required("key", UTF8),
+            list("step", INT64),
+            list("timestamp", INT64),
+            list("value", FLOAT64),
+            list("append_order", new ArrowType.Int(32, true))),
         with(meta, "metrics"));
+  }
+
+  private static Field list(String name, ArrowType element) {
+    Field item = new Field("item", FieldType.notNullable(element), null);
+    return new Field(name, FieldType.notNullable(ArrowType.List.INSTANCE), List.of(item));
   }
 }

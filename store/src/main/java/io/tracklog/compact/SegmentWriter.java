@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
@@ -21,10 +22,9 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.impl.UnionMapWriter;
-import org.apache.arrow.vector.dictionary.Dictionary;
-import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -34,8 +34,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * renamed; the caller publishes them by committing a manifest. The only Arrow writer in Tracklog.
  */
 final class SegmentWriter {
-  /** Rows per record batch of the metric-points file. */
-  static final int POINTS_PER_BATCH = 1 << 17;
+  /** Most points per record batch of the metrics file, unless one series alone is longer. */
+  static final int POINTS_PER_BATCH = 1 << 16;
+  /** Most series (rows) per record batch of the metrics file. */
+  static final int SERIES_PER_BATCH = 1 << 12;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -108,7 +110,7 @@ final class SegmentWriter {
       params.setValueCount(row);
       tags.setValueCount(row);
       table.setRowCount(row);
-      return writeFile(path, table, null, List.of(row));
+      return writeFile(path, table, row);
     }
   }
 
@@ -190,7 +192,7 @@ final class SegmentWriter {
             e.getKey(),
             new Manifest.KeyStats(Double.isNaN(r[0]) ? null : r[0], Double.isNaN(r[1]) ? null : r[1], (long) r[2]));
       }
-      return writeFile(path, table, null, List.of(row));
+      return writeFile(path, table, row);
     }
   }
 
@@ -207,102 +209,131 @@ final class SegmentWriter {
 
   private Manifest.FileEntry writeMetrics(String path, List<RunDigest> runs, Map<String, String> meta)
       throws IOException {
-    // Sorted dictionaries: index order is string order, so the file's (run_id, key) order can be
-    // searched on the indices alone.
-    List<String> runIds = new ArrayList<>();
-    java.util.TreeSet<String> keySet = new java.util.TreeSet<>();
-    long total = 0;
-    for (RunDigest d : runs) {
-      runIds.add(d.runId());
-      for (MetricSeries s : d.series()) {
-        keySet.add(s.key);
-        total += s.size();
+    List<List<Series>> batches = planBatches(runs);
+    Map<String, String> withIndex = new LinkedHashMap<>(meta);
+    withIndex.put(SegmentSchemas.META_BATCH_INDEX, batchIndex(batches));
+    long points = 0;
+    for (List<Series> batch : batches) {
+      for (Series s : batch) {
+        points += s.points().size();
       }
     }
-    List<String> keys = new ArrayList<>(keySet);
-    Map<String, Integer> keyIndex = new HashMap<>();
-    for (int i = 0; i < keys.size(); i++) {
-      keyIndex.put(keys.get(i), i);
-    }
-    Schema schema = SegmentSchemas.metrics(meta);
-    try (VarCharVector runDict = dictionaryVector("run_id_dictionary", runIds);
-        VarCharVector keyDict = dictionaryVector("key_dictionary", keys);
-        VectorSchemaRoot table = VectorSchemaRoot.create(schema, allocator)) {
-      DictionaryProvider.MapDictionaryProvider provider = new DictionaryProvider.MapDictionaryProvider();
-      provider.put(new Dictionary(runDict, SegmentSchemas.RUN_ID_DICTIONARY));
-      provider.put(new Dictionary(keyDict, SegmentSchemas.KEY_DICTIONARY));
-      IntVector runCol = (IntVector) table.getVector("run_id");
-      IntVector keyCol = (IntVector) table.getVector("key");
-      BigIntVector stepCol = (BigIntVector) table.getVector("step");
-      BigIntVector tsCol = (BigIntVector) table.getVector("timestamp");
-      Float8Vector valueCol = (Float8Vector) table.getVector("value");
-      BigIntVector ordinalCol = (BigIntVector) table.getVector("ordinal");
-      List<Integer> batchSizes = new ArrayList<>();
-
-      Path file = root.resolve(path);
-      Path tmp = tempFor(file);
-      ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
-      ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
-      boolean success = false;
-      try {
-        try (ArrowFileWriter writer = new ArrowFileWriter(table, provider, out, meta)) {
-          writer.start();
-          int row = 0;
-          allocate(table, (int) Math.min(POINTS_PER_BATCH, Math.max(total, 1)));
-          for (int r = 0; r < runs.size(); r++) {
-            for (MetricSeries s : runs.get(r).series()) {
-              int k = keyIndex.get(s.key);
-              for (int i : s.sortedOrder()) {
-                runCol.set(row, r);
-                keyCol.set(row, k);
-                stepCol.set(row, s.step(i));
-                tsCol.set(row, s.timestamp(i));
-                valueCol.set(row, s.value(i));
-                ordinalCol.set(row, s.ordinal(i));
-                if (++row == POINTS_PER_BATCH) {
-                  table.setRowCount(row);
-                  writer.writeBatch();
-                  batchSizes.add(row);
-                  row = 0;
-                  allocate(table, POINTS_PER_BATCH);
-                }
-              }
+    Schema schema = SegmentSchemas.metrics(withIndex);
+    try (VectorSchemaRoot table = VectorSchemaRoot.create(schema, allocator)) {
+      return writeFile(
+          path,
+          table,
+          points,
+          writer -> {
+            for (List<Series> batch : batches) {
+              fillMetricsBatch(table, batch);
+              writer.writeBatch();
             }
-          }
-          if (row > 0 || batchSizes.isEmpty()) {
-            table.setRowCount(row);
-            writer.writeBatch();
-            batchSizes.add(row);
-          }
-          writer.end();
-          out.force(); // before the writer closes the channel
+          });
+    }
+  }
+
+  /** A series with the run it belongs to. */
+  private record Series(String runId, MetricSeries points) {}
+
+  /**
+   * Groups the series, in (run_id, key) order, into record batches of at most
+   * {@link #POINTS_PER_BATCH} points or {@link #SERIES_PER_BATCH} series; a longer series gets a
+   * batch of its own. Always at least one (possibly empty) batch.
+   */
+  private static List<List<Series>> planBatches(List<RunDigest> runs) {
+    List<List<Series>> batches = new ArrayList<>();
+    List<Series> current = new ArrayList<>();
+    long points = 0;
+    for (RunDigest d : runs) {
+      for (MetricSeries s : d.series()) {
+        if (!current.isEmpty() && (points + s.size() > POINTS_PER_BATCH || current.size() == SERIES_PER_BATCH)) {
+          batches.add(current);
+          current = new ArrayList<>();
+          points = 0;
         }
-        ops.move(tmp, file);
-        success = true;
-      } finally {
-        if (!success) {
-          out.close();
-          ManifestFiles.deleteQuietly(ops, tmp);
-        }
+        current.add(new Series(d.runId(), s));
+        points += s.size();
       }
-      return new Manifest.FileEntry(path, out.length(), out.crc32c(), total);
     }
+    batches.add(current);
+    return batches;
   }
 
-  private static void allocate(VectorSchemaRoot table, int rows) {
-    for (FieldVector v : table.getFieldVectors()) {
-      v.setInitialCapacity(rows);
-      v.allocateNew();
+  private static String batchIndex(List<List<Series>> batches) {
+    ArrayNode index = JSON.createArrayNode();
+    for (List<Series> batch : batches) {
+      if (!batch.isEmpty()) {
+        index.addArray().add(batch.get(0).runId()).add(batch.get(0).points().key);
+      }
     }
+    return index.toString();
   }
 
-  private VarCharVector dictionaryVector(String name, List<String> values) {
-    VarCharVector v = new VarCharVector(name, allocator);
-    v.allocateNew(values.size());
-    for (int i = 0; i < values.size(); i++) {
-      v.setSafe(i, values.get(i).getBytes(StandardCharsets.UTF_8));
+  private static void fillMetricsBatch(VectorSchemaRoot table, List<Series> batch) {
+    int points = 0;
+    for (Series s : batch) {
+      points += s.points().size();
     }
-    v.setValueCount(values.size());
+    VarCharVector runIds = (VarCharVector) table.getVector("run_id");
+    VarCharVector keys = (VarCharVector) table.getVector("key");
+    ListVector steps = (ListVector) table.getVector("step");
+    ListVector timestamps = (ListVector) table.getVector("timestamp");
+    ListVector values = (ListVector) table.getVector("value");
+    ListVector appendOrder = (ListVector) table.getVector("append_order");
+    int rows = batch.size();
+    runIds.allocateNew(Math.max(rows, 1));
+    keys.allocateNew(Math.max(rows, 1));
+    BigIntVector stepItems = allocateList(steps, BigIntVector.class, rows, points);
+    BigIntVector timestampItems = allocateList(timestamps, BigIntVector.class, rows, points);
+    Float8Vector valueItems = allocateList(values, Float8Vector.class, rows, points);
+    IntVector orderItems = allocateList(appendOrder, IntVector.class, rows, 0);
+    int at = 0;
+    int orderAt = 0;
+    for (int row = 0; row < rows; row++) {
+      MetricSeries s = batch.get(row).points();
+      runIds.setSafe(row, batch.get(row).runId().getBytes(StandardCharsets.UTF_8));
+      keys.setSafe(row, s.key.getBytes(StandardCharsets.UTF_8));
+      int n = s.size();
+      int[] order = s.sortedOrder();
+      long[] st = s.steps();
+      long[] ts = s.timestamps();
+      double[] vs = s.values();
+      for (int i = 0; i < n; i++) {
+        int p = order == null ? i : order[i];
+        stepItems.set(at + i, st[p]);
+        timestampItems.set(at + i, ts[p]);
+        valueItems.set(at + i, vs[p]);
+      }
+      endList(steps, row, n);
+      endList(timestamps, row, n);
+      endList(values, row, n);
+      if (order != null) {
+        for (int i = 0; i < n; i++) {
+          orderItems.setSafe(orderAt + order[i], i); // the point logged order[i]-th sits at position i
+        }
+        orderAt += n;
+      }
+      endList(appendOrder, row, order == null ? 0 : n);
+      at += n;
+    }
+    runIds.setValueCount(rows);
+    keys.setValueCount(rows);
+    table.setRowCount(rows);
+  }
+
+  private static void endList(ListVector list, int row, int size) {
+    list.startNewValue(row);
+    list.endValue(row, size);
+  }
+
+  /** Allocates a list column for {@code rows} rows and its items vector for {@code items} values. */
+  private static <V extends FieldVector> V allocateList(ListVector list, Class<V> type, int rows, int items) {
+    list.setInitialCapacity(Math.max(rows, 1), Math.max(1.0, (double) items / Math.max(rows, 1)));
+    list.allocateNew();
+    V v = type.cast(list.getDataVector());
+    v.setInitialCapacity(Math.max(items, 1));
+    v.allocateNew();
     return v;
   }
 
@@ -321,9 +352,20 @@ final class SegmentWriter {
     return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
   }
 
-  /** Writes a one-batch table to {@code path}: temp file, fsync, rename. */
-  private Manifest.FileEntry writeFile(
-      String path, VectorSchemaRoot table, DictionaryProvider provider, List<Integer> rows) throws IOException {
+  /** Writes a one-batch table to {@code path}. */
+  private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows) throws IOException {
+    return writeFile(path, table, rows, ArrowFileWriter::writeBatch);
+  }
+
+  /** What goes between an Arrow file's header and footer. */
+  @FunctionalInterface
+  private interface Batches {
+    void write(ArrowFileWriter writer) throws IOException;
+  }
+
+  /** Writes an Arrow IPC file to {@code path}: temp file, fsync, rename; checksummed on the way. */
+  private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows, Batches batches)
+      throws IOException {
     Path file = root.resolve(path);
     Path tmp = tempFor(file);
     ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
@@ -331,9 +373,9 @@ final class SegmentWriter {
     boolean success = false;
     try {
       try (ArrowFileWriter writer =
-          new ArrowFileWriter(table, provider, out, table.getSchema().getCustomMetadata())) {
+          new ArrowFileWriter(table, null, out, table.getSchema().getCustomMetadata())) {
         writer.start();
-        writer.writeBatch();
+        batches.write(writer);
         writer.end();
         out.force(); // before the writer closes the channel
       }
@@ -345,7 +387,6 @@ final class SegmentWriter {
         ManifestFiles.deleteQuietly(ops, tmp);
       }
     }
-    long total = rows.stream().mapToLong(Integer::longValue).sum();
-    return new Manifest.FileEntry(path, out.length(), out.crc32c(), total);
+    return new Manifest.FileEntry(path, out.length(), out.crc32c(), rows);
   }
 }
