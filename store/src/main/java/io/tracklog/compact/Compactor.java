@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -34,6 +38,8 @@ import org.apache.arrow.memory.RootAllocator;
  */
 public final class Compactor {
   private static final int MAX_ATTEMPTS = 3;
+  /** Threads that read run logs during a compaction: the cores, at most four. */
+  private static final int READ_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
   private final CompactionSource source;
   private final FileOps ops;
@@ -187,8 +193,11 @@ public final class Compactor {
       for (Map.Entry<String, List<String>> e : plan.newSegments().entrySet()) {
         List<RunDigest> digests = new ArrayList<>();
         Map<String, Boolean> sealed = new HashMap<>();
-        for (String runId : e.getValue()) {
-          CompactionSource.Read<RunDigest> read = source.readRun(runId, RunDigest::read);
+        List<String> runIds = e.getValue();
+        List<CompactionSource.Read<RunDigest>> reads = readRuns(runIds);
+        for (int i = 0; i < runIds.size(); i++) {
+          String runId = runIds.get(i);
+          CompactionSource.Read<RunDigest> read = reads.get(i);
           if (!read.value().hasStarted()) {
             continue; // a run registered but not yet readable: next time
           }
@@ -229,6 +238,53 @@ public final class Compactor {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Reads and folds the logs of {@code runIds}, in that order. Decoding the logs is most of a
+   * compaction's time, and runs are independent, so several threads read them.
+   */
+  private List<CompactionSource.Read<RunDigest>> readRuns(List<String> runIds) {
+    int threads = Math.min(READ_THREADS, runIds.size());
+    List<CompactionSource.Read<RunDigest>> reads = new ArrayList<>(runIds.size());
+    if (threads <= 1) {
+      for (String runId : runIds) {
+        reads.add(source.readRun(runId, RunDigest::read));
+      }
+      return reads;
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "tracklog-compaction-reader");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<CompactionSource.Read<RunDigest>>> futures = new ArrayList<>(runIds.size());
+      for (String runId : runIds) {
+        futures.add(pool.submit(() -> source.readRun(runId, RunDigest::read)));
+      }
+      for (Future<CompactionSource.Read<RunDigest>> f : futures) {
+        reads.add(f.get());
+      }
+      return reads;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading run logs for compaction", e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -49,12 +49,31 @@ final class RunDigest {
     if (!state.hasStarted()) {
       throw new io.tracklog.format.DecodeException("run log does not begin with RUN_STARTED");
     }
-    MetricSeries s = last != null && last.key == key ? last : series.computeIfAbsent(key, MetricSeries::new);
+    MetricSeries s = last != null && last.key == key ? last : seriesOf(key);
     s.add(step, timestampMs, value);
     last = s;
   }
 
   private MetricSeries last; // the series of the previous point: consecutive points often share it
+  private final MetricSeries[] firstSeries = new MetricSeries[8];
+  private int firstCount;
+
+  /**
+   * The series of {@code key}. Keys come from a string cache, so a run's first few keys are found by
+   * identity in a small array (a training loop logs a handful of keys in turn); others by hash.
+   */
+  private MetricSeries seriesOf(String key) {
+    for (int i = 0; i < firstCount; i++) {
+      if (firstSeries[i].key == key) {
+        return firstSeries[i];
+      }
+    }
+    MetricSeries s = series.computeIfAbsent(key, MetricSeries::new);
+    if (firstCount < firstSeries.length && s.size() == 0) {
+      firstSeries[firstCount++] = s;
+    }
+    return s;
+  }
 
   /** The run's state without metrics (those are in {@link #series()}). */
   Run run() {

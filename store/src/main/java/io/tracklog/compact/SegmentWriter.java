@@ -8,6 +8,7 @@ import io.tracklog.InputTag;
 import io.tracklog.Run;
 import io.tracklog.RunInfo;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -299,11 +300,17 @@ final class SegmentWriter {
       long[] st = s.steps();
       long[] ts = s.timestamps();
       double[] vs = s.values();
-      for (int i = 0; i < n; i++) {
-        int p = order == null ? i : order[i];
-        stepItems.set(at + i, st[p]);
-        timestampItems.set(at + i, ts[p]);
-        valueItems.set(at + i, vs[p]);
+      if (order == null) {
+        putLongs(stepItems, at, st, n);
+        putLongs(timestampItems, at, ts, n);
+        valueItems.getDataBuffer().nioBuffer((long) at * 8, n * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(vs, 0, n);
+      } else {
+        for (int i = 0; i < n; i++) {
+          int p = order[i];
+          stepItems.getDataBuffer().setLong((long) (at + i) * 8, st[p]);
+          timestampItems.getDataBuffer().setLong((long) (at + i) * 8, ts[p]);
+          valueItems.getDataBuffer().setDouble((long) (at + i) * 8, vs[p]);
+        }
       }
       endList(steps, row, n);
       endList(timestamps, row, n);
@@ -317,9 +324,16 @@ final class SegmentWriter {
       endList(appendOrder, row, order == null ? 0 : n);
       at += n;
     }
+    for (FieldVector items : List.of(stepItems, timestampItems, valueItems)) {
+      items.getValidityBuffer().setOne(0, (points + 7) / 8); // every item is set
+    }
     runIds.setValueCount(rows);
     keys.setValueCount(rows);
     table.setRowCount(rows);
+  }
+
+  private static void putLongs(BigIntVector items, int at, long[] values, int n) {
+    items.getDataBuffer().nioBuffer((long) at * 8, n * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values, 0, n);
   }
 
   private static void endList(ListVector list, int row, int size) {

@@ -51,18 +51,32 @@ public final class ByteSource {
 
   public long readLong() {
     need(8);
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v |= (buf[pos++] & 0xFFL) << (8 * i);
-    }
+    long v = (long) LONG_LE.get(buf, pos);
+    pos += 8;
     return v;
   }
+
+  private static final java.lang.invoke.VarHandle LONG_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   public double readDouble() {
     return Double.longBitsToDouble(readLong());
   }
 
   public long readVarLong() {
+    int p = pos;
+    if (limit - p >= 10) { // the hot path: no bounds check per byte
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        byte b = buf[p++];
+        v |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          pos = p;
+          return v;
+        }
+      }
+      throw new DecodeException("varint longer than 10 bytes");
+    }
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = readByte();

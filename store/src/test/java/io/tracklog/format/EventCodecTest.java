@@ -404,6 +404,16 @@ class EventCodecTest {
     assertThat(sink.length()).isEqualTo(1);
   }
 
+  @Test
+  void overlongOrTruncatedVarLong_isDecodeError_withAndWithoutSlack() {
+    byte[] overlong = new byte[16];
+    java.util.Arrays.fill(overlong, (byte) 0x80);
+    // 16 bytes: the unchecked fast path; 10 continuation bytes at the very end: the checked path
+    assertThatThrownBy(() -> ByteSource.of(overlong).readVarLong()).isInstanceOf(DecodeException.class);
+    assertThatThrownBy(() -> new ByteSource(overlong, 6, 10).readVarLong()).isInstanceOf(DecodeException.class);
+    assertThatThrownBy(() -> new ByteSource(overlong, 0, 3).readVarLong()).isInstanceOf(DecodeException.class);
+  }
+
   private static String escape(String s) {
     StringBuilder sb = new StringBuilder();
     s.chars().forEach(c -> sb.append(c < 0x20 || c > 0x7E ? String.format("\\u%04X", c) : String.valueOf((char) c)));
