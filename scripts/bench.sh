@@ -4,6 +4,8 @@
 #   scripts/bench.sh                       quick run of LogMetricBenchmark, results in target/jmh-result.json
 #   scripts/bench.sh LogMetricBenchmark -prof gc
 #   scripts/bench.sh -l                    any JMH arguments: list, filter, -p, -prof, -rf ...
+#   scripts/bench.sh --main io.tracklog.benchmarks.BytesPerPoint [ARGS]
+#                                          a plain main class of benchmarks.jar, with the same flags
 #
 # The flags come from the parent pom's jvm.allArgs, filtered into the java @argument file
 # cli/target/jvm.options. They go on the host JVM's command line: JMH's forks inherit the host's input
@@ -35,6 +37,13 @@ if [[ $# -eq 0 ]]; then
   mkdir -p "$root/target"
   # Quick defaults: short iterations keep disk use bounded (a Chronicle iteration writes ~80 MB/s).
   set -- LogMetricBenchmark -wi 2 -w 2s -i 5 -r 2s -f 1 -rf json -rff "$root/target/jmh-result.json"
+fi
+
+if [[ "${1:-}" == --main ]]; then
+  [[ $# -ge 2 ]] || { echo "usage: scripts/bench.sh --main CLASS [ARGS]" >&2; exit 2; }
+  main="$2"
+  shift 2
+  exec "$java_bin" "@$opts" -cp "$jar" "$main" "$@"
 fi
 
 exec "$java_bin" "@$opts" -jar "$jar" "$@"
