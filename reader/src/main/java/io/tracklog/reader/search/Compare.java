@@ -1,0 +1,125 @@
+package io.tracklog.reader.search;
+
+import io.tracklog.reader.search.Clause.Op;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** The comparisons and orderings every search shares, written to be obviously MLflow's. */
+final class Compare {
+  private Compare() {}
+
+  /** A metric comparison with IEEE semantics, as Python's: NaN is unequal to everything. */
+  static boolean compare(double lhs, Op op, double rhs) {
+    return switch (op) {
+      case EQ -> lhs == rhs;
+      case NE -> lhs != rhs;
+      case GT -> lhs > rhs;
+      case GE -> lhs >= rhs;
+      case LT -> lhs < rhs;
+      case LE -> lhs <= rhs;
+      default -> throw new IllegalStateException("Not a numeric comparator: " + op);
+    };
+  }
+
+  /** An integer attribute (a time in ms) against a number literal, compared exactly. */
+  static boolean compare(long lhs, Op op, double rhs) {
+    int c = compareExact(lhs, rhs);
+    return switch (op) {
+      case EQ -> c == 0;
+      case NE -> c != 0;
+      case GT -> c > 0;
+      case GE -> c >= 0;
+      case LT -> c < 0;
+      case LE -> c <= 0;
+      default -> throw new IllegalStateException("Not a numeric comparator: " + op);
+    };
+  }
+
+  private static int compareExact(long a, double b) {
+    if (Double.isInfinite(b)) {
+      return b > 0 ? -1 : 1;
+    }
+    return new BigDecimal(a).compareTo(new BigDecimal(b));
+  }
+
+  /** A string comparison: case-sensitive except ILIKE; IN lists were already lower-cased by MLflow's rule. */
+  static boolean compare(String lhs, Op op, Clause.Value rhs) {
+    return switch (op) {
+      case EQ -> lhs.equals(text(rhs));
+      case NE -> !lhs.equals(text(rhs));
+      case LIKE -> like(lhs, text(rhs), false);
+      case ILIKE -> like(lhs, text(rhs), true);
+      case IN -> list(rhs).contains(lhs);
+      case NOT_IN -> !list(rhs).contains(lhs);
+      default -> throw new IllegalStateException("Not a string comparator: " + op);
+    };
+  }
+
+  private static String text(Clause.Value v) {
+    return ((Clause.Text) v).value();
+  }
+
+  private static List<String> list(Clause.Value v) {
+    return ((Clause.Values) v).values();
+  }
+
+  /**
+   * SQL LIKE: {@code %} matches any run of characters (newlines included), {@code _} exactly one
+   * character (code point), everything else itself; anchored at both ends; no escape character.
+   * {@code ignoreCase} compares code points case-insensitively (ILIKE).
+   */
+  static boolean like(String value, String pattern, boolean ignoreCase) {
+    int[] s = value.codePoints().toArray();
+    int[] p = pattern.codePoints().toArray();
+    int i = 0;
+    int j = 0;
+    int star = -1;
+    int mark = 0;
+    while (i < s.length) {
+      if (j < p.length && p[j] != '%' && (p[j] == '_' || same(p[j], s[i], ignoreCase))) {
+        i++;
+        j++;
+      } else if (j < p.length && p[j] == '%') {
+        star = j++;
+        mark = i;
+      } else if (star >= 0) {
+        j = star + 1;
+        i = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (j < p.length && p[j] == '%') {
+      j++;
+    }
+    return j == p.length;
+  }
+
+  private static boolean same(int a, int b, boolean ignoreCase) {
+    return a == b
+        || (ignoreCase
+            && (Character.toLowerCase(a) == Character.toLowerCase(b)
+                || Character.toUpperCase(a) == Character.toUpperCase(b)));
+  }
+
+  /** Strings by Unicode code point, as Python and SQLite compare them (not by UTF-16 unit). */
+  static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Boolean.compare(i < a.length(), j < b.length());
+  }
+
+  /** Python's {@code <} on two non-NaN doubles: -0.0 and 0.0 are equal. */
+  static int compareNumbers(double a, double b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+}
