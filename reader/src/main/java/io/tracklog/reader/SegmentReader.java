@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -52,38 +53,79 @@ final class SegmentReader {
     try (SegmentFiles.Opened f = SegmentFiles.open(root, segment.runsFile(), "runs", allocator)) {
       for (ArrowBlock block : f.reader().getRecordBlocks()) {
         f.reader().loadRecordBatch(block);
-        VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
-        VarCharVector runId = (VarCharVector) t.getVector("run_id");
-        BigIntVector end = (BigIntVector) t.getVector("end_time");
-        MapVector params = (MapVector) t.getVector("params");
-        MapVector tags = (MapVector) t.getVector("tags");
-        for (int row = 0; row < t.getRowCount(); row++) {
-          String id = str(runId, row);
-          RunInfo info =
-              new RunInfo(
-                  id,
-                  str(t, "run_name", row),
-                  str(t, "experiment_id", row),
-                  str(t, "user_id", row),
-                  RunStatus.valueOf(str(t, "status", row)),
-                  ((BigIntVector) t.getVector("start_time")).get(row),
-                  end.isNull(row) ? null : end.get(row),
-                  str(t, "artifact_uri", row),
-                  LifecycleStage.ofMlflowName(str(t, "lifecycle_stage", row)));
-          Run run =
-              new Run(
-                  info,
-                  latest.getOrDefault(id, Map.of()),
-                  map(params, row),
-                  map(tags, row),
-                  inputs(file, str(t, "inputs", row)));
-          runs.put(id, new CompactedRun(run, ((BigIntVector) t.getVector("seq")).get(row)));
+        RunsBatch batch = new RunsBatch(f.reader().getVectorSchemaRoot());
+        for (int row = 0; row < batch.rows; row++) {
+          String id = str(batch.runId, row);
+          runs.put(id, batch.decode(file, row, latest.getOrDefault(id, Map.of())));
         }
       }
     } catch (IOException | IllegalArgumentException | ClassCastException e) {
       throw new CorruptFileException(file, "cannot decode runs table: " + e.getMessage(), e);
     }
     return runs;
+  }
+
+  /**
+   * One run of a segment, decoding only its row of the runs file and its rows of the latest file:
+   * both are sorted by run id, so each is found by binary search. The caller verifies the files.
+   *
+   * @return null if the runs file has no row for the run
+   */
+  static CompactedRun readRun(Path root, Manifest.Segment segment, String runId, BufferAllocator allocator) {
+    byte[] want = runId.getBytes(StandardCharsets.UTF_8);
+    Path file = root.resolve(segment.runsFile().path());
+    try (SegmentFiles.Opened f = SegmentFiles.open(root, segment.runsFile(), "runs", allocator)) {
+      for (ArrowBlock block : f.reader().getRecordBlocks()) {
+        f.reader().loadRecordBatch(block);
+        RunsBatch batch = new RunsBatch(f.reader().getVectorSchemaRoot());
+        int row = lowerBound(batch.runId, batch.rows, want);
+        if (row < batch.rows && compare(batch.runId, row, want) == 0) {
+          return batch.decode(file, row, readLatestOf(root, segment.latestFile(), want, allocator));
+        }
+      }
+      return null;
+    } catch (IOException | IllegalArgumentException | ClassCastException e) {
+      throw new CorruptFileException(file, "cannot decode runs table: " + e.getMessage(), e);
+    }
+  }
+
+  /** The columns of one loaded batch of a runs file. */
+  private static final class RunsBatch {
+    final VectorSchemaRoot t;
+    final int rows;
+    final VarCharVector runId;
+    final BigIntVector start;
+    final BigIntVector end;
+    final BigIntVector seq;
+    final MapVector params;
+    final MapVector tags;
+
+    RunsBatch(VectorSchemaRoot t) {
+      this.t = t;
+      this.rows = t.getRowCount();
+      this.runId = (VarCharVector) t.getVector("run_id");
+      this.start = (BigIntVector) t.getVector("start_time");
+      this.end = (BigIntVector) t.getVector("end_time");
+      this.seq = (BigIntVector) t.getVector("seq");
+      this.params = (MapVector) t.getVector("params");
+      this.tags = (MapVector) t.getVector("tags");
+    }
+
+    CompactedRun decode(Path file, int row, Map<String, Metric> latest) {
+      RunInfo info =
+          new RunInfo(
+              str(runId, row),
+              str(t, "run_name", row),
+              str(t, "experiment_id", row),
+              str(t, "user_id", row),
+              RunStatus.valueOf(str(t, "status", row)),
+              start.get(row),
+              end.isNull(row) ? null : end.get(row),
+              str(t, "artifact_uri", row),
+              LifecycleStage.ofMlflowName(str(t, "lifecycle_stage", row)));
+      Run run = new Run(info, latest, map(params, row), map(tags, row), inputs(file, str(t, "inputs", row)));
+      return new CompactedRun(run, seq.get(row));
+    }
   }
 
   private static Map<String, Map<String, Metric>> readLatest(
@@ -107,6 +149,75 @@ final class SegmentReader {
       throw new CorruptFileException(root.resolve(entry.path()), "cannot decode latest table: " + e.getMessage(), e);
     }
     return latest;
+  }
+
+  /** The latest metrics of one run: its rows of the latest file (sorted by run id), by binary search. */
+  private static Map<String, Metric> readLatestOf(
+      Path root, Manifest.FileEntry entry, byte[] runId, BufferAllocator allocator) {
+    Map<String, Metric> latest = new HashMap<>();
+    try (SegmentFiles.Opened f = SegmentFiles.open(root, entry, "latest", allocator)) {
+      for (ArrowBlock block : f.reader().getRecordBlocks()) {
+        f.reader().loadRecordBatch(block);
+        VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
+        VarCharVector runs = (VarCharVector) t.getVector("run_id");
+        VarCharVector keys = (VarCharVector) t.getVector("key");
+        Float8Vector value = (Float8Vector) t.getVector("value");
+        BigIntVector ts = (BigIntVector) t.getVector("timestamp");
+        BigIntVector step = (BigIntVector) t.getVector("step");
+        int n = t.getRowCount();
+        if (n == 0 || compare(runs, n - 1, runId) < 0) {
+          continue;
+        }
+        int row = lowerBound(runs, n, runId);
+        for (; row < n && compare(runs, row, runId) == 0; row++) {
+          String key = str(keys, row);
+          latest.put(key, new Metric(key, value.get(row), ts.get(row), step.get(row)));
+        }
+        if (row < n) {
+          break; // past the run: later batches hold larger ids
+        }
+      }
+    } catch (IOException | ClassCastException e) {
+      throw new CorruptFileException(root.resolve(entry.path()), "cannot decode latest table: " + e.getMessage(), e);
+    }
+    return latest;
+  }
+
+  /** First row whose value is not below {@code want} (unsigned byte order, = String order for run ids). */
+  private static int lowerBound(VarCharVector v, int n, byte[] want) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (compare(v, mid, want) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * Compares a cell's UTF-8 bytes with {@code want}, unsigned, without decoding it. Run ids are ASCII
+   * ({@code [a-zA-Z0-9][\w\-]*}), so this is the writer's {@link String#compareTo} order; a null
+   * cell sorts first.
+   */
+  private static int compare(VarCharVector v, int row, byte[] want) {
+    if (v.isNull(row)) {
+      return -1;
+    }
+    long start = v.getStartOffset(row);
+    int len = (int) (v.getEndOffset(row) - start);
+    ArrowBuf data = v.getDataBuffer();
+    int n = Math.min(len, want.length);
+    for (int i = 0; i < n; i++) {
+      int c = Integer.compare(data.getByte(start + i) & 0xFF, want[i] & 0xFF);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(len, want.length);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.tracklog.Experiment;
 import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.compact.Manifest;
+import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.ExperimentNotFoundException;
 import io.tracklog.error.InvalidParameterException;
 import io.tracklog.error.RunNotFoundException;
@@ -134,12 +135,33 @@ public final class Snapshot {
   public List<Run> runs(String experimentId, ViewType view) {
     List<Run> runs = new ArrayList<>();
     for (String runId : catalog.runIds(experimentId)) {
-      Run run = getRun(runId);
+      Run run = listedRun(runId);
       if (view.includes(run.info().lifecycleStage())) {
         runs.add(run);
       }
     }
     return runs;
+  }
+
+  /** A run for a listing: compacted runs come from their whole segment, decoded once per reader. */
+  private Run listedRun(String runId) {
+    LiveRun.View view = live.get(runId);
+    if (view != null) {
+      return view.run();
+    }
+    Manifest.Segment segment = segmentsByRun.get(runId);
+    if (segment == null) {
+      return getRun(runId);
+    }
+    try {
+      SegmentReader.CompactedRun run = reader.decodedSegment(segment).get(runId);
+      if (run != null) {
+        return run.run();
+      }
+    } catch (CorruptFileException e) {
+      // answered from the log below
+    }
+    return reader.compactedRun(manifest, segment, runId);
   }
 
   private void requireRun(String runId) {

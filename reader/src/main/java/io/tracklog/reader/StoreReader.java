@@ -16,11 +16,15 @@ import io.tracklog.format.RunState;
 import io.tracklog.log.EventReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -43,6 +47,13 @@ import org.apache.arrow.memory.RootAllocator;
 public final class StoreReader implements AutoCloseable {
   /** Most compacted runs kept decoded in memory. */
   public static final long DEFAULT_MAX_CACHED_RUNS = 200_000;
+  /** Most runs kept that were read one at a time (segments not decoded whole). */
+  public static final long DEFAULT_MAX_POINT_RUNS = 10_000;
+  /**
+   * Runs of one segment read one at a time (each loads the segment's runs and latest files and
+   * decodes one run's rows) before the whole segment is decoded instead.
+   */
+  static final int POINT_LOOKUPS_BEFORE_DECODE = 8;
   /** Most live runs kept open (each holds a log reader). */
   public static final long DEFAULT_MAX_LIVE_RUNS = 1_000;
 
@@ -52,6 +63,11 @@ public final class StoreReader implements AutoCloseable {
   private final Cache<String, Map<String, SegmentReader.CompactedRun>> segments;
   private final Cache<String, LiveRun> liveRuns;
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000).build();
+  /** Runs read one by one (binary search), by runs file and run id. */
+  private final Cache<String, SegmentReader.CompactedRun> pointRuns =
+      Caffeine.newBuilder().maximumSize(DEFAULT_MAX_POINT_RUNS).build();
+  /** Point lookups per runs file, to decide when decoding the whole segment pays. */
+  private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().maximumSize(10_000).build();
 
   private StoreReader(Store store) {
     this.store = store;
@@ -87,25 +103,60 @@ public final class StoreReader implements AutoCloseable {
 
   /** A snapshot of the store as it is now. */
   public Snapshot snapshot() {
-    OptionalLong gen = ManifestFiles.latestGeneration(root);
-    Manifest manifest = gen.isPresent() ? ManifestFiles.read(root, gen.getAsLong()) : Manifest.empty(store.storeId());
+    PinnedManifest pinned = pinnedManifest();
+    Manifest manifest = pinned.manifest();
     CatalogSnapshot catalog = store.catalogSnapshot();
-    Map<String, Manifest.Segment> byRun = manifest.segmentsByRun();
+    Map<String, Manifest.Segment> byRun = pinned.byRun();
     Map<String, LiveRun.View> live = new HashMap<>();
-    for (String runId : catalog.experimentByRun().keySet()) {
-      Manifest.Segment seg = byRun.get(runId);
-      Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(runId);
-      boolean sealed = cov != null && cov.sealed() && catalog.lastReopened(runId) < manifest.catalogPosition();
-      if (!sealed) {
-        long baseSeq = cov == null ? 0 : cov.seq();
-        LiveRun run = liveRuns.get(runId + "@" + baseSeq, k -> openLive(manifest, seg, runId, baseSeq));
-        LiveRun.View view = run.advance();
-        if (view.run() != null) {
-          live.put(runId, view);
+    Map<String, Long> reopened = catalog.lastReopened();
+    // One hash lookup per sealed compacted run, no allocation: only the others open their logs.
+    for (List<String> runIds : catalog.runsByExperiment().values()) {
+      for (String runId : runIds) {
+        Manifest.Segment seg = byRun.get(runId);
+        boolean sealed =
+            seg != null
+                && !pinned.unsealed().contains(runId)
+                && (reopened.isEmpty() || catalog.lastReopened(runId) < manifest.catalogPosition());
+        if (!sealed) {
+          Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(runId);
+          long baseSeq = cov == null ? 0 : cov.seq();
+          LiveRun run = liveRuns.get(runId + "@" + baseSeq, k -> openLive(manifest, seg, runId, baseSeq));
+          LiveRun.View view = run.advance();
+          if (view.run() != null) {
+            live.put(runId, view);
+          }
         }
       }
     }
     return new Snapshot(this, manifest, catalog, byRun, live);
+  }
+
+  /** A parsed manifest and its run index; manifests never change once published. */
+  private record PinnedManifest(Manifest manifest, Map<String, Manifest.Segment> byRun, Set<String> unsealed) {}
+
+  private volatile PinnedManifest lastManifest;
+
+  /** The newest manifest, parsed once per generation per reader. */
+  private PinnedManifest pinnedManifest() {
+    OptionalLong gen = ManifestFiles.latestGeneration(root);
+    PinnedManifest last = lastManifest;
+    long want = gen.isPresent() ? gen.getAsLong() : 0;
+    if (last != null && last.manifest().generation() == want) {
+      return last;
+    }
+    Manifest manifest = gen.isPresent() ? ManifestFiles.read(root, want) : Manifest.empty(store.storeId());
+    Set<String> unsealed = new HashSet<>();
+    for (Manifest.Segment seg : manifest.segments()) {
+      seg.runs().forEach((runId, cov) -> {
+        if (!cov.sealed()) {
+          unsealed.add(runId);
+        }
+      });
+    }
+    PinnedManifest next =
+        new PinnedManifest(manifest, Collections.unmodifiableMap(manifest.segmentsByRun()), Set.copyOf(unsealed));
+    lastManifest = next;
+    return next;
   }
 
   /**
@@ -142,19 +193,46 @@ public final class StoreReader implements AutoCloseable {
 
   // ---- compacted data, with the log as fallback ------------------------------------------------
 
-  /** A compacted run's state from its segment; from its log's covered prefix if the files fail. */
+  /**
+   * A compacted run's state from its segment; from its log's covered prefix if the files fail.
+   * Until a segment has been asked for {@link #POINT_LOOKUPS_BEFORE_DECODE} runs, each is read by
+   * binary search (its rows only); then the whole segment is decoded once and cached.
+   */
   Run compactedRun(Manifest manifest, Manifest.Segment segment, String runId) {
     try {
-      Map<String, SegmentReader.CompactedRun> runs =
-          segments.get(segment.runsFile().path(), k -> SegmentReader.readRuns(root, segment, allocator));
-      SegmentReader.CompactedRun run = runs.get(runId);
+      String path = segment.runsFile().path();
+      Map<String, SegmentReader.CompactedRun> decoded = segments.getIfPresent(path);
+      String key = path + "#" + runId;
+      SegmentReader.CompactedRun run = decoded != null ? decoded.get(runId) : pointRuns.getIfPresent(key);
+      if (decoded == null && run == null) {
+        if (lookups.get(path, k -> new AtomicInteger()).incrementAndGet() > POINT_LOOKUPS_BEFORE_DECODE) {
+          run = decodedSegment(segment).get(runId);
+        } else {
+          run = pointRuns.get(key, k -> readOneRun(segment, runId));
+        }
+      }
       if (run == null) {
-        throw new CorruptFileException(root.resolve(segment.runsFile().path()), "has no row for run " + runId);
+        throw new CorruptFileException(root.resolve(path), "has no row for run " + runId);
       }
       return run.run();
     } catch (CorruptFileException e) {
       return replayPrefix(runId, segment.runs().get(runId).seq()).toRun();
     }
+  }
+
+  /**
+   * Every compacted run of a segment, decoded once and cached; for listing many runs of a segment.
+   *
+   * @throws CorruptFileException if its files fail
+   */
+  Map<String, SegmentReader.CompactedRun> decodedSegment(Manifest.Segment segment) {
+    return segments.get(segment.runsFile().path(), k -> SegmentReader.readRuns(root, segment, allocator));
+  }
+
+  private SegmentReader.CompactedRun readOneRun(Manifest.Segment segment, String runId) {
+    verify(segment.runsFile());
+    verify(segment.latestFile());
+    return SegmentReader.readRun(root, segment, runId, allocator);
   }
 
   /** A compacted run's points of one key, in append order; from the log if the files fail. */
@@ -209,6 +287,7 @@ public final class StoreReader implements AutoCloseable {
     liveRuns.invalidateAll();
     liveRuns.cleanUp();
     segments.invalidateAll();
+    pointRuns.invalidateAll();
     try {
       allocator.close();
     } finally {

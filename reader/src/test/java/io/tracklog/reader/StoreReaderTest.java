@@ -29,6 +29,42 @@ class StoreReaderTest {
   }
 
   @Test
+  void getRun_pointLookupsAndWholeSegmentDecodeAgree() {
+    java.util.Map<String, Run> fromLog = new java.util.LinkedHashMap<>();
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("e");
+      for (int i = 0; i < 3 * StoreReader.POINT_LOOKUPS_BEFORE_DECODE; i++) {
+        int n = i;
+        String id =
+            store.run(
+                RunSpec.of(exp, "r" + n),
+                r -> {
+                  r.logParam("n", Integer.toString(n));
+                  r.setTag("t", "v" + n);
+                  if (n % 3 != 0) {
+                    r.logMetric("loss", 1.0 / (n + 1), n);
+                    r.logMetric("acc", n, 0);
+                  }
+                });
+        fromLog.put(id, store.getRun(id));
+      }
+      store.compact();
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      assertThat(snap.liveRunIds()).isEmpty();
+      // the first lookups binary-search the files, the later ones read the decoded segment
+      fromLog.forEach((id, run) -> assertThat(snap.getRun(id)).as(id).isEqualTo(run));
+      fromLog.forEach((id, run) -> assertThat(snap.getRun(id)).as(id).isEqualTo(run));
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      String exp = snap.getRun(fromLog.keySet().iterator().next()).info().experimentId();
+      assertThat(snap.runs(exp, ViewType.ALL)).containsExactlyElementsOf(fromLog.values());
+    }
+  }
+
+  @Test
   void compactedRun_readsTheSameAsTheLog() {
     String runId;
     Run fromLog;

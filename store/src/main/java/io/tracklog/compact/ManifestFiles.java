@@ -1,5 +1,11 @@
 package io.tracklog.compact;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -32,14 +38,54 @@ import java.util.regex.Pattern;
 public final class ManifestFiles {
   private static final Pattern NAME = Pattern.compile("manifest-(\\d{8,19})\\.json");
   private static final ObjectMapper JSON =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              // Run ids are field names: tens of thousands of distinct names per manifest, which
+              // Jackson's symbol table would canonicalise and String.intern one by one.
+              JsonFactory.builder()
+                  .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                  .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                  .build())
           // snake_case like the Arrow columns; ±Infinity as JSON5/Python tokens, which json.loads reads
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .addModule(new SimpleModule().addDeserializer(Manifest.RunCoverage.class, new CoverageDeserializer()))
           .build();
+
+  /**
+   * {@code {"seq": N, "sealed": B}}, one per compacted run: read straight off the tokens, as the
+   * bean deserializer would but without its per-object buffers (a manifest lists every run). Other
+   * token types go through databind, so coercions and errors stay the same.
+   */
+  private static final class CoverageDeserializer extends StdDeserializer<Manifest.RunCoverage> {
+    CoverageDeserializer() {
+      super(Manifest.RunCoverage.class);
+    }
+
+    @Override
+    public Manifest.RunCoverage deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (!p.isExpectedStartObjectToken()) {
+        return (Manifest.RunCoverage) ctx.handleUnexpectedToken(Manifest.RunCoverage.class, p);
+      }
+      long seq = 0;
+      boolean sealed = false;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "seq" -> seq = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+          case "sealed" ->
+              sealed =
+                  value == JsonToken.VALUE_TRUE
+                      || (value != JsonToken.VALUE_FALSE && ctx.readValue(p, Boolean.TYPE));
+          default -> p.skipChildren();
+        }
+      }
+      return new Manifest.RunCoverage(seq, sealed);
+    }
+  }
 
   private ManifestFiles() {}
 
