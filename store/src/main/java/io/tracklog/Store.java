@@ -971,6 +971,11 @@ public final class Store implements AutoCloseable {
   /** The store seen by a compactor. */
   private final class CompactionView implements CompactionSource {
     @Override
+    public io.tracklog.SegmentCompression compression() {
+      return options.segmentCompression();
+    }
+
+    @Override
     public String storeId() {
       return metadata.storeId();
     }

@@ -11,13 +11,15 @@ import java.util.Objects;
  * @param userName the user recorded on new runs ({@code user_id} and the {@code mlflow.user} tag)
  * @param killRunsAtShutdown end runs whose writer is still open at JVM shutdown as KILLED
  * @param compaction when runs are compacted into Arrow files without an explicit {@link Store#compact()}
+ * @param segmentCompression how compacted Arrow files are compressed ({@link SegmentCompression#NONE} by default)
  */
 public record StoreOptions(
     InstantSource clock,
     Durability durability,
     String userName,
     ShutdownPolicy killRunsAtShutdown,
-    CompactionTrigger compaction) {
+    CompactionTrigger compaction,
+    SegmentCompression segmentCompression) {
 
   /** When a store compacts on its own. */
   public enum CompactionTrigger {
@@ -43,6 +45,7 @@ public record StoreOptions(
     Objects.requireNonNull(userName, "userName");
     Objects.requireNonNull(killRunsAtShutdown, "killRunsAtShutdown");
     Objects.requireNonNull(compaction, "compaction");
+    Objects.requireNonNull(segmentCompression, "segmentCompression");
   }
 
   public static StoreOptions defaults() {
@@ -60,8 +63,17 @@ public record StoreOptions(
     private String userName;
     private ShutdownPolicy shutdownPolicy;
     private CompactionTrigger compaction;
+    private SegmentCompression segmentCompression;
 
     private Builder() {}
+
+    public Builder segmentCompression(SegmentCompression compression) {
+      if (this.segmentCompression != null) {
+        throw new IllegalStateException("segmentCompression was already set to " + this.segmentCompression);
+      }
+      this.segmentCompression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
 
     public Builder compaction(CompactionTrigger trigger) {
       if (this.compaction != null) {
@@ -109,7 +121,8 @@ public record StoreOptions(
           durability == null ? DEFAULT_DURABILITY : durability,
           userName == null ? System.getProperty("user.name", "unknown") : userName,
           shutdownPolicy == null ? ShutdownPolicy.END_AS_KILLED : shutdownPolicy,
-          compaction == null ? CompactionTrigger.WHEN_RUN_CLOSES : compaction);
+          compaction == null ? CompactionTrigger.WHEN_RUN_CLOSES : compaction,
+          segmentCompression == null ? SegmentCompression.NONE : segmentCompression);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 
@@ -58,7 +59,7 @@ final class SegmentFiles {
     boolean success = false;
     try {
       ch = FileChannel.open(file, StandardOpenOption.READ);
-      reader = new ArrowFileReader(ch, allocator);
+      reader = new ArrowFileReader(ch, allocator, CommonsCompressionFactory.INSTANCE);
       Map<String, String> meta = reader.getVectorSchemaRoot().getSchema().getCustomMetadata();
       checkMetadata(file, meta, table);
       success = true;

@@ -152,6 +152,58 @@ class StoreReaderTest {
     }
   }
 
+  /** Compressed segments read back exactly; ZSTD and LZ4 files are smaller than plain ones. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(io.tracklog.SegmentCompression.class)
+  void compressedSegments_readTheSameAsTheLog(io.tracklog.SegmentCompression compression) throws IOException {
+    Path root = dir.resolve(compression.name());
+    StoreOptions options =
+        StoreOptions.builder()
+            .compaction(StoreOptions.CompactionTrigger.MANUAL)
+            .segmentCompression(compression)
+            .build();
+    String runId;
+    Run fromLog;
+    List<Metric> lossFromLog;
+    try (Store store = Store.open(root, options)) {
+      String exp = store.createExperiment("e");
+      runId =
+          store.run(
+              RunSpec.of(exp, "r"),
+              r -> {
+                r.logParam("lr", "0.1");
+                for (int i = 0; i < 20_000; i++) {
+                  r.logMetric("loss", Math.exp(-i / 5000.0), 1_700_000_000_000L + 10L * i, i);
+                  r.logMetric("acc", i % 11 == 0 ? Double.NaN : i / 20_000.0, 1_700_000_000_000L + 10L * i, i % 100);
+                }
+              });
+      fromLog = store.getRun(runId);
+      store.compact();
+    }
+    long metricsBytes;
+    try (var files = Files.walk(root.resolve("compacted"))) {
+      metricsBytes =
+          files.filter(f -> f.getFileName().toString().startsWith("metrics-")).mapToLong(f -> f.toFile().length()).sum();
+    }
+    try (StoreReader reader = StoreReader.open(root)) {
+      Snapshot snap = reader.snapshot();
+      assertThat(snap.liveRunIds()).isEmpty();
+      assertThat(snap.getRun(runId)).isEqualTo(fromLog);
+      List<Metric> loss = snap.metricHistory(runId, "loss");
+      assertThat(loss).hasSize(20_000);
+      assertThat(loss.get(12_345)).isEqualTo(new Metric("loss", Math.exp(-12_345 / 5000.0), 1_700_000_000_000L + 123_450L, 12_345));
+      List<Metric> acc = snap.metricHistory(runId, "acc");
+      assertThat(acc).hasSize(20_000);
+      assertThat(acc.get(101)).isEqualTo(new Metric("acc", 101 / 20_000.0, 1_700_000_000_000L + 1010L, 1));
+      assertThat(acc.get(0).value()).isNaN();
+    }
+    if (compression == io.tracklog.SegmentCompression.NONE) {
+      assertThat(metricsBytes).isGreaterThanOrEqualTo(40_000L * 24);
+    } else {
+      assertThat(metricsBytes).isLessThan(40_000L * 24 / 2);
+    }
+  }
+
   @Test
   void runThatKeepsLogging_readsAsCompactedPrefixPlusTail() {
     try (Store store = Store.open(dir, manual())) {

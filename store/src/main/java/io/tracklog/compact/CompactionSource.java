@@ -18,6 +18,11 @@ public interface CompactionSource {
   /** Every experiment now, by id. */
   java.util.Map<String, Manifest.ExperimentEntry> experiments();
 
+  /** How new Arrow files are compressed. */
+  default io.tracklog.SegmentCompression compression() {
+    return io.tracklog.SegmentCompression.NONE;
+  }
+
   /** Every registered run. */
   List<RunRef> runs();
 

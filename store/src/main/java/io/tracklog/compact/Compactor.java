@@ -189,7 +189,7 @@ public final class Compactor {
     long points = 0;
     int runs = 0;
     try (BufferAllocator allocator = new RootAllocator()) {
-      SegmentWriter writer = new SegmentWriter(source.root(), ops, allocator, source.storeId());
+      SegmentWriter writer = new SegmentWriter(source.root(), ops, allocator, source.storeId(), source.compression());
       for (Map.Entry<String, List<String>> e : plan.newSegments().entrySet()) {
         List<RunDigest> digests = new ArrayList<>();
         Map<String, Boolean> sealed = new HashMap<>();

@@ -16,7 +16,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.tracklog.SegmentCompression;
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BufferLayout;
+import org.apache.arrow.vector.TypeLayout;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -46,12 +57,18 @@ final class SegmentWriter {
   private final FileOps ops;
   private final BufferAllocator allocator;
   private final String storeId;
+  private final CompressionUtil.CodecType codec;
 
-  SegmentWriter(Path root, FileOps ops, BufferAllocator allocator, String storeId) {
+  SegmentWriter(Path root, FileOps ops, BufferAllocator allocator, String storeId, SegmentCompression compression) {
     this.root = root;
     this.ops = ops;
     this.allocator = allocator;
     this.storeId = storeId;
+    this.codec =
+        switch (compression) {
+          case NONE -> CompressionUtil.CodecType.NO_COMPRESSION;
+          case ZSTD -> CompressionUtil.CodecType.ZSTD;
+        };
   }
 
   /** Writes the segment of {@code runs} (sorted by run id here) at {@code generation}. */
@@ -387,7 +404,16 @@ final class SegmentWriter {
     boolean success = false;
     try {
       try (ArrowFileWriter writer =
-          new ArrowFileWriter(table, null, out, table.getSchema().getCustomMetadata())) {
+          codec == CompressionUtil.CodecType.NO_COMPRESSION
+              ? new LeanFileWriter(table, out, allocator)
+              : new ArrowFileWriter(
+                  table,
+                  null,
+                  out,
+                  table.getSchema().getCustomMetadata(),
+                  IpcOption.DEFAULT,
+                  CommonsCompressionFactory.INSTANCE,
+                  codec)) {
         writer.start();
         batches.write(writer);
         writer.end();
@@ -402,5 +428,49 @@ final class SegmentWriter {
       }
     }
     return new Manifest.FileEntry(path, out.length(), out.crc32c(), rows);
+  }
+
+  /**
+   * An Arrow IPC file writer that leaves out the validity bitmap of every column without nulls. The
+   * format allows it (a zero-length bitmap with a null count of 0 means "all valid"; Arrow C++,
+   * pyarrow, polars and Arrow Java read it so), and it saves a bit per value per column: 3/8 of a
+   * byte per metric point.
+   */
+  private static final class LeanFileWriter extends ArrowFileWriter {
+    private final VectorSchemaRoot table;
+    private final BufferAllocator allocator;
+
+    LeanFileWriter(VectorSchemaRoot table, java.nio.channels.WritableByteChannel out, BufferAllocator allocator) {
+      super(table, null, out, table.getSchema().getCustomMetadata());
+      this.table = table;
+      this.allocator = allocator;
+    }
+
+    @Override
+    public void writeBatch() throws IOException {
+      try (ArrowRecordBatch full = new VectorUnloader(table).getRecordBatch()) {
+        List<ArrowBuf> buffers = new ArrayList<>(full.getBuffers());
+        int[] at = {0, 0}; // next node, next buffer
+        for (Field f : table.getSchema().getFields()) {
+          dropUnneededValidity(f, full.getNodes(), buffers, at);
+        }
+        try (ArrowRecordBatch lean = new ArrowRecordBatch(full.getLength(), full.getNodes(), buffers)) {
+          writeRecordBatch(lean);
+        }
+      }
+    }
+
+    /** Walks fields depth-first in the IPC order of nodes and buffers. */
+    private void dropUnneededValidity(Field f, List<ArrowFieldNode> nodes, List<ArrowBuf> buffers, int[] at) {
+      ArrowFieldNode node = nodes.get(at[0]++);
+      TypeLayout layout = TypeLayout.getTypeLayout(f.getType());
+      if (node.getNullCount() == 0 && layout.getBufferTypes().get(0) == BufferLayout.BufferType.VALIDITY) {
+        buffers.set(at[1], allocator.getEmpty());
+      }
+      at[1] += layout.getBufferLayouts().size();
+      for (Field child : f.getChildren()) {
+        dropUnneededValidity(child, nodes, buffers, at);
+      }
+    }
   }
 }
