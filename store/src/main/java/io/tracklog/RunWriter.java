@@ -13,6 +13,7 @@ import io.tracklog.format.Validation;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
 import io.tracklog.log.WriterLease;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,6 +232,98 @@ public final class RunWriter implements AutoCloseable {
 
   public void logInput(DatasetInput input) {
     logInputs(List.of(input));
+  }
+
+  // ---- artifacts -------------------------------------------------------------------------------
+
+  /**
+   * MLflow's log_artifact: copies {@code file} to {@code <artifactPath>/<file name>} in the run's
+   * artifact folder (null or {@code ""} for the folder itself), replacing an artifact of that path,
+   * and appends an ArtifactWritten event with its size and SHA-256.
+   *
+   * @throws io.tracklog.error.InvalidArtifactPathException if the path leaves the artifact folder;
+   *     nothing is written
+   * @throws InvalidParameterException if {@code file} is not a regular file
+   * @throws RunNotActiveException if the run is deleted
+   */
+  public void logArtifact(Path file, String artifactPath) {
+    Objects.requireNonNull(file, "file");
+    List<String> dir = RunArtifacts.segments(artifactPath, true);
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidParameterException("Cannot log artifact " + file + ": not a regular file");
+    }
+    List<String> target = RunArtifacts.child(dir, file.getFileName().toString());
+    writeArtifacts(List.of(new PendingArtifact(target, out -> Files.copy(file, out))));
+  }
+
+  /**
+   * MLflow's log_artifacts: copies every file below {@code dir} to {@code <artifactPath>/<its path
+   * relative to dir>}. Every target path is checked before the first file is written.
+   *
+   * @throws io.tracklog.error.InvalidArtifactPathException if any path leaves the artifact folder;
+   *     nothing is written
+   * @throws InvalidParameterException if {@code dir} is not a directory
+   */
+  public void logArtifacts(Path dir, String artifactPath) {
+    Objects.requireNonNull(dir, "dir");
+    List<String> base = RunArtifacts.segments(artifactPath, true);
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidParameterException("Cannot log artifacts from " + dir + ": not a directory");
+    }
+    List<PendingArtifact> pending = new ArrayList<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+        List<String> target = base;
+        for (Path name : dir.relativize(file)) {
+          target = RunArtifacts.child(target, name.toString());
+        }
+        pending.add(new PendingArtifact(target, out -> Files.copy(file, out)));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list artifacts in " + dir, e);
+    }
+    writeArtifacts(pending);
+  }
+
+  /** MLflow's log_text: {@code text} as UTF-8 in the artifact file at {@code artifactFile}. */
+  public void logText(String text, String artifactFile) {
+    Objects.requireNonNull(text, "text");
+    List<String> target = RunArtifacts.segments(artifactFile, false);
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    writeArtifacts(List.of(new PendingArtifact(target, out -> out.write(bytes))));
+  }
+
+  /**
+   * MLflow's log_dict: {@code map} as YAML when {@code artifactFile} ends in {@code .yaml} or {@code
+   * .yml}, else as JSON (indented by 2, as MLflow).
+   */
+  public void logDict(java.util.Map<String, ?> map, String artifactFile) {
+    Objects.requireNonNull(map, "map");
+    List<String> target = RunArtifacts.segments(artifactFile, false);
+    byte[] bytes = ArtifactFormats.dictBytes(map, artifactFile);
+    writeArtifacts(List.of(new PendingArtifact(target, out -> out.write(bytes))));
+  }
+
+  /** The run's artifact folder, for reading. */
+  public RunArtifacts artifacts() {
+    return store.artifacts(runId);
+  }
+
+  private record PendingArtifact(List<String> segments, RunArtifacts.Content content) {}
+
+  private void writeArtifacts(List<PendingArtifact> pending) {
+    checkWritable();
+    RunArtifacts folder = store.artifacts(runId);
+    for (PendingArtifact p : pending) {
+      folder.checkResolvesInside(p.segments(), true);
+    }
+    for (PendingArtifact p : pending) {
+      RunArtifacts.Written w = folder.write(p.segments(), p.content());
+      checkOpen();
+      ByteSink sink = SCRATCH.get();
+      EventCodec.encode(new RunEvent.ArtifactWritten(w.path(), w.size(), w.sha256()), sink);
+      append(sink);
+    }
   }
 
   /** Ends the run with a terminal status, end time now. */

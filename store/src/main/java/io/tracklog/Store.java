@@ -417,7 +417,9 @@ public final class Store implements AutoCloseable {
 
   /**
    * Import path: creates an experiment exactly as given (id, name, artifact location, tags, creation
-   * and last-update time, lifecycle stage), for migration and archives.
+   * and last-update time, lifecycle stage), for migration and archives. An import may bring its own
+   * experiment {@code "0"}: it replaces the store's Default experiment if that has no runs and no tags
+   * and was never renamed or deleted (catalog event ExperimentReplaced).
    *
    * @throws ResourceAlreadyExistsException if the id or name is taken
    */
@@ -429,25 +431,148 @@ public final class Store implements AutoCloseable {
     Validation.experimentTags(experiment.tags());
     return withCatalogLock(
         cat -> {
-          if (cat.experiment(experiment.experimentId()) != null) {
+          Experiment existing = cat.experiment(experiment.experimentId());
+          if (existing != null && !isPristineDefault(cat, existing)) {
             throw new ResourceAlreadyExistsException(
                 "Experiment with id '" + experiment.experimentId() + "' already exists.");
           }
-          requireNameFree(cat, experiment.name());
-          appendCatalog(
-              new CatalogEvent.ExperimentCreated(
-                  experiment.experimentId(),
-                  experiment.name(),
-                  experiment.artifactLocation(),
-                  experiment.creationTime(),
-                  experiment.lastUpdateTime(),
-                  experiment.tags()));
+          Experiment byName = cat.experimentByName(experiment.name());
+          if (byName != null && byName != existing) {
+            throw new ResourceAlreadyExistsException("Experiment '" + experiment.name() + "' already exists.");
+          }
+          if (existing != null) {
+            // The Default experiment every store starts with, untouched: the import brings its own "0".
+            appendCatalog(
+                new CatalogEvent.ExperimentReplaced(
+                    experiment.experimentId(),
+                    experiment.name(),
+                    experiment.artifactLocation(),
+                    experiment.creationTime(),
+                    experiment.lastUpdateTime(),
+                    experiment.tags()));
+          } else {
+            appendCatalog(
+                new CatalogEvent.ExperimentCreated(
+                    experiment.experimentId(),
+                    experiment.name(),
+                    experiment.artifactLocation(),
+                    experiment.creationTime(),
+                    experiment.lastUpdateTime(),
+                    experiment.tags()));
+          }
           if (!experiment.isActive()) {
             appendCatalog(
                 new CatalogEvent.ExperimentDeleted(experiment.experimentId(), experiment.lastUpdateTime()));
           }
           return cat.experiment(experiment.experimentId());
         });
+  }
+
+  /** The Default experiment as a store creates it: no runs, no tags, named Default, active. */
+  private static boolean isPristineDefault(CatalogState cat, Experiment e) {
+    return e.experimentId().equals(Experiment.DEFAULT_ID)
+        && e.name().equals(Experiment.DEFAULT_NAME)
+        && e.tags().isEmpty()
+        && e.isActive()
+        && cat.runIds(e.experimentId()).isEmpty();
+  }
+
+  /**
+   * Import path: writes a whole run exactly as given (ids, times, status, lifecycle, tags, params,
+   * every metric point in order, inputs, artifact files) and only then registers it in the catalog.
+   * Until that last append no reader sees the run; if anything fails before it, the run's folder is
+   * removed and the exception rethrown, so an import never leaves half a run. The experiment may be
+   * deleted (MLflow keeps runs of deleted experiments). Holds the catalog lock throughout.
+   *
+   * <p>Keys are checked with MLflow's rules (they name files when exported); value lengths are not,
+   * so what another store accepted is kept.
+   *
+   * @throws ResourceAlreadyExistsException if the run id is taken
+   * @throws ExperimentNotFoundException if the experiment does not exist
+   * @throws InvalidParameterException if an id, key or artifact path is invalid; nothing is written
+   */
+  public void importRun(RunImport run) {
+    Objects.requireNonNull(run, "run");
+    Validation.runId(run.runId());
+    Validation.experimentId(run.experimentId());
+    if (run.runId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_RUN_ID_BYTES) {
+      throw new InvalidParameterException("Invalid run ID: '" + run.runId() + "': longer than " + MAX_RUN_ID_BYTES + " bytes");
+    }
+    if (run.startTime() < 0 || (run.endTime() != null && run.endTime() < 0)) {
+      throw new InvalidParameterException("Invalid start or end time for run '" + run.runId() + "'");
+    }
+    for (RunTag t : run.tags()) {
+      Validation.tagKey(t.key());
+    }
+    for (Param p : run.params()) {
+      Validation.paramKey(p.key());
+    }
+    for (Metric m : run.metrics()) {
+      Validation.metricKey(m.key());
+      if (m.timestampMs() < 0) {
+        Validation.metricTimestamp(m.key(), m.value(), m.timestampMs());
+      }
+    }
+    List<List<String>> artifactPaths = new ArrayList<>();
+    for (RunImport.ArtifactFile a : run.artifacts()) {
+      artifactPaths.add(RunArtifacts.segments(a.path(), false));
+    }
+    withCatalogLock(
+        cat -> {
+          requireExperiment(cat, run.experimentId());
+          if (cat.experimentOfRun(run.runId()) != null) {
+            throw new ResourceAlreadyExistsException("Run with id '" + run.runId() + "' already exists.");
+          }
+          deleteTree(layout.runDir(run.runId()));
+          boolean success = false;
+          try {
+            try (SharedLogs.Lease lease = SharedLogs.acquire(layout.runEvents(run.runId()))) {
+              writeImportedRun(lease.log(), run, artifactPaths);
+              lease.log().sync();
+            }
+            appendCatalog(new CatalogEvent.RunRegistered(run.runId(), run.experimentId(), clock().millis()));
+            success = true;
+          } finally {
+            if (!success) {
+              deleteTree(layout.runDir(run.runId()));
+            }
+          }
+          return null;
+        });
+  }
+
+  private static final int IMPORT_CHUNK = 1000;
+
+  private void writeImportedRun(EventLog log, RunImport run, List<List<String>> artifactPaths) {
+    appendRunEvent(
+        log,
+        new RunEvent.RunStarted(
+            run.runId(), run.experimentId(), run.runName(), run.userId(), run.startTime(), run.artifactUri(), run.tags()));
+    List<Param> params = run.params();
+    for (int i = 0; i < params.size(); i += IMPORT_CHUNK) {
+      appendRunEvent(
+          log, new RunEvent.BatchLogged(List.of(), params.subList(i, Math.min(params.size(), i + IMPORT_CHUNK)), List.of()));
+    }
+    List<Metric> metrics = run.metrics();
+    for (int i = 0; i < metrics.size(); i += IMPORT_CHUNK) {
+      appendRunEvent(
+          log, new RunEvent.BatchLogged(metrics.subList(i, Math.min(metrics.size(), i + IMPORT_CHUNK)), List.of(), List.of()));
+    }
+    if (!run.inputs().isEmpty()) {
+      appendRunEvent(log, new RunEvent.InputsLogged(run.inputs()));
+    }
+    RunArtifacts folder = new RunArtifacts(run.runId(), layout.runArtifacts(run.runId()));
+    for (int i = 0; i < run.artifacts().size(); i++) {
+      Path source = run.artifacts().get(i).source();
+      RunArtifacts.Written w = folder.write(artifactPaths.get(i), out -> Files.copy(source, out));
+      appendRunEvent(log, new RunEvent.ArtifactWritten(w.path(), w.size(), w.sha256()));
+    }
+    if (run.status() != RunStatus.RUNNING || run.endTime() != null) {
+      appendRunEvent(log, new RunEvent.StatusChanged(run.status(), run.endTime()));
+    }
+    if (run.lifecycleStage() == LifecycleStage.DELETED) {
+      appendRunEvent(log, new RunEvent.RunDeleted(run.deletedTime() == null ? 0L : run.deletedTime()));
+    }
   }
 
   private static Experiment requireExperiment(CatalogState cat, String experimentId) {
@@ -682,6 +807,59 @@ public final class Store implements AutoCloseable {
   public Run getRun(String runId) {
     requireRun(runId);
     return withRunLog(runId, Store::replay).toRun();
+  }
+
+  /**
+   * The whole content of a run's log: the run, every metric point in append order, artifact
+   * records and the deletion time (see {@link RunRecord}).
+   *
+   * @throws RunNotFoundException if there is no such run
+   */
+  public RunRecord runRecord(String runId) {
+    RunState state = new RunState();
+    Map<String, List<Metric>> history = new java.util.TreeMap<>();
+    Long deleted = null;
+    try (EventReader reader = openRunLog(runId)) {
+      for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+        RunEvent event = EventCodec.decodeRunEvent(src);
+        state.apply(event);
+        if (event instanceof RunEvent.MetricLogged m) {
+          history.computeIfAbsent(m.metric().key(), k -> new ArrayList<>()).add(m.metric());
+        } else if (event instanceof RunEvent.BatchLogged b) {
+          for (Metric m : b.metrics()) {
+            history.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+          }
+        } else if (event instanceof RunEvent.RunDeleted d) {
+          deleted = d.deletedTime();
+        } else if (event instanceof RunEvent.RunRestored) {
+          deleted = null;
+        }
+      }
+    }
+    Map<String, List<Metric>> frozen = new java.util.TreeMap<>();
+    history.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    return new RunRecord(state.toRun(), frozen, state.artifacts(), deleted);
+  }
+
+  /** The artifact folder of a run, for listing, opening and copying out its artifacts. */
+  public RunArtifacts artifacts(String runId) {
+    requireRun(runId);
+    return new RunArtifacts(runId, layout.runArtifacts(runId));
+  }
+
+  /** MLflow's list_artifacts: the direct children of {@code path} (null for the root), sorted. */
+  public List<ArtifactInfo> listArtifacts(String runId, String path) {
+    return artifacts(runId).list(path);
+  }
+
+  /** Opens one artifact file of a run; the caller closes the stream. */
+  public java.io.InputStream openArtifact(String runId, String path) {
+    return artifacts(runId).open(path);
+  }
+
+  /** MLflow's download_artifacts: copies a file or directory (null: all) below {@code dest}. */
+  public Path downloadArtifacts(String runId, String path, Path dest) {
+    return artifacts(runId).copyTo(path, dest);
   }
 
   /** Every run of an experiment, active and deleted, in creation order. */

@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
  * tracklog orphans --root /tmp/store --end
  * tracklog compact --root /tmp/store [--rebuild]
  * tracklog export-json --root /tmp/store --experiment 2
+ * tracklog import-mlflow ./mlruns --root /tmp/store
+ * tracklog export-mlflow --root /tmp/store ./mlruns-out [--experiment-ids 1,2]
  * }</pre>
  */
 @Command(
@@ -28,7 +30,9 @@ import picocli.CommandLine.Spec;
       RunsCommand.class,
       OrphansCommand.class,
       CompactCommand.class,
-      ExportJsonCommand.class
+      ExportJsonCommand.class,
+      ImportMlflowCommand.class,
+      ExportMlflowCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

@@ -19,7 +19,8 @@ public sealed interface CatalogEvent {
     EXPERIMENT_DELETED,
     EXPERIMENT_RESTORED,
     RUN_REGISTERED,
-    RUN_REOPENED
+    RUN_REOPENED,
+    EXPERIMENT_REPLACED
   }
 
   record ExperimentCreated(
@@ -127,6 +128,31 @@ public sealed interface CatalogEvent {
     @Override
     public Kind kind() {
       return Kind.RUN_REOPENED;
+    }
+  }
+
+  /**
+   * Import path: replaces every attribute of an experiment that has no runs yet (the Default
+   * experiment a store starts with, when an import brings its own experiment "0").
+   */
+  record ExperimentReplaced(
+      String experimentId,
+      String name,
+      String artifactLocation,
+      long creationTime,
+      long lastUpdateTime,
+      Map<String, String> tags)
+      implements CatalogEvent {
+    public ExperimentReplaced {
+      Objects.requireNonNull(experimentId, "experimentId");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(artifactLocation, "artifactLocation");
+      tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.EXPERIMENT_REPLACED;
     }
   }
 }

@@ -91,6 +91,24 @@ public final class CatalogState {
         }
         runsByExperiment.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(e.runId());
       }
+      case EXPERIMENT_REPLACED -> {
+        CatalogEvent.ExperimentReplaced e = (CatalogEvent.ExperimentReplaced) event;
+        Experiment old = require(e.experimentId());
+        if (!runsByExperiment.getOrDefault(e.experimentId(), List.of()).isEmpty()) {
+          throw new DecodeException("experiment " + e.experimentId() + " replaced after it got runs");
+        }
+        idsByName.remove(old.name());
+        idsByName.put(e.name(), e.experimentId());
+        put(
+            new Experiment(
+                e.experimentId(),
+                e.name(),
+                e.artifactLocation(),
+                LifecycleStage.ACTIVE,
+                e.creationTime(),
+                e.lastUpdateTime(),
+                e.tags()));
+      }
       case RUN_REOPENED -> {
         CatalogEvent.RunReopened e = (CatalogEvent.RunReopened) event;
         if (!experimentByRun.containsKey(e.runId())) {

@@ -53,6 +53,7 @@ public final class EventCodec {
   static final int BATCH_LOGGED = 8;
   static final int RUN_DELETED = 9;
   static final int RUN_RESTORED = 10;
+  static final int ARTIFACT_WRITTEN = 11;
 
   static final int EXPERIMENT_CREATED = 64;
   static final int EXPERIMENT_RENAMED = 65;
@@ -62,6 +63,7 @@ public final class EventCodec {
   static final int EXPERIMENT_RESTORED = 69;
   static final int RUN_REGISTERED = 70;
   static final int RUN_REOPENED = 71;
+  static final int EXPERIMENT_REPLACED = 72;
 
   private EventCodec() {}
 
@@ -77,6 +79,7 @@ public final class EventCodec {
       case BATCH_LOGGED -> BATCH_LOGGED;
       case RUN_DELETED -> RUN_DELETED;
       case RUN_RESTORED -> RUN_RESTORED;
+      case ARTIFACT_WRITTEN -> ARTIFACT_WRITTEN;
     };
   }
 
@@ -90,6 +93,7 @@ public final class EventCodec {
       case EXPERIMENT_RESTORED -> EXPERIMENT_RESTORED;
       case RUN_REGISTERED -> RUN_REGISTERED;
       case RUN_REOPENED -> RUN_REOPENED;
+      case EXPERIMENT_REPLACED -> EXPERIMENT_REPLACED;
     };
   }
 
@@ -190,6 +194,12 @@ public final class EventCodec {
       }
       case RUN_DELETED -> out.writeVarLong(((RunDeleted) event).deletedTime());
       case RUN_RESTORED -> out.writeVarLong(((RunRestored) event).restoredTime());
+      case ARTIFACT_WRITTEN -> {
+        RunEvent.ArtifactWritten e = (RunEvent.ArtifactWritten) event;
+        out.writeString(e.path());
+        out.writeVarLong(e.size());
+        out.writeString(e.sha256());
+      }
     }
   }
 
@@ -302,6 +312,7 @@ public final class EventCodec {
           }
           case RUN_DELETED -> new RunDeleted(in.readVarLong());
           case RUN_RESTORED -> new RunRestored(in.readVarLong());
+          case ARTIFACT_WRITTEN -> new RunEvent.ArtifactWritten(in.readString(), in.readVarLong(), in.readString());
           default -> throw new UnsupportedFormatException(
               "Unknown run event type tag " + tag + " (version " + version + ")");
         };
@@ -334,16 +345,11 @@ public final class EventCodec {
     switch (event.kind()) {
       case EXPERIMENT_CREATED -> {
         ExperimentCreated e = (ExperimentCreated) event;
-        out.writeString(e.experimentId());
-        out.writeString(e.name());
-        out.writeString(e.artifactLocation());
-        out.writeVarLong(e.creationTime());
-        out.writeVarLong(e.lastUpdateTime());
-        out.writeVarLong(e.tags().size());
-        for (Map.Entry<String, String> t : e.tags().entrySet()) {
-          out.writeString(t.getKey());
-          out.writeString(t.getValue());
-        }
+        writeExperiment(out, e.experimentId(), e.name(), e.artifactLocation(), e.creationTime(), e.lastUpdateTime(), e.tags());
+      }
+      case EXPERIMENT_REPLACED -> {
+        CatalogEvent.ExperimentReplaced e = (CatalogEvent.ExperimentReplaced) event;
+        writeExperiment(out, e.experimentId(), e.name(), e.artifactLocation(), e.creationTime(), e.lastUpdateTime(), e.tags());
       }
       case EXPERIMENT_RENAMED -> {
         ExperimentRenamed e = (ExperimentRenamed) event;
@@ -386,13 +392,27 @@ public final class EventCodec {
     }
   }
 
+  private static void writeExperiment(
+      ByteSink out, String id, String name, String location, long created, long updated, Map<String, String> tags) {
+    out.writeString(id);
+    out.writeString(name);
+    out.writeString(location);
+    out.writeVarLong(created);
+    out.writeVarLong(updated);
+    out.writeVarLong(tags.size());
+    for (Map.Entry<String, String> t : tags.entrySet()) {
+      out.writeString(t.getKey());
+      out.writeString(t.getValue());
+    }
+  }
+
   public static CatalogEvent decodeCatalogEvent(ByteSource in) {
     int tag = in.readByte();
     int version = in.readByte();
     checkVersion(tag, version);
     CatalogEvent event =
         switch (tag) {
-          case EXPERIMENT_CREATED -> {
+          case EXPERIMENT_CREATED, EXPERIMENT_REPLACED -> {
             String id = in.readString();
             String name = in.readString();
             String location = in.readString();
@@ -403,7 +423,9 @@ public final class EventCodec {
             for (int i = 0; i < n; i++) {
               tags.put(in.readString(), in.readString());
             }
-            yield new ExperimentCreated(id, name, location, created, updated, tags);
+            yield tag == EXPERIMENT_CREATED
+                ? new ExperimentCreated(id, name, location, created, updated, tags)
+                : new CatalogEvent.ExperimentReplaced(id, name, location, created, updated, tags);
           }
           case EXPERIMENT_RENAMED -> new ExperimentRenamed(in.readString(), in.readString(), in.readVarLong());
           case EXPERIMENT_TAG_SET -> new ExperimentTagSet(in.readString(), in.readString(), in.readString());

@@ -27,7 +27,8 @@ public sealed interface RunEvent {
     INPUTS_LOGGED,
     BATCH_LOGGED,
     RUN_DELETED,
-    RUN_RESTORED
+    RUN_RESTORED,
+    ARTIFACT_WRITTEN
   }
 
   /** The first event of every run log: the run's attributes and the tags it was created with. */
@@ -148,6 +149,26 @@ public sealed interface RunEvent {
     @Override
     public Kind kind() {
       return Kind.RUN_RESTORED;
+    }
+  }
+
+  /**
+   * An artifact file was written (or replaced) under the run's artifact folder: its path relative to
+   * that folder ({@code /}-separated), its size in bytes and the SHA-256 of its content, 64 lower-case
+   * hex digits. The file was renamed into place before this event was appended.
+   */
+  record ArtifactWritten(String path, long size, String sha256) implements RunEvent {
+    public ArtifactWritten {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(sha256, "sha256");
+      if (size < 0) {
+        throw new IllegalArgumentException("Invalid artifact size: " + size);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ARTIFACT_WRITTEN;
     }
   }
 }

@@ -43,6 +43,8 @@ public final class RunState {
   private final Map<String, String> params = new HashMap<>();
   private final Map<String, String> tags = new LinkedHashMap<>();
   private final List<DatasetInput> inputs = new ArrayList<>();
+  // Not carried by resume(): the compacted files do not hold artifacts (see artifacts()).
+  private final Map<String, RunEvent.ArtifactWritten> artifacts = new java.util.TreeMap<>();
 
   /**
    * The state a compacted run had after {@code seq} events, ready to apply the rest of its log: the
@@ -120,6 +122,10 @@ public final class RunState {
       }
       case RUN_DELETED -> lifecycle = LifecycleStage.DELETED;
       case RUN_RESTORED -> lifecycle = LifecycleStage.ACTIVE;
+      case ARTIFACT_WRITTEN -> {
+        RunEvent.ArtifactWritten a = (RunEvent.ArtifactWritten) event;
+        artifacts.put(a.path(), a);
+      }
     }
   }
 
@@ -187,6 +193,14 @@ public final class RunState {
         endTime,
         started.artifactUri(),
         lifecycle);
+  }
+
+  /**
+   * The last ArtifactWritten event per artifact path, sorted by path. Only a state folded from a
+   * whole log has them: a state made by {@link #resume} starts with none.
+   */
+  public Map<String, RunEvent.ArtifactWritten> artifacts() {
+    return java.util.Collections.unmodifiableMap(artifacts);
   }
 
   /** An immutable snapshot of the state. */

@@ -144,7 +144,7 @@ class EventCodecTest {
   @Test
   void unknownRunEventTag_unsupportedFormatNamingTag() {
     for (int tag = 0; tag < 256; tag++) {
-      if (tag >= EventCodec.RUN_STARTED && tag <= EventCodec.RUN_RESTORED) {
+      if (tag >= EventCodec.RUN_STARTED && tag <= EventCodec.ARTIFACT_WRITTEN) {
         continue;
       }
       byte[] bytes = {(byte) tag, (byte) EventCodec.FORMAT_VERSION, 1, 'x', 0, 0, 0};
@@ -158,7 +158,7 @@ class EventCodecTest {
   @Test
   void unknownCatalogEventTag_unsupportedFormatNamingTag() {
     for (int tag = 0; tag < 256; tag++) {
-      if (tag >= EventCodec.EXPERIMENT_CREATED && tag <= EventCodec.RUN_REOPENED) {
+      if (tag >= EventCodec.EXPERIMENT_CREATED && tag <= EventCodec.EXPERIMENT_REPLACED) {
         continue;
       }
       byte[] bytes = {(byte) tag, (byte) EventCodec.FORMAT_VERSION, 1, 'x'};

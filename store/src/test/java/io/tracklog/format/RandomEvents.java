@@ -172,6 +172,7 @@ final class RandomEvents {
       }
       case RUN_DELETED -> new RunEvent.RunDeleted(nextTimestamp());
       case RUN_RESTORED -> new RunEvent.RunRestored(nextTimestamp());
+      case ARTIFACT_WRITTEN -> new RunEvent.ArtifactWritten(nextString(), random.nextInt(1 << 20), nextString());
     };
   }
 
@@ -197,6 +198,8 @@ final class RandomEvents {
       case EXPERIMENT_RESTORED -> new CatalogEvent.ExperimentRestored(nextString(), nextTimestamp());
       case RUN_REGISTERED -> new CatalogEvent.RunRegistered(nextString(), nextString(), nextTimestamp());
       case RUN_REOPENED -> new CatalogEvent.RunReopened(nextString(), nextTimestamp());
+      case EXPERIMENT_REPLACED -> new CatalogEvent.ExperimentReplaced(
+          nextString(), nextString(), nextString(), nextTimestamp(), nextTimestamp(), Map.of(nextString(), nextString()));
     };
   }
 

@@ -1,0 +1,421 @@
+package io.tracklog;
+
+import io.tracklog.error.InvalidArtifactPathException;
+import io.tracklog.error.InvalidParameterException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The artifact folder of one run ({@code runs/<run_id>/artifacts/}, docs/FORMAT.md §Artifacts): path
+ * rules, writing a file aside and renaming it into place, listing, opening and copying out.
+ *
+ * <p>An artifact path is relative, {@code /}-separated, and stays inside the folder: absolute paths,
+ * {@code .}, {@code ..} and empty segments, backslashes, NUL, names starting with {@value
+ * #TEMP_PREFIX} (the temp files of writes in flight), and symbolic links that resolve outside the
+ * folder are refused with {@link InvalidArtifactPathException} before anything is written.
+ *
+ * <p>Thread-safe (it holds no state but its folder). A file is written to a temp file in its target
+ * directory, forced to disk and atomically renamed, so a reader sees the old file, the new one, or
+ * none, never part of one. Symbolic links created inside the folder by someone else while a write is
+ * checking its path are not guarded against.
+ */
+public final class RunArtifacts {
+  /** Names starting with this are the temp files of writes in flight: never listed, never accepted. */
+  public static final String TEMP_PREFIX = ".tracklog-";
+
+  private static final String TEMP_SUFFIX = ".tmp";
+  private static final int COPY_BUFFER = 64 * 1024;
+
+  private final String runId;
+  private final Path root;
+
+  RunArtifacts(String runId, Path root) {
+    this.runId = runId;
+    this.root = root;
+  }
+
+  /** The artifact folder of {@code runId} in the store at {@code storeRoot} (it may not exist yet). */
+  public static RunArtifacts of(Path storeRoot, String runId) {
+    Objects.requireNonNull(storeRoot, "storeRoot");
+    Objects.requireNonNull(runId, "runId");
+    return new RunArtifacts(runId, new StoreLayout(storeRoot.toAbsolutePath().normalize()).runArtifacts(runId));
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** The folder itself. */
+  public Path root() {
+    return root;
+  }
+
+  /** What a write produced: the path relative to the folder, the size and the SHA-256 (hex). */
+  public record Written(String path, long size, String sha256) {}
+
+  /** Writes an artifact's bytes to a stream; may throw I/O errors. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  // ---- path rules ------------------------------------------------------------------------------
+
+  /**
+   * The segments of an artifact path. With {@code allowRoot}, null and {@code ""} mean the folder
+   * itself (an empty list).
+   *
+   * @throws InvalidArtifactPathException if the path breaks a rule (class javadoc)
+   */
+  public static List<String> segments(String path, boolean allowRoot) {
+    if (path == null || path.isEmpty()) {
+      if (allowRoot) {
+        return List.of();
+      }
+      throw new InvalidArtifactPathException(String.valueOf(path), "an artifact file needs a non-empty path");
+    }
+    if (path.startsWith("/")) {
+      throw new InvalidArtifactPathException(path, "absolute paths are not allowed");
+    }
+    if (path.indexOf('\\') >= 0) {
+      throw new InvalidArtifactPathException(path, "backslashes are not allowed; separate segments with '/'");
+    }
+    if (path.indexOf('\0') >= 0) {
+      throw new InvalidArtifactPathException(path, "NUL characters are not allowed");
+    }
+    List<String> segments = List.of(path.split("/", -1));
+    for (String s : segments) {
+      checkSegment(path, s);
+    }
+    return segments;
+  }
+
+  private static void checkSegment(String path, String s) {
+    if (s.isEmpty()) {
+      throw new InvalidArtifactPathException(path, "empty path segments are not allowed");
+    }
+    if (s.equals(".") || s.equals("..")) {
+      throw new InvalidArtifactPathException(path, "'" + s + "' segments are not allowed");
+    }
+    if (s.startsWith(TEMP_PREFIX)) {
+      throw new InvalidArtifactPathException(path, "names starting with '" + TEMP_PREFIX + "' are reserved");
+    }
+    if (s.indexOf('/') >= 0 || s.indexOf('\\') >= 0 || s.indexOf('\0') >= 0) {
+      throw new InvalidArtifactPathException(path, "invalid file name '" + s + "'");
+    }
+  }
+
+  /** {@code dir} (segments) plus a file name, checked as one path. */
+  static List<String> child(List<String> dir, String name) {
+    List<String> all = new ArrayList<>(dir);
+    all.add(name);
+    String joined = String.join("/", all);
+    checkSegment(joined, name);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Refuses a path that goes through a symbolic link resolving outside the folder (or dangling), or
+   * whose parent segments name existing files, or whose target is an existing directory when {@code
+   * fileTarget}. Nothing is created.
+   */
+  void checkResolvesInside(List<String> segments, boolean fileTarget) {
+    String joined = String.join("/", segments);
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Path realRoot = root.toRealPath();
+      Path cur = root;
+      for (int i = 0; i < segments.size(); i++) {
+        cur = cur.resolve(segments.get(i));
+        if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+          return; // nothing below exists yet
+        }
+        if (Files.isSymbolicLink(cur)) {
+          Path real;
+          try {
+            real = cur.toRealPath();
+          } catch (NoSuchFileException e) {
+            throw new InvalidArtifactPathException(joined, "'" + segments.get(i) + "' is a dangling symbolic link");
+          }
+          if (!real.startsWith(realRoot)) {
+            throw new InvalidArtifactPathException(
+                joined, "'" + segments.get(i) + "' is a symbolic link pointing out of the run's artifact folder");
+          }
+        }
+        boolean last = i == segments.size() - 1;
+        if (!last && !Files.isDirectory(cur)) {
+          throw new InvalidArtifactPathException(joined, "'" + segments.get(i) + "' is a file, not a directory");
+        }
+        if (last && fileTarget && Files.isDirectory(cur)) {
+          throw new InvalidArtifactPathException(joined, "a directory of that name exists");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check artifact path " + joined + " of run " + runId, e);
+    }
+  }
+
+  // ---- writing ---------------------------------------------------------------------------------
+
+  /**
+   * Writes one artifact file: to a temp file in its directory, forced to disk, then atomically
+   * renamed over any old file. The caller checked the path ({@link #segments}, {@link
+   * #checkResolvesInside}).
+   */
+  Written write(List<String> segments, Content content) {
+    String joined = String.join("/", segments);
+    Path target = resolve(segments);
+    Path dir = target.getParent();
+    Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
+    boolean success = false;
+    try {
+      Files.createDirectories(dir);
+      MessageDigest sha = sha256();
+      long size;
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        CountingOutputStream counter = new CountingOutputStream(Channels.newOutputStream(ch));
+        try (OutputStream out = new DigestOutputStream(new NonClosing(counter), sha)) {
+          content.writeTo(out);
+        }
+        size = counter.count;
+        ch.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      success = true;
+      syncDirectory(dir);
+      return new Written(joined, size, HexFormat.of().formatHex(sha.digest()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write artifact " + joined + " of run " + runId, e);
+    } finally {
+      if (!success) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // the write already failed; a leftover temp file is never listed
+        }
+      }
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | RuntimeException ignored) {
+      // Not every platform can open a directory; the file itself is already on disk.
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every JDK has SHA-256", e);
+    }
+  }
+
+  private Path resolve(List<String> segments) {
+    Path p = root;
+    for (String s : segments) {
+      p = p.resolve(s);
+    }
+    return p;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  /**
+   * MLflow's list_artifacts: the direct children of the directory at {@code path} (null or {@code ""}
+   * for the root), sorted by path; empty if there is no such directory.
+   */
+  public List<ArtifactInfo> list(String path) {
+    List<String> segments = segments(path, true);
+    checkResolvesInside(segments, false);
+    Path dir = resolve(segments);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    String prefix = segments.isEmpty() ? "" : String.join("/", segments) + "/";
+    List<ArtifactInfo> out = new ArrayList<>();
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        if (name.startsWith(TEMP_PREFIX) || escapes(child)) {
+          continue;
+        }
+        if (Files.isDirectory(child)) {
+          out.add(ArtifactInfo.dir(prefix + name));
+        } else if (Files.isRegularFile(child)) {
+          out.add(ArtifactInfo.file(prefix + name, Files.size(child)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list artifacts " + prefix + " of run " + runId, e);
+    }
+    out.sort((a, b) -> a.path().compareTo(b.path()));
+    return out;
+  }
+
+  /** Every artifact file under the folder (recursively), sorted by path. */
+  public List<ArtifactInfo> listAll() {
+    List<ArtifactInfo> out = new ArrayList<>();
+    collect(null, out);
+    out.sort((a, b) -> a.path().compareTo(b.path()));
+    return Collections.unmodifiableList(out);
+  }
+
+  private void collect(String path, List<ArtifactInfo> out) {
+    for (ArtifactInfo info : list(path)) {
+      if (info.isDir()) {
+        collect(info.path(), out);
+      } else {
+        out.add(info);
+      }
+    }
+  }
+
+  private boolean escapes(Path child) throws IOException {
+    if (!Files.isSymbolicLink(child)) {
+      return false;
+    }
+    try {
+      return !child.toRealPath().startsWith(root.toRealPath());
+    } catch (NoSuchFileException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Opens the artifact file at {@code path}; the caller closes the stream.
+   *
+   * @throws InvalidArtifactPathException if the path breaks a rule
+   * @throws InvalidParameterException if there is no such file
+   */
+  public InputStream open(String path) {
+    List<String> segments = segments(path, false);
+    checkResolvesInside(segments, false);
+    Path file = resolve(segments);
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidParameterException("No artifact file '" + path + "' in run '" + runId + "'");
+    }
+    try {
+      return Files.newInputStream(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open artifact " + path + " of run " + runId, e);
+    }
+  }
+
+  /**
+   * MLflow's download_artifacts: copies the file or directory at {@code path} (null or {@code ""}
+   * for everything) to {@code dest}, keeping its relative path below {@code dest}, and returns the
+   * local copy ({@code dest} itself for the root).
+   *
+   * @throws InvalidParameterException if there is no such artifact
+   */
+  public Path copyTo(String path, Path dest) {
+    Objects.requireNonNull(dest, "dest");
+    List<String> segments = segments(path, true);
+    checkResolvesInside(segments, false);
+    Path src = resolve(segments);
+    Path out = dest;
+    for (String s : segments) {
+      out = out.resolve(s);
+    }
+    try {
+      if (Files.isRegularFile(src)) {
+        Files.createDirectories(out.getParent());
+        Files.copy(src, out, StandardCopyOption.REPLACE_EXISTING);
+        return out;
+      }
+      if (!segments.isEmpty() && !Files.isDirectory(src)) {
+        throw new InvalidParameterException("No artifact '" + path + "' in run '" + runId + "'");
+      }
+      Files.createDirectories(out);
+      for (ArtifactInfo info : segments.isEmpty() ? listAll() : listAllUnder(String.join("/", segments))) {
+        Path to = dest;
+        for (String s : info.path().split("/")) {
+          to = to.resolve(s);
+        }
+        Files.createDirectories(to.getParent());
+        Files.copy(resolve(List.of(info.path().split("/"))), to, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy artifact " + path + " of run " + runId + " to " + dest, e);
+    }
+  }
+
+  private List<ArtifactInfo> listAllUnder(String path) {
+    List<ArtifactInfo> out = new ArrayList<>();
+    collect(path, out);
+    return out;
+  }
+
+  private static final class CountingOutputStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+
+  /** Keeps the channel open when the digest stream closes: the writer forces it afterwards. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+
+  static long copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buf = new byte[COPY_BUFFER];
+    long n = 0;
+    for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+      out.write(buf, 0, r);
+      n += r;
+    }
+    return n;
+  }
+}
