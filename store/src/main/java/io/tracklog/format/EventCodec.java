@@ -247,6 +247,16 @@ public final class EventCodec {
     sink.metric(key, value, ts, step);
   }
 
+  private static RunEvent.ArtifactWritten readArtifactWritten(ByteSource in) {
+    String path = in.readString();
+    long size = in.readVarLong();
+    String sha256 = in.readString();
+    if (size < 0) {
+      throw new DecodeException("negative artifact size " + size);
+    }
+    return new RunEvent.ArtifactWritten(path, size, sha256);
+  }
+
   /** True if the source holds a MetricLogged event (peeks at the type tag, consumes nothing). */
   public static boolean isMetricLogged(ByteSource in) {
     return in.peekByte() == METRIC_LOGGED;
@@ -312,7 +322,7 @@ public final class EventCodec {
           }
           case RUN_DELETED -> new RunDeleted(in.readVarLong());
           case RUN_RESTORED -> new RunRestored(in.readVarLong());
-          case ARTIFACT_WRITTEN -> new RunEvent.ArtifactWritten(in.readString(), in.readVarLong(), in.readString());
+          case ARTIFACT_WRITTEN -> readArtifactWritten(in);
           default -> throw new UnsupportedFormatException(
               "Unknown run event type tag " + tag + " (version " + version + ")");
         };
