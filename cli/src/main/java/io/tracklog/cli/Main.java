@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code tracklog} command. Exit codes: 0 ok, 2 for invalid arguments (including a Tracklog
- * {@code INVALID_PARAMETER_VALUE}), 1 for any other failure.
+ * {@code INVALID_PARAMETER_VALUE}), 1 for any other failure (including {@code
+ * RESOURCE_DOES_NOT_EXIST}), as {@code tracklog --help} lists them.
  *
  * <pre>{@code
  * tracklog demo --root /tmp/store
@@ -16,6 +17,9 @@ import picocli.CommandLine.Spec;
  * tracklog orphans --root /tmp/store --end
  * tracklog compact --root /tmp/store [--rebuild]
  * tracklog export-json --root /tmp/store --experiment 2
+ * tracklog search --root /tmp/store --experiment-ids 2 --filter "metrics.accuracy > 0.9" --format json
+ * tracklog experiments --root /tmp/store --filter "name LIKE 'grid%'"
+ * tracklog history --root /tmp/store --run <run id> --key loss
  * }</pre>
  */
 @Command(
@@ -23,12 +27,26 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Embedded, file-based experiment tracking with MLflow's semantics.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:Success.",
+      "1:Failure, e.g. RESOURCE_DOES_NOT_EXIST (an unknown run or experiment).",
+      "2:Invalid arguments, e.g. INVALID_PARAMETER_VALUE (a bad filter, order_by, max_results, page token or view)."
+    },
+    footer = {
+      "",
+      "search, experiments and history print a failed request as MLflow's error JSON on stderr:"
+          + " {\"error_code\": \"...\", \"message\": \"...\"}."
+    },
     subcommands = {
       DemoCommand.class,
       RunsCommand.class,
       OrphansCommand.class,
       CompactCommand.class,
-      ExportJsonCommand.class
+      ExportJsonCommand.class,
+      SearchCommand.class,
+      ExperimentsCommand.class,
+      HistoryCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
