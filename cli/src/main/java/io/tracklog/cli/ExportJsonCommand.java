@@ -6,19 +6,16 @@ import io.tracklog.Experiment;
 import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.RunInfo;
-import io.tracklog.Store;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.ViewType;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code tracklog export-json}: what the Java reader answers for every run, as one canonical JSON
@@ -57,12 +54,7 @@ final class ExportJsonCommand extends StoreCommand {
 
   @Override
   int execute() throws IOException {
-    Path path = root();
-    if (!Store.exists(path)) {
-      throw new ParameterException(
-          spec.commandLine(), "No Tracklog store at " + path.toAbsolutePath().normalize());
-    }
-    try (StoreReader reader = StoreReader.open(path)) {
+    try (StoreReader reader = openReader()) {
       Snapshot snap = reader.snapshot();
       List<Experiment> experiments =
           experimentId != null ? List.of(snap.getExperiment(experimentId)) : snap.listExperiments(ViewType.ALL);
@@ -158,10 +150,8 @@ final class ExportJsonCommand extends StoreCommand {
 
   /** A double that parses back to the same bits: a JSON number, or a string for NaN and ±Infinity. */
   static void writeDouble(JsonGenerator json, String field, double v) throws IOException {
-    if (Double.isNaN(v)) {
-      json.writeStringField(field, "NaN");
-    } else if (Double.isInfinite(v)) {
-      json.writeStringField(field, v > 0 ? "Infinity" : "-Infinity");
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      json.writeStringField(field, MlflowJson.nonFinite(v)); // the spelling MLflow's JSON uses
     } else {
       json.writeNumberField(field, v); // Double.toString: as many digits as needed to round-trip
     }

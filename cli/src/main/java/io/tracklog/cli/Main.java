@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code tracklog} command. Exit codes: 0 ok, 2 for invalid arguments (including a Tracklog
- * {@code INVALID_PARAMETER_VALUE}), 1 for any other failure.
+ * {@code INVALID_PARAMETER_VALUE}), 1 for any other failure (including {@code
+ * RESOURCE_DOES_NOT_EXIST}), as {@code tracklog --help} lists them.
  *
  * <pre>{@code
  * tracklog demo --root /tmp/store
@@ -18,6 +19,9 @@ import picocli.CommandLine.Spec;
  * tracklog export-json --root /tmp/store --experiment 2
  * tracklog import-mlflow ./mlruns --root /tmp/store
  * tracklog export-mlflow --root /tmp/store ./mlruns-out [--experiment-ids 1,2]
+ * tracklog search --root /tmp/store --experiment-ids 2 --filter "metrics.accuracy > 0.9" --format json
+ * tracklog experiments --root /tmp/store --filter "name LIKE 'grid%'"
+ * tracklog history --root /tmp/store --run <run id> --key loss
  * }</pre>
  */
 @Command(
@@ -25,6 +29,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Embedded, file-based experiment tracking with MLflow's semantics.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:Success.",
+      "1:Failure, e.g. RESOURCE_DOES_NOT_EXIST (an unknown run or experiment).",
+      "2:Invalid arguments, e.g. INVALID_PARAMETER_VALUE (a bad filter, order_by, max_results, page token or view)."
+    },
+    footer = {
+      "",
+      "search, experiments and history print a failed request as MLflow's error JSON on stderr:"
+          + " {\"error_code\": \"...\", \"message\": \"...\"}."
+    },
     subcommands = {
       DemoCommand.class,
       RunsCommand.class,
@@ -32,7 +47,10 @@ import picocli.CommandLine.Spec;
       CompactCommand.class,
       ExportJsonCommand.class,
       ImportMlflowCommand.class,
-      ExportMlflowCommand.class
+      ExportMlflowCommand.class,
+      SearchCommand.class,
+      ExperimentsCommand.class,
+      HistoryCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

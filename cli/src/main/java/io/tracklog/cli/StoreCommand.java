@@ -3,6 +3,7 @@ package io.tracklog.cli;
 import io.tracklog.Store;
 import io.tracklog.error.ErrorCode;
 import io.tracklog.error.HasErrorCode;
+import io.tracklog.reader.StoreReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,13 +39,21 @@ abstract class StoreCommand implements Callable<Integer> {
     } catch (ParameterException e) {
       throw e; // picocli reports usage errors itself
     } catch (Exception e) {
-      err().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      return isInvalidParameter(e) ? EXIT_INVALID : EXIT_FAILURE;
+      return failed(e);
     }
   }
 
-  private static boolean isInvalidParameter(Exception e) {
-    return e instanceof HasErrorCode h && h.errorCode() == ErrorCode.INVALID_PARAMETER_VALUE;
+  /** Reports a failure on stderr and returns the exit code; subclasses may report otherwise. */
+  int failed(Exception e) {
+    err().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    return exitCode(e);
+  }
+
+  /** 2 for MLflow's INVALID_PARAMETER_VALUE, 1 for any other failure. */
+  static int exitCode(Exception e) {
+    return e instanceof HasErrorCode h && h.errorCode() == ErrorCode.INVALID_PARAMETER_VALUE
+        ? EXIT_INVALID
+        : EXIT_FAILURE;
   }
 
   Path root() {
@@ -53,12 +62,21 @@ abstract class StoreCommand implements Callable<Integer> {
 
   /** Opens an existing store; a path without one is a usage error, not a store to create. */
   Store openExisting() {
+    return Store.open(existingRoot());
+  }
+
+  /** Opens a reader on an existing store (the same usage error as {@link #openExisting}). */
+  StoreReader openReader() {
+    return StoreReader.open(existingRoot());
+  }
+
+  private Path existingRoot() {
     Path path = root();
     if (!Store.exists(path)) {
       throw new ParameterException(
           spec.commandLine(), "No Tracklog store at " + path.toAbsolutePath().normalize());
     }
-    return Store.open(path);
+    return path;
   }
 
   PrintWriter out() {

@@ -1,0 +1,327 @@
+package io.tracklog.cli;
+
+import io.tracklog.DatasetInput;
+import io.tracklog.Experiment;
+import io.tracklog.InputTag;
+import io.tracklog.Metric;
+import io.tracklog.Run;
+import io.tracklog.RunInfo;
+import io.tracklog.error.ErrorCode;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MLflow's REST JSON, byte for byte as its server writes it. The server renders a response proto
+ * with {@code message_to_json} (mlflow/utils/proto_json_utils.py): protobuf's {@code MessageToJson}
+ * with proto field names, int64 fields turned back into JSON numbers, then Python's
+ * {@code json.dumps(d, indent=2)}. That fixes every detail reproduced here:
+ *
+ * <ul>
+ *   <li>keys in proto field-number order ({@code MessageToJson} walks {@code ListFields()}), so a
+ *       RunInfo starts with {@code run_uuid} (field 1) and ends with {@code run_id} (field 15);
+ *   <li>fields left unset by the entity's {@code to_proto()} are absent, and so are empty repeated
+ *       fields; a run's {@code data} and {@code inputs} are always present, possibly {@code {}};
+ *   <li>int64 as JSON numbers; doubles as Python's {@code repr} ({@code 0.1}, {@code 1.0},
+ *       {@code 1e-05}, {@code 1e+16}); NaN and ±Infinity as the strings {@code "NaN"},
+ *       {@code "Infinity"}, {@code "-Infinity"};
+ *   <li>two-space indent, {@code ": "} between key and value, {@code []} and {@code {}} for empty
+ *       containers, and {@code ensure_ascii}: everything outside printable ASCII escaped as
+ *       {@code \}{@code uxxxx} (lower-case hex, surrogate pairs beyond the BMP).
+ * </ul>
+ *
+ * <p>Errors are {@code MlflowException.serialize_as_json()}: {@code json.dumps} on one line, with
+ * {@code ", "} between items. Which fields each entity sets is read from mlflow/entities
+ * ({@code RunInfo}, {@code Experiment}, {@code Metric}, {@code Dataset}, {@code DatasetInput}
+ * {@code .to_proto()}). Map and list values are {@link String}, {@link Long}, {@link Double},
+ * {@code Map<String, ?>} and {@code List<?>}.
+ */
+final class MlflowJson {
+  static final String NAN = "NaN";
+  static final String INFINITY = "Infinity";
+  static final String NEGATIVE_INFINITY = "-Infinity";
+
+  private MlflowJson() {}
+
+  // ---- entities, as their to_proto() fills them ------------------------------------------------
+
+  /** A {@code Run}: info, data, inputs. FileStore runs carry no outputs, so there is no "outputs". */
+  static Map<String, Object> run(Run run) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("info", runInfo(run.info()));
+    Map<String, Object> data = new LinkedHashMap<>();
+    putList(data, "metrics", run.metrics().values().stream().map(MlflowJson::metric).toList());
+    putList(data, "params", keyValues(run.params()));
+    putList(data, "tags", keyValues(run.tags()));
+    out.put("data", data);
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    putList(inputs, "dataset_inputs", run.inputs().stream().map(MlflowJson::datasetInput).toList());
+    out.put("inputs", inputs);
+    return out;
+  }
+
+  /** RunInfo in field-number order: run_uuid 1, experiment_id 2, run_name 3, ..., run_id 15. */
+  static Map<String, Object> runInfo(RunInfo info) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("run_uuid", info.runId());
+    out.put("experiment_id", info.experimentId());
+    out.put("run_name", info.runName());
+    out.put("user_id", info.userId() == null ? "" : info.userId()); // MLflow always sets it, "" at worst
+    out.put("status", info.status().name());
+    out.put("start_time", info.startTime());
+    if (info.endTime() != null && info.endTime() != 0) { // "if self.end_time:"
+      out.put("end_time", info.endTime());
+    }
+    if (!info.artifactUri().isEmpty()) {
+      out.put("artifact_uri", info.artifactUri());
+    }
+    out.put("lifecycle_stage", info.lifecycleStage().mlflowName());
+    out.put("run_id", info.runId());
+    return out;
+  }
+
+  /** Metric: key 1, value 2, timestamp 3, step 4 (always set). */
+  static Map<String, Object> metric(Metric m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("key", m.key());
+    out.put("value", m.value());
+    out.put("timestamp", m.timestampMs());
+    out.put("step", m.step());
+    return out;
+  }
+
+  /** Experiment: id 1, name 2, artifact_location 3, lifecycle_stage 4, last_update_time 5, creation_time 6, tags 7. */
+  static Map<String, Object> experiment(Experiment e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("experiment_id", e.experimentId());
+    out.put("name", e.name());
+    out.put("artifact_location", e.artifactLocation());
+    out.put("lifecycle_stage", e.lifecycleStage().mlflowName());
+    if (e.lastUpdateTime() != 0) {
+      out.put("last_update_time", e.lastUpdateTime());
+    }
+    if (e.creationTime() != 0) {
+      out.put("creation_time", e.creationTime());
+    }
+    putList(out, "tags", keyValues(e.tags()));
+    return out;
+  }
+
+  /** DatasetInput: tags 1, dataset 2 (name, digest, source_type, source, schema?, profile?). */
+  static Map<String, Object> datasetInput(DatasetInput input) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Object> tags = new ArrayList<>();
+    for (InputTag t : input.tags()) {
+      tags.add(keyValue(t.key(), t.value()));
+    }
+    putList(out, "tags", tags);
+    Map<String, Object> dataset = new LinkedHashMap<>();
+    dataset.put("name", input.dataset().name());
+    dataset.put("digest", input.dataset().digest());
+    dataset.put("source_type", input.dataset().sourceType());
+    dataset.put("source", input.dataset().source());
+    if (input.dataset().schema() != null && !input.dataset().schema().isEmpty()) {
+      dataset.put("schema", input.dataset().schema());
+    }
+    if (input.dataset().profile() != null && !input.dataset().profile().isEmpty()) {
+      dataset.put("profile", input.dataset().profile());
+    }
+    out.put("dataset", dataset);
+    return out;
+  }
+
+  /** A response: {@code list} under {@code field} unless empty, then next_page_token if any. */
+  static Map<String, Object> page(String field, List<?> list, String nextPageToken) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    putList(out, field, list);
+    if (nextPageToken != null && !nextPageToken.isEmpty()) {
+      out.put("next_page_token", nextPageToken);
+    }
+    return out;
+  }
+
+  /** MLflow's error body: {@code {"error_code": "...", "message": "..."}} on one line. */
+  static String error(ErrorCode code, String message) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("error_code", code.name());
+    out.put("message", message);
+    StringBuilder sb = new StringBuilder();
+    write(sb, out, -1, 0);
+    return sb.toString();
+  }
+
+  private static List<Object> keyValues(Map<String, String> map) {
+    List<Object> out = new ArrayList<>();
+    map.forEach((k, v) -> out.add(keyValue(k, v)));
+    return out;
+  }
+
+  private static Map<String, Object> keyValue(String key, String value) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("key", key);
+    out.put("value", value);
+    return out;
+  }
+
+  private static void putList(Map<String, Object> map, String field, List<?> list) {
+    if (!list.isEmpty()) { // MessageToJson leaves out empty repeated fields
+      map.put(field, list);
+    }
+  }
+
+  // ---- json.dumps ------------------------------------------------------------------------------
+
+  /** {@code json.dumps(value, indent=2)}. */
+  static String dumps(Object value) {
+    StringBuilder sb = new StringBuilder();
+    write(sb, value, 2, 0);
+    return sb.toString();
+  }
+
+  /** Writes {@code value}; {@code indent} < 0 is one line with Python's default separators. */
+  private static void write(StringBuilder sb, Object value, int indent, int depth) {
+    if (value instanceof String s) {
+      writeString(sb, s);
+    } else if (value instanceof Long || value instanceof Integer) {
+      sb.append(value);
+    } else if (value instanceof Double d) {
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        writeString(sb, nonFinite(d)); // protobuf JSON's spelling, a string
+      } else {
+        sb.append(pythonRepr(d));
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      if (map.isEmpty()) {
+        sb.append("{}");
+        return;
+      }
+      sb.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        separator(sb, first, indent, depth + 1);
+        first = false;
+        writeString(sb, (String) e.getKey());
+        sb.append(": ");
+        write(sb, e.getValue(), indent, depth + 1);
+      }
+      newline(sb, indent, depth);
+      sb.append('}');
+    } else if (value instanceof List<?> list) {
+      if (list.isEmpty()) {
+        sb.append("[]");
+        return;
+      }
+      sb.append('[');
+      boolean first = true;
+      for (Object item : list) {
+        separator(sb, first, indent, depth + 1);
+        first = false;
+        write(sb, item, indent, depth + 1);
+      }
+      newline(sb, indent, depth);
+      sb.append(']');
+    } else {
+      throw new IllegalArgumentException("Invalid JSON value: " + value);
+    }
+  }
+
+  private static void separator(StringBuilder sb, boolean first, int indent, int depth) {
+    if (!first) {
+      sb.append(indent < 0 ? ", " : ",");
+    }
+    newline(sb, indent, depth);
+  }
+
+  private static void newline(StringBuilder sb, int indent, int depth) {
+    if (indent >= 0) {
+      sb.append('\n').append(" ".repeat(indent * depth));
+    }
+  }
+
+  /** A JSON string as Python's json module writes it with ensure_ascii. */
+  static void writeString(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        case '\b' -> sb.append("\\b");
+        case '\f' -> sb.append("\\f");
+        default -> {
+          if (c >= ' ' && c <= '~') {
+            sb.append(c);
+          } else { // surrogates one by one: a pair, as Python writes astral characters
+            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+
+  /** "NaN", "Infinity" or "-Infinity": protobuf JSON's names for what JSON numbers cannot hold. */
+  static String nonFinite(double v) {
+    if (Double.isNaN(v)) {
+      return NAN;
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? INFINITY : NEGATIVE_INFINITY;
+    }
+    throw new IllegalArgumentException("Invalid non-finite value: " + v);
+  }
+
+  /**
+   * Python's {@code repr(float)} for a finite double: the shortest digits that read back as the
+   * same double, positional when the decimal exponent is in [-4, 16), else {@code d.ddde±XX}; a
+   * positional integer keeps {@code .0}. Java's {@code Double.toString} differs in notation and,
+   * before JDK 19, sometimes in digits.
+   */
+  static String pythonRepr(double v) {
+    if (v == 0) {
+      return (1 / v < 0) ? "-0.0" : "0.0";
+    }
+    BigDecimal exact = new BigDecimal(v);
+    BigDecimal shortest = exact;
+    for (int precision = 1; precision <= 17; precision++) {
+      BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+      if (candidate.doubleValue() == v) {
+        shortest = candidate;
+        break;
+      }
+    }
+    shortest = shortest.stripTrailingZeros();
+    String digits = shortest.unscaledValue().abs().toString();
+    int decpt = digits.length() - shortest.scale(); // v = 0.digits × 10^decpt
+    StringBuilder sb = new StringBuilder();
+    if (v < 0) {
+      sb.append('-');
+    }
+    if (decpt > -4 && decpt <= 16) {
+      if (decpt <= 0) {
+        sb.append("0.").append("0".repeat(-decpt)).append(digits);
+      } else if (decpt >= digits.length()) {
+        sb.append(digits).append("0".repeat(decpt - digits.length())).append(".0");
+      } else {
+        sb.append(digits, 0, decpt).append('.').append(digits, decpt, digits.length());
+      }
+    } else {
+      sb.append(digits.charAt(0));
+      if (digits.length() > 1) {
+        sb.append('.').append(digits, 1, digits.length());
+      }
+      int exponent = decpt - 1;
+      sb.append('e').append(exponent < 0 ? '-' : '+');
+      String e = Integer.toString(Math.abs(exponent));
+      sb.append(e.length() < 2 ? "0" + e : e);
+    }
+    return sb.toString();
+  }
+}
