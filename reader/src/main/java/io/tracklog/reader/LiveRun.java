@@ -26,6 +26,7 @@ final class LiveRun implements AutoCloseable {
   private final Map<String, Points> tails = new HashMap<>();
   private final StringCache keys = new StringCache();
   private long seq;
+  private volatile int pointCount;
 
   /**
    * @param reader positioned at the log's first event
@@ -66,6 +67,12 @@ final class LiveRun implements AutoCloseable {
   private void addPoint(String key, double value, long ts, long step) {
     state.applyMetric(new Metric(key, value, ts, step));
     tails.computeIfAbsent(key, Points::new).add(step, ts, value);
+    pointCount++; // only advance() writes it, under the lock
+  }
+
+  /** Metric points of the tail read so far: the cache weighs live runs by it. */
+  int pointCount() {
+    return pointCount;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.tracklog.reader;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.Store;
@@ -41,7 +42,8 @@ import org.apache.arrow.memory.RootAllocator;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Decoded segments and live runs are cached (Caffeine, bounded by weight); one Arrow
+ * <p>Thread-safe. Decoded segments, compacted histories and live runs are cached (Caffeine, bounded
+ * by weight: runs, points, tail points); one Arrow
  * allocator serves the reader. Close it to release the store, its logs and its memory.
  */
 public final class StoreReader implements AutoCloseable {
@@ -54,14 +56,26 @@ public final class StoreReader implements AutoCloseable {
    * decodes one run's rows) before the whole segment is decoded instead.
    */
   static final int POINT_LOOKUPS_BEFORE_DECODE = 8;
-  /** Most live runs kept open (each holds a log reader). */
-  public static final long DEFAULT_MAX_LIVE_RUNS = 1_000;
+  /**
+   * Weight bound of the live-run cache: a live run weighs 1 plus 1 per 1,024 metric points of its
+   * tail, so about 1,000 open runs with short tails, or fewer with long ones (a 1 M-point tail weighs
+   * ~1,000).
+   */
+  public static final long DEFAULT_MAX_LIVE_WEIGHT = 2_000;
+  /** Weight bound of the compacted-history cache, in metric points (24 bytes each on the heap). */
+  public static final long DEFAULT_MAX_CACHED_POINTS = 4_000_000;
 
   private final Store store;
   private final Path root;
   private final BufferAllocator allocator = new RootAllocator();
   private final Cache<String, Map<String, SegmentReader.CompactedRun>> segments;
   private final Cache<String, LiveRun> liveRuns;
+  /** Compacted histories, by metrics file, run and key; immutable columns, so safely shared. */
+  private final Cache<String, MetricPoints> histories =
+      Caffeine.newBuilder()
+          .maximumWeight(DEFAULT_MAX_CACHED_POINTS)
+          .<String, MetricPoints>weigher((k, v) -> 1 + v.size())
+          .build();
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000).build();
   /** Runs read one by one (binary search), by runs file and run id. */
   private final Cache<String, SegmentReader.CompactedRun> pointRuns =
@@ -79,9 +93,11 @@ public final class StoreReader implements AutoCloseable {
             .build();
     this.liveRuns =
         Caffeine.newBuilder()
-            .maximumSize(DEFAULT_MAX_LIVE_RUNS)
+            .maximumWeight(DEFAULT_MAX_LIVE_WEIGHT)
+            .<String, LiveRun>weigher((k, v) -> 1 + v.pointCount() / 1024)
             .<String, LiveRun>removalListener((k, v, cause) -> {
-              if (v != null) {
+              // REPLACED is this reader re-putting the same run to update its weight: keep it open
+              if (v != null && cause != RemovalCause.REPLACED) {
                 v.close();
               }
             })
@@ -120,8 +136,13 @@ public final class StoreReader implements AutoCloseable {
         if (!sealed) {
           Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(runId);
           long baseSeq = cov == null ? 0 : cov.seq();
-          LiveRun run = liveRuns.get(runId + "@" + baseSeq, k -> openLive(manifest, seg, runId, baseSeq));
+          String cacheKey = runId + "@" + baseSeq;
+          LiveRun run = liveRuns.get(cacheKey, k -> openLive(manifest, seg, runId, baseSeq));
+          int before = run.pointCount();
           LiveRun.View view = run.advance();
+          if (run.pointCount() / 1024 != before / 1024) {
+            liveRuns.put(cacheKey, run); // its weight grew
+          }
           if (view.run() != null) {
             live.put(runId, view);
           }
@@ -239,7 +260,9 @@ public final class StoreReader implements AutoCloseable {
   MetricPoints compactedHistory(Manifest manifest, Manifest.Segment segment, String runId, String key) {
     try {
       verify(segment.metricsFile());
-      return SegmentReader.history(root, segment.metricsFile(), runId, key, allocator);
+      return histories.get(
+          segment.metricsFile().path() + '\u0000' + runId + '\u0000' + key,
+          k -> SegmentReader.history(root, segment.metricsFile(), runId, key, allocator));
     } catch (CorruptFileException e) {
       return MetricPoints.of(key, replayHistory(runId, key, segment.runs().get(runId).seq()));
     }
@@ -288,6 +311,7 @@ public final class StoreReader implements AutoCloseable {
     liveRuns.cleanUp();
     segments.invalidateAll();
     pointRuns.invalidateAll();
+    histories.invalidateAll();
     try {
       allocator.close();
     } finally {
