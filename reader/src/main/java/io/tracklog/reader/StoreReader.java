@@ -54,6 +54,8 @@ public final class StoreReader implements AutoCloseable {
    * decodes one run's rows) before the whole segment is decoded instead.
    */
   static final int POINT_LOOKUPS_BEFORE_DECODE = 8;
+  /** Most cells (about a run's key) of search columns kept in memory: ~1 M runs of 30 keys. */
+  public static final long DEFAULT_MAX_SEARCH_CELLS = 32_000_000;
   /** Most live runs kept open (each holds a log reader). */
   public static final long DEFAULT_MAX_LIVE_RUNS = 1_000;
 
@@ -62,6 +64,12 @@ public final class StoreReader implements AutoCloseable {
   private final BufferAllocator allocator = new RootAllocator();
   private final Cache<String, Map<String, SegmentReader.CompactedRun>> segments;
   private final Cache<String, LiveRun> liveRuns;
+  /** Search columns by runs file: built once per reader (issue #4). */
+  private final Cache<String, RunColumns> columns =
+      Caffeine.newBuilder()
+          .maximumWeight(DEFAULT_MAX_SEARCH_CELLS)
+          .<String, RunColumns>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.weight()))
+          .build();
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000).build();
   /** Runs read one by one (binary search), by runs file and run id. */
   private final Cache<String, SegmentReader.CompactedRun> pointRuns =
@@ -229,6 +237,19 @@ public final class StoreReader implements AutoCloseable {
     return segments.get(segment.runsFile().path(), k -> SegmentReader.readRuns(root, segment, allocator));
   }
 
+  /**
+   * A segment's search columns, built once per reader and cached (weight-bounded).
+   *
+   * @throws CorruptFileException if its runs or latest file fails its checks
+   */
+  RunColumns searchColumns(Manifest.Segment segment) {
+    return columns.get(segment.runsFile().path(), k -> {
+      verify(segment.runsFile());
+      verify(segment.latestFile());
+      return SegmentReader.readColumns(root, segment, allocator);
+    });
+  }
+
   private SegmentReader.CompactedRun readOneRun(Manifest.Segment segment, String runId) {
     verify(segment.runsFile());
     verify(segment.latestFile());
@@ -288,6 +309,7 @@ public final class StoreReader implements AutoCloseable {
     liveRuns.cleanUp();
     segments.invalidateAll();
     pointRuns.invalidateAll();
+    columns.invalidateAll();
     try {
       allocator.close();
     } finally {
