@@ -41,6 +41,17 @@ public final class RunSearch {
     return ColumnarRunSearch.search(snapshot, req);
   }
 
+  /**
+   * {@link #search}, as an Arrow table with the columns of {@code mlflow.search_runs()}'s DataFrame
+   * ({@link RunTable}); the caller closes it. The next page token is {@link #search}'s.
+   *
+   * @throws InvalidFilterException if the filter or an order_by element is invalid
+   * @throws InvalidParameterException if max_results is not in 1..50000 or the page token is invalid
+   */
+  public static RunTable searchToArrow(Snapshot snapshot, SearchRequest req, org.apache.arrow.memory.BufferAllocator allocator) {
+    return search(snapshot, req).toArrow(allocator);
+  }
+
   /** The reference evaluation: every run read, filtered, sorted, paged. */
   static RunPage searchNaive(Snapshot snapshot, SearchRequest req) {
     Objects.requireNonNull(snapshot, "snapshot");

@@ -215,7 +215,7 @@ class RunSearchEquivalenceTest {
 
   // ---- requests from the grammar ---------------------------------------------------------------
 
-  private static SearchRequest request(Random random, List<String> experiments) {
+  static SearchRequest request(Random random, List<String> experiments) {
     List<String> ids = new ArrayList<>();
     int n = 1 + random.nextInt(4);
     for (int i = 0; i < n; i++) {
