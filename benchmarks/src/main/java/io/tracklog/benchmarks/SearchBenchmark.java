@@ -61,7 +61,22 @@ public class SearchBenchmark {
   static final int SEGMENT_RUNS = 25_000;
 
   static SearchRequest request() {
-    return SearchRequest.builder("1", "2", "3", "4").filter(FILTER).orderBy(ORDER).maxResults(100).build();
+    return request("metricAndParam");
+  }
+
+  /**
+   * {@code metricAndParam}: the budget's request (above). {@code orderOnly}: no filter, every run is
+   * a hit (the top-k over all runs). {@code selective}: {@code params.param_3 = '7' AND metrics.metric_4
+   * >= 0.1}, ~0.1 % of the runs.
+   */
+  static SearchRequest request(String query) {
+    SearchRequest.Builder b = SearchRequest.builder("1", "2", "3", "4").orderBy(ORDER).maxResults(100);
+    return switch (query) {
+      case "metricAndParam" -> b.filter(FILTER).build();
+      case "orderOnly" -> b.build();
+      case "selective" -> b.filter("params.param_3 = '7' AND metrics.metric_4 >= 0.1").build();
+      default -> throw new IllegalArgumentException("Unknown query " + query);
+    };
   }
 
   @State(Scope.Benchmark)
@@ -69,13 +84,17 @@ public class SearchBenchmark {
     @Param({"100000"})
     public int storeRuns;
 
+    @Param({"metricAndParam"})
+    public String query;
+
     Path root;
     StoreReader reader;
     Snapshot snapshot;
-    SearchRequest req = request();
+    SearchRequest req;
 
     @Setup(Level.Trial)
     public void setUp() {
+      req = request(query);
       root = OpenStoreBenchmark.ensureFixture(storeRuns);
       reader = StoreReader.open(root);
       snapshot = reader.snapshot();
@@ -92,12 +111,16 @@ public class SearchBenchmark {
     @Param({"100000", "1000000"})
     public int runs;
 
+    @Param({"metricAndParam"})
+    public String query;
+
     List<RunColumns> segments;
-    SearchRequest req = request();
+    SearchRequest req;
 
     @Setup(Level.Trial)
     public void setUp() {
       segments = columns(runs);
+      req = request(query);
     }
   }
 
@@ -119,6 +142,39 @@ public class SearchBenchmark {
   @Benchmark
   public RunPage engine(EngineFixture f) {
     return ColumnarRunSearch.search(f.segments, f.req);
+  }
+
+  /**
+   * Not a benchmark: hits and heap of the in-memory columns. {@code main [runs]} prints, for each
+   * query, the page size and whether more pages follow, then the heap the columns of {@code runs}
+   * runs hold (used heap after GC, with and without them) and how long building them took.
+   */
+  public static void main(String[] args) {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    Runtime rt = Runtime.getRuntime();
+    long before = usedAfterGc(rt);
+    long t0 = System.nanoTime();
+    List<RunColumns> segments = columns(runs);
+    long buildMs = (System.nanoTime() - t0) / 1_000_000;
+    long after = usedAfterGc(rt);
+    for (String q : List.of("metricAndParam", "orderOnly", "selective")) {
+      RunPage page = ColumnarRunSearch.search(segments, request(q));
+      System.out.printf("%s: %d runs in the page, more: %s, first %s%n", q, page.runs().size(), page.nextPageToken() != null,
+          page.runs().isEmpty() ? "-" : page.runs().get(0).metrics().get("metric_2"));
+    }
+    long cells = 0;
+    for (RunColumns c : segments) {
+      cells += c.weight();
+    }
+    System.out.printf("%d runs in %d segments: %.0f MB of heap (%d cells), built in %d ms%n",
+        runs, segments.size(), (after - before) / 1e6, cells, buildMs);
+  }
+
+  private static long usedAfterGc(Runtime rt) {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
   }
 
   // ---- in-memory columns, the shape of OpenStoreBenchmark's runs ---------------------------------

@@ -54,8 +54,11 @@ public final class StoreReader implements AutoCloseable {
    * decodes one run's rows) before the whole segment is decoded instead.
    */
   static final int POINT_LOOKUPS_BEFORE_DECODE = 8;
-  /** Most cells (about a run's key) of search columns kept in memory: ~1 M runs of 30 keys. */
-  public static final long DEFAULT_MAX_SEARCH_CELLS = 32_000_000;
+  /**
+   * Most cells (a run's value of one key, about) of search columns kept in memory: 1 M runs of 10
+   * params, 5 metrics and 7 tags weigh 31 M cells and take ~550 MB of heap (docs/BENCHMARKS.md).
+   */
+  public static final long DEFAULT_MAX_SEARCH_CELLS = 48_000_000;
   /** Most live runs kept open (each holds a log reader). */
   public static final long DEFAULT_MAX_LIVE_RUNS = 1_000;
 
