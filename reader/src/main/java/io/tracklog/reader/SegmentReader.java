@@ -89,6 +89,116 @@ final class SegmentReader {
     }
   }
 
+  /**
+   * A segment's runs as search columns ({@link RunColumns}): one pass over the runs file and one
+   * over the latest file, both sorted by run id. The caller verifies the files.
+   */
+  static RunColumns readColumns(Path root, Manifest.Segment segment, BufferAllocator allocator) {
+    // the latest file first: sorted by (run id, key) as the runs file is by run id, so both are walked together
+    Path latestFile = root.resolve(segment.latestFile().path());
+    List<String> lRun = new ArrayList<>();
+    List<String> lKey = new ArrayList<>();
+    double[] lValue;
+    long[] lTs;
+    long[] lStep;
+    try (SegmentFiles.Opened f = SegmentFiles.open(root, segment.latestFile(), "latest", allocator)) {
+      int total = 0;
+      for (ArrowBlock block : f.reader().getRecordBlocks()) {
+        f.reader().loadRecordBatch(block);
+        total += f.reader().getVectorSchemaRoot().getRowCount();
+      }
+      lValue = new double[total];
+      lTs = new long[total];
+      lStep = new long[total];
+      Map<String, String> keys = new HashMap<>();
+      String lastRun = null;
+      int i = 0;
+      for (ArrowBlock block : f.reader().getRecordBlocks()) {
+        f.reader().loadRecordBatch(block);
+        VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
+        VarCharVector runs = (VarCharVector) t.getVector("run_id");
+        VarCharVector key = (VarCharVector) t.getVector("key");
+        Float8Vector value = (Float8Vector) t.getVector("value");
+        BigIntVector ts = (BigIntVector) t.getVector("timestamp");
+        BigIntVector step = (BigIntVector) t.getVector("step");
+        for (int row = 0; row < t.getRowCount(); row++, i++) {
+          String run = str(runs, row);
+          lastRun = run.equals(lastRun) ? lastRun : run;
+          lRun.add(lastRun);
+          lKey.add(interned(key, row, keys));
+          lValue[i] = value.get(row);
+          lTs[i] = ts.get(row);
+          lStep[i] = step.get(row);
+        }
+      }
+    } catch (IOException | ClassCastException | NullPointerException e) {
+      throw new CorruptFileException(latestFile, "cannot decode latest table: " + e.getMessage(), e);
+    }
+    Path file = root.resolve(segment.runsFile().path());
+    RunColumns.Builder b = RunColumns.builder(segment.experimentId(), file);
+    int next = 0;
+    try (SegmentFiles.Opened f = SegmentFiles.open(root, segment.runsFile(), "runs", allocator)) {
+      Map<String, String> keys = new HashMap<>();
+      for (ArrowBlock block : f.reader().getRecordBlocks()) {
+        f.reader().loadRecordBatch(block);
+        VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
+        RunsBatch batch = new RunsBatch(t);
+        VarCharVector runName = (VarCharVector) t.getVector("run_name");
+        VarCharVector userId = (VarCharVector) t.getVector("user_id");
+        VarCharVector status = (VarCharVector) t.getVector("status");
+        VarCharVector artifactUri = (VarCharVector) t.getVector("artifact_uri");
+        VarCharVector lifecycle = (VarCharVector) t.getVector("lifecycle_stage");
+        VarCharVector inputs = (VarCharVector) t.getVector("inputs");
+        for (int row = 0; row < batch.rows; row++) {
+          String id = str(batch.runId, row);
+          b.addRun(
+              id,
+              str(runName, row),
+              str(userId, row),
+              RunStatus.valueOf(str(status, row)),
+              batch.start.get(row),
+              batch.end.isNull(row) ? null : batch.end.get(row),
+              str(artifactUri, row),
+              LifecycleStage.ofMlflowName(str(lifecycle, row)));
+          mapInto(batch.params, row, keys, b::param);
+          mapInto(batch.tags, row, keys, b::tag);
+          b.inputsJson(str(inputs, row));
+          if (next < lRun.size() && lRun.get(next).compareTo(id) < 0) {
+            throw new CorruptFileException(latestFile, "has rows for run " + lRun.get(next) + ", which the runs file lacks");
+          }
+          for (; next < lRun.size() && lRun.get(next).equals(id); next++) {
+            b.metric(lKey.get(next), lValue[next], lTs[next], lStep[next]);
+          }
+        }
+      }
+    } catch (IOException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+      throw new CorruptFileException(file, "cannot decode runs table: " + e.getMessage(), e);
+    }
+    if (next < lRun.size()) {
+      throw new CorruptFileException(latestFile, "has rows for run " + lRun.get(next) + ", which the runs file lacks");
+    }
+    return b.build(segment.metricStats());
+  }
+
+  /** A map cell's entries, keys decoded once per distinct key. */
+  private static void mapInto(
+      MapVector vector, int row, Map<String, String> keys, java.util.function.BiConsumer<String, String> sink) {
+    StructVector entries = (StructVector) vector.getDataVector();
+    VarCharVector k = (VarCharVector) entries.getChild("key");
+    VarCharVector v = (VarCharVector) entries.getChild("value");
+    int start = vector.getElementStartIndex(row);
+    int end = vector.getElementEndIndex(row);
+    for (int i = start; i < end; i++) {
+      sink.accept(interned(k, i, keys), str(v, i));
+    }
+  }
+
+  private static String interned(VarCharVector v, int row, Map<String, String> seen) {
+    String s = str(v, row);
+    String prev = seen.putIfAbsent(s, s);
+    return prev != null ? prev : s;
+  }
+
   /** The columns of one loaded batch of a runs file. */
   private static final class RunsBatch {
     final VectorSchemaRoot t;
@@ -408,7 +518,7 @@ final class SegmentReader {
     return map;
   }
 
-  private static List<DatasetInput> inputs(Path file, String json) {
+  static List<DatasetInput> inputs(Path file, String json) {
     if (json == null) {
       return List.of();
     }

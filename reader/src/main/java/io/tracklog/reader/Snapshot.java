@@ -171,6 +171,65 @@ public final class Snapshot {
     }
   }
 
+  // ---- search support (issue #4) ---------------------------------------------------------------
+
+  /** The compacted segments of an experiment in this snapshot's manifest, for search. */
+  public List<Manifest.Segment> segments(String experimentId) {
+    List<Manifest.Segment> out = new ArrayList<>();
+    for (Manifest.Segment s : manifest.segments()) {
+      if (s.experimentId().equals(experimentId)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A segment's runs as search columns, built once per reader. A run of the segment that {@link
+   * #isLive} has a newer state than its row.
+   *
+   * @throws CorruptFileException if the segment's runs or latest file fails its checks (answer
+   *     those runs with {@link #getRun}, which falls back to the log)
+   */
+  public RunColumns columns(Manifest.Segment segment) {
+    return reader.searchColumns(segment);
+  }
+
+  /** The segment holding a run's compacted row in this snapshot, or null. */
+  public Manifest.Segment segmentOf(String runId) {
+    return segmentsByRun.get(runId);
+  }
+
+  /** True if the run is answered from its log tail (its compacted row, if any, is superseded). */
+  public boolean isLive(String runId) {
+    return live.containsKey(runId);
+  }
+
+  /**
+   * The runs of an experiment that no segment of this snapshot holds (live or never compacted), in
+   * creation order.
+   */
+  public List<String> runIdsOutsideSegments(String experimentId) {
+    List<String> all = catalog.runIds(experimentId);
+    long inSegments = 0;
+    for (Manifest.Segment s : manifest.segments()) {
+      if (s.experimentId().equals(experimentId)) {
+        inSegments += s.runs().size();
+      }
+    }
+    // A segment's runs are all in the catalog (the compactor read them from an older catalog).
+    if (all.size() == inSegments) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String runId : all) {
+      if (!segmentsByRun.containsKey(runId)) {
+        out.add(runId);
+      }
+    }
+    return out;
+  }
+
   // ---- metric history --------------------------------------------------------------------------
 
   /**

@@ -64,6 +64,11 @@ public final class StoreReader implements AutoCloseable {
   public static final long DEFAULT_MAX_LIVE_WEIGHT = 2_000;
   /** Weight bound of the compacted-history cache, in metric points (24 bytes each on the heap). */
   public static final long DEFAULT_MAX_CACHED_POINTS = 4_000_000;
+  /**
+   * Most cells (a run's value of one key, about) of search columns kept in memory: 1 M runs of 10
+   * params, 5 metrics and 7 tags weigh 31 M cells and take ~550 MB of heap (docs/BENCHMARKS.md).
+   */
+  public static final long DEFAULT_MAX_SEARCH_CELLS = 48_000_000;
 
   private final Store store;
   private final Path root;
@@ -75,6 +80,12 @@ public final class StoreReader implements AutoCloseable {
       Caffeine.newBuilder()
           .maximumWeight(DEFAULT_MAX_CACHED_POINTS)
           .<String, MetricPoints>weigher((k, v) -> 1 + v.size())
+          .build();
+  /** Search columns by runs file: built once per reader (issue #4). */
+  private final Cache<String, RunColumns> columns =
+      Caffeine.newBuilder()
+          .maximumWeight(DEFAULT_MAX_SEARCH_CELLS)
+          .<String, RunColumns>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.weight()))
           .build();
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000).build();
   /** Runs read one by one (binary search), by runs file and run id. */
@@ -250,6 +261,19 @@ public final class StoreReader implements AutoCloseable {
     return segments.get(segment.runsFile().path(), k -> SegmentReader.readRuns(root, segment, allocator));
   }
 
+  /**
+   * A segment's search columns, built once per reader and cached (weight-bounded).
+   *
+   * @throws CorruptFileException if its runs or latest file fails its checks
+   */
+  RunColumns searchColumns(Manifest.Segment segment) {
+    return columns.get(segment.runsFile().path(), k -> {
+      verify(segment.runsFile());
+      verify(segment.latestFile());
+      return SegmentReader.readColumns(root, segment, allocator);
+    });
+  }
+
   private SegmentReader.CompactedRun readOneRun(Manifest.Segment segment, String runId) {
     verify(segment.runsFile());
     verify(segment.latestFile());
@@ -312,6 +336,7 @@ public final class StoreReader implements AutoCloseable {
     segments.invalidateAll();
     pointRuns.invalidateAll();
     histories.invalidateAll();
+    columns.invalidateAll();
     try {
       allocator.close();
     } finally {

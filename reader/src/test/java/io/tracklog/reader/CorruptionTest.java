@@ -81,6 +81,18 @@ class CorruptionTest {
         }
       }
       assertThat(snap.runs(runs.get(runIds.get(0)).info().experimentId(), ViewType.ALL)).as(why).hasSize(runIds.size());
+      // search: a segment whose files fail is answered run by run from the logs
+      String filter = "metrics.acc >= 0 AND params.p = 'value'";
+      List<String> order = List.of("metrics.loss DESC");
+      io.tracklog.reader.search.RunFilter f = io.tracklog.reader.search.RunFilter.parse(filter);
+      List<Run> expected = new ArrayList<>(runs.values().stream().filter(f::matches).toList());
+      expected.sort(io.tracklog.reader.search.RunSearch.ordering(io.tracklog.reader.search.OrderBy.parseForRuns(order)));
+      io.tracklog.reader.search.RunPage page =
+          io.tracklog.reader.search.RunSearch.search(
+              snap,
+              io.tracklog.reader.search.SearchRequest.builder(runs.get(runIds.get(0)).info().experimentId())
+                  .filter(filter).orderBy(order).build());
+      assertThat(page.runs()).as(why).isEqualTo(expected);
     }
   }
 

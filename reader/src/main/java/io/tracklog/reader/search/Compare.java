@@ -35,7 +35,37 @@ final class Compare {
     };
   }
 
-  private static int compareExact(long a, double b) {
+  /** {@link #compare(long, Op, double)} without BigDecimal, for column scans; the same answers. */
+  static boolean compareFast(long lhs, Op op, double rhs) {
+    int c = compareExactFast(lhs, rhs);
+    return switch (op) {
+      case EQ -> c == 0;
+      case NE -> c != 0;
+      case GT -> c > 0;
+      case GE -> c >= 0;
+      case LT -> c < 0;
+      case LE -> c <= 0;
+      default -> throw new IllegalStateException("Not a numeric comparator: " + op);
+    };
+  }
+
+  /** The exact order of a long and a (non-NaN) double. */
+  static int compareExactFast(long a, double b) {
+    if (b >= 0x1p63) {
+      return -1;
+    }
+    if (b < -0x1p63) {
+      return 1;
+    }
+    double floor = Math.floor(b);
+    long f = (long) floor; // exact: |floor| <= 2^63 and -2^63 is a long
+    if (a != f) {
+      return a < f ? -1 : 1; // a > f means a >= f + 1 > b
+    }
+    return floor == b ? 0 : -1;
+  }
+
+  static int compareExact(long a, double b) {
     if (Double.isInfinite(b)) {
       return b > 0 ? -1 : 1;
     }

@@ -257,25 +257,29 @@ public record RunFilter(List<Clause> clauses) {
         return v != null && Compare.compare(v, c.op(), c.value());
       }
       case DATASET -> {
-        // each dataset clause is matched against any input on its own (MLFLOW-SEMANTICS §5.5)
-        for (DatasetInput input : run.inputs()) {
-          if (c.key().equals("context")) {
-            for (InputTag tag : input.tags()) {
-              if (tag.key().equals(InputTag.CONTEXT) && Compare.compare(tag.value(), c.op(), c.value())) {
-                return true;
-              }
-            }
-          } else {
-            String v = c.key().equals("name") ? input.dataset().name() : input.dataset().digest();
-            if (Compare.compare(v, c.op(), c.value())) {
-              return true;
-            }
-          }
-        }
-        return false;
+        return matchesInputs(run.inputs(), c);
       }
       default -> throw new IllegalStateException("Unknown entity " + c.entity());
     }
+  }
+
+  /** A dataset clause: each is matched against any of the inputs on its own (MLFLOW-SEMANTICS §5.5). */
+  static boolean matchesInputs(List<DatasetInput> inputs, Clause c) {
+    for (DatasetInput input : inputs) {
+      if (c.key().equals("context")) {
+        for (InputTag tag : input.tags()) {
+          if (tag.key().equals(InputTag.CONTEXT) && Compare.compare(tag.value(), c.op(), c.value())) {
+            return true;
+          }
+        }
+      } else {
+        String v = c.key().equals("name") ? input.dataset().name() : input.dataset().digest();
+        if (Compare.compare(v, c.op(), c.value())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** start_time or end_time (null while the run has not ended). */

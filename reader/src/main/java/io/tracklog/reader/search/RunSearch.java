@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * MLflow's search_runs over a {@link Snapshot}, evaluated the plain way: every run of the requested
- * experiments is read, filtered with {@link RunFilter#matches}, sorted with {@link #ordering} and
- * paged. This is the reference the faster Arrow evaluation is checked against, so it stays simple.
+ * MLflow's search_runs over a {@link Snapshot}. {@link #search} evaluates compacted runs on columns
+ * ({@link ColumnarRunSearch}); {@code searchNaive} is the plain evaluation (every run of the
+ * requested experiments read, filtered with {@link RunFilter#matches}, sorted with {@link #ordering}
+ * and paged), the reference the columnar one is checked against, so it stays simple.
  * docs/SEARCH.md describes the grammar and the choices where MLflow's stores disagree.
  *
  * <p>Stateless and thread-safe.
@@ -37,6 +38,22 @@ public final class RunSearch {
    * @throws InvalidParameterException if max_results is not in 1..50000 or the page token is invalid
    */
   public static RunPage search(Snapshot snapshot, SearchRequest req) {
+    return ColumnarRunSearch.search(snapshot, req);
+  }
+
+  /**
+   * {@link #search}, as an Arrow table with the columns of {@code mlflow.search_runs()}'s DataFrame
+   * ({@link RunTable}); the caller closes it. The next page token is {@link #search}'s.
+   *
+   * @throws InvalidFilterException if the filter or an order_by element is invalid
+   * @throws InvalidParameterException if max_results is not in 1..50000 or the page token is invalid
+   */
+  public static RunTable searchToArrow(Snapshot snapshot, SearchRequest req, org.apache.arrow.memory.BufferAllocator allocator) {
+    return search(snapshot, req).toArrow(allocator);
+  }
+
+  /** The reference evaluation: every run read, filtered, sorted, paged. */
+  static RunPage searchNaive(Snapshot snapshot, SearchRequest req) {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(req, "req");
     checkMaxResults(req.maxResults());
@@ -116,7 +133,7 @@ public final class RunSearch {
     return v == null ? 2 : v instanceof Double d && d.isNaN() ? 1 : 0;
   }
 
-  private static Object sortValue(Run run, OrderBy key) {
+  static Object sortValue(Run run, OrderBy key) {
     return switch (key.entity()) {
       case METRIC -> run.metric(key.key());
       case PARAM -> run.params().get(key.key());

@@ -1,0 +1,566 @@
+package io.tracklog.reader;
+
+import io.tracklog.DatasetInput;
+import io.tracklog.LifecycleStage;
+import io.tracklog.Metric;
+import io.tracklog.Run;
+import io.tracklog.RunInfo;
+import io.tracklog.RunStatus;
+import io.tracklog.compact.Manifest;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The compacted runs of one segment as columns, for search (issue #4): one row per run, sorted by
+ * run id; attributes as arrays; each param and tag key a dictionary-encoded string column; each
+ * metric key its latest value, timestamp and step with a presence bit. A column whose key few runs
+ * have is sparse (the rows that have it, in order), so a store with many rare keys does not cost
+ * rows × keys. Built once per reader and segment ({@link Snapshot#columns}) from the runs and latest
+ * files, or with {@link #builder} (tests, benchmarks).
+ *
+ * <p>Immutable and thread-safe once built. Not a stable API: the shape follows the search engine.
+ */
+public final class RunColumns {
+  private final String experimentId;
+  private final Path source;
+  private final int rows;
+  private final String[] runIds;
+  private final StringColumn runName;
+  private final StringColumn userId;
+  private final StringColumn status;
+  private final StringColumn artifactUri;
+  private final StringColumn runIdColumn;
+  private final long[] deleted;
+  private final long[] startTime;
+  private final long[] endTime;
+  private final long[] endPresent;
+  private final Map<String, StringColumn> params;
+  private final Map<String, StringColumn> tags;
+  private final Map<String, MetricColumn> metrics;
+  private final String[] inputsJson;
+  private final Map<String, Manifest.KeyStats> metricStats;
+  private final long weight;
+
+  private RunColumns(Builder b, Map<String, Manifest.KeyStats> stats) {
+    this.experimentId = b.experimentId;
+    this.source = b.source;
+    this.rows = b.rows;
+    this.runIds = Arrays.copyOf(b.runIds, rows);
+    this.runName = b.runName.build(rows);
+    this.userId = b.userId.build(rows);
+    this.status = b.status.build(rows);
+    this.artifactUri = b.artifactUri.build(rows);
+    int[] identity = new int[rows];
+    Arrays.setAll(identity, i -> i);
+    this.runIdColumn = new StringColumn(runIds, identity, null);
+    this.deleted = Arrays.copyOf(b.deleted, words(rows));
+    this.startTime = Arrays.copyOf(b.startTime, rows);
+    this.endTime = Arrays.copyOf(b.endTime, rows);
+    this.endPresent = Arrays.copyOf(b.endPresent, words(rows));
+    this.params = build(b.params, rows);
+    this.tags = build(b.tags, rows);
+    Map<String, MetricColumn> m = new HashMap<>();
+    b.metrics.forEach((k, v) -> m.put(k, v.build(rows)));
+    this.metrics = Collections.unmodifiableMap(m);
+    this.inputsJson = b.anyInputs ? Arrays.copyOf(b.inputsJson, rows) : null;
+    this.metricStats = stats != null ? Map.copyOf(stats) : computeStats(metrics);
+    long w = rows * 4L;
+    for (StringColumn c : params.values()) {
+      w += c.entries();
+    }
+    for (StringColumn c : tags.values()) {
+      w += c.entries();
+    }
+    for (MetricColumn c : metrics.values()) {
+      w += c.entries() * 2L;
+    }
+    this.weight = w;
+  }
+
+  private static Map<String, StringColumn> build(Map<String, StringColumnBuilder> builders, int rows) {
+    Map<String, StringColumn> out = new HashMap<>();
+    builders.forEach((k, v) -> out.put(k, v.build(rows)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Map<String, Manifest.KeyStats> computeStats(Map<String, MetricColumn> metrics) {
+    Map<String, Manifest.KeyStats> out = new HashMap<>();
+    metrics.forEach((key, c) -> {
+      double min = Double.NaN;
+      double max = Double.NaN;
+      for (int i = 0; i < c.values.length; i++) {
+        if (c.rows == null && !get(c.present, i)) {
+          continue;
+        }
+        double v = c.values[i];
+        if (!Double.isNaN(v)) {
+          min = Double.isNaN(min) || v < min ? v : min;
+          max = Double.isNaN(max) || v > max ? v : max;
+        }
+      }
+      out.put(key, new Manifest.KeyStats(Double.isNaN(min) ? null : min, Double.isNaN(max) ? null : max, c.entries()));
+    });
+    return Map.copyOf(out);
+  }
+
+  /** A builder of the columns of {@code experimentId}'s runs; add runs in increasing run id order. */
+  public static Builder builder(String experimentId) {
+    return new Builder(experimentId, null);
+  }
+
+  static Builder builder(String experimentId, Path source) {
+    return new Builder(experimentId, source);
+  }
+
+  static int words(int bits) {
+    return (bits + 63) >>> 6;
+  }
+
+  static boolean get(long[] bits, int i) {
+    return (bits[i >>> 6] & (1L << i)) != 0;
+  }
+
+  private static long[] set(long[] bits, int i) {
+    long[] b = bits;
+    if ((i >>> 6) >= b.length) {
+      b = Arrays.copyOf(b, Math.max(words(i + 1), b.length * 2));
+    }
+    b[i >>> 6] |= 1L << i;
+    return b;
+  }
+
+  // ---- accessors -------------------------------------------------------------------------------
+
+  public String experimentId() {
+    return experimentId;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  /** A cost for cache weighing: about one unit per cell. */
+  public long weight() {
+    return weight;
+  }
+
+  public String runId(int row) {
+    return runIds[row];
+  }
+
+  /** The row of a run, or -1. */
+  public int rowOf(String runId) {
+    int i = Arrays.binarySearch(runIds, runId);
+    return i >= 0 ? i : -1;
+  }
+
+  /** The string attribute {@code run_id}, {@code run_name}, {@code user_id}, {@code status} or {@code artifact_uri}. */
+  public StringColumn attribute(String name) {
+    return switch (name) {
+      case "run_id" -> runIdColumn;
+      case "run_name" -> runName;
+      case "user_id" -> userId;
+      case "status" -> status;
+      case "artifact_uri" -> artifactUri;
+      default -> throw new IllegalArgumentException("Invalid string attribute: " + name);
+    };
+  }
+
+  public boolean isDeleted(int row) {
+    return get(deleted, row);
+  }
+
+  public long startTime(int row) {
+    return startTime[row];
+  }
+
+  public boolean hasEndTime(int row) {
+    return get(endPresent, row);
+  }
+
+  public long endTime(int row) {
+    return endTime[row];
+  }
+
+  /** The param column of {@code key}, or null if no run of the segment has it. */
+  public StringColumn param(String key) {
+    return params.get(key);
+  }
+
+  /** The tag column of {@code key}, or null. */
+  public StringColumn tag(String key) {
+    return tags.get(key);
+  }
+
+  /** The latest-value column of metric {@code key}, or null. */
+  public MetricColumn metric(String key) {
+    return metrics.get(key);
+  }
+
+  /** Range of each metric's latest values (NaN ignored): the manifest's {@code metric_stats}. */
+  public Map<String, Manifest.KeyStats> metricStats() {
+    return metricStats;
+  }
+
+  /** The run's dataset inputs (decoded on each call; most runs have none). */
+  public List<DatasetInput> inputs(int row) {
+    String json = inputsJson == null ? null : inputsJson[row];
+    return json == null ? List.of() : SegmentReader.inputs(source, json);
+  }
+
+  /** The whole run, as {@link Snapshot#getRun} returns it for a compacted run. */
+  public Run run(int row) {
+    RunInfo info =
+        new RunInfo(
+            runIds[row],
+            runName.value(row),
+            experimentId,
+            userId.value(row),
+            RunStatus.valueOf(status.value(row)),
+            startTime[row],
+            get(endPresent, row) ? endTime[row] : null,
+            artifactUri.value(row),
+            get(deleted, row) ? LifecycleStage.DELETED : LifecycleStage.ACTIVE);
+    Map<String, Metric> latest = new TreeMap<>();
+    metrics.forEach((key, c) -> {
+      int i = c.index(row);
+      if (i >= 0) {
+        latest.put(key, new Metric(key, c.values[i], c.timestamps[i], c.steps[i]));
+      }
+    });
+    return new Run(info, latest, values(params, row), values(tags, row), inputs(row));
+  }
+
+  /** The param keys, tag keys and metric keys present in some row. */
+  public java.util.Set<String> paramKeys() {
+    return params.keySet();
+  }
+
+  public java.util.Set<String> tagKeys() {
+    return tags.keySet();
+  }
+
+  public java.util.Set<String> metricKeys() {
+    return metrics.keySet();
+  }
+
+  private static Map<String, String> values(Map<String, StringColumn> columns, int row) {
+    Map<String, String> out = new TreeMap<>();
+    columns.forEach((key, c) -> {
+      String v = c.value(row);
+      if (v != null) {
+        out.put(key, v);
+      }
+    });
+    return out;
+  }
+
+  // ---- columns ---------------------------------------------------------------------------------
+
+  /**
+   * A dictionary-encoded string column. Dense: {@code ids[row]}, -1 where absent. Sparse: entry
+   * {@code i} is row {@code rows[i]} (increasing) with id {@code ids[i]}.
+   */
+  public static final class StringColumn {
+    private final String[] dictionary;
+    private final int[] ids;
+    private final int[] rows;
+
+    StringColumn(String[] dictionary, int[] ids, int[] rows) {
+      this.dictionary = dictionary;
+      this.ids = ids;
+      this.rows = rows;
+    }
+
+    public String[] dictionary() {
+      return dictionary;
+    }
+
+    /** True if entry {@code i} is row {@code i}. */
+    public boolean isDense() {
+      return rows == null;
+    }
+
+    /** Entries: rows for a dense column, rows having the key for a sparse one. */
+    public int entries() {
+      return ids.length;
+    }
+
+    public int entryRow(int i) {
+      return rows == null ? i : rows[i];
+    }
+
+    /** The dictionary id of entry {@code i}, -1 if absent. */
+    public int entryId(int i) {
+      return ids[i];
+    }
+
+    /** The dictionary id of a row's value, -1 if absent. */
+    public int id(int row) {
+      if (rows == null) {
+        return ids[row];
+      }
+      int i = Arrays.binarySearch(rows, row);
+      return i >= 0 ? ids[i] : -1;
+    }
+
+    /** A row's value, or null. */
+    public String value(int row) {
+      int id = id(row);
+      return id < 0 ? null : dictionary[id];
+    }
+  }
+
+  /** A metric key's latest values; dense (with a presence bit per row) or sparse as {@link StringColumn}. */
+  public static final class MetricColumn {
+    private final double[] values;
+    private final long[] timestamps;
+    private final long[] steps;
+    private final long[] present;
+    private final int[] rows;
+
+    MetricColumn(double[] values, long[] timestamps, long[] steps, long[] present, int[] rows) {
+      this.values = values;
+      this.timestamps = timestamps;
+      this.steps = steps;
+      this.present = present;
+      this.rows = rows;
+    }
+
+    public boolean isDense() {
+      return rows == null;
+    }
+
+    public int entries() {
+      return values.length;
+    }
+
+    public int entryRow(int i) {
+      return rows == null ? i : rows[i];
+    }
+
+    /** True if entry {@code i} holds a value (always, for a sparse column). */
+    public boolean entryPresent(int i) {
+      return rows != null || get(present, i);
+    }
+
+    public double entryValue(int i) {
+      return values[i];
+    }
+
+    /** The entry of a row, or -1 if the row has no value. */
+    public int index(int row) {
+      if (rows == null) {
+        return get(present, row) ? row : -1;
+      }
+      int i = Arrays.binarySearch(rows, row);
+      return i >= 0 ? i : -1;
+    }
+
+    public double value(int entry) {
+      return values[entry];
+    }
+  }
+
+  // ---- building --------------------------------------------------------------------------------
+
+  /** Adds rows in increasing run id order; each setter applies to the row just added. */
+  public static final class Builder {
+    private final String experimentId;
+    private final Path source;
+    private int rows;
+    private String[] runIds = new String[64];
+    private final StringColumnBuilder runName = new StringColumnBuilder();
+    private final StringColumnBuilder userId = new StringColumnBuilder();
+    private final StringColumnBuilder status = new StringColumnBuilder();
+    private final StringColumnBuilder artifactUri = new StringColumnBuilder();
+    private long[] deleted = new long[1];
+    private long[] startTime = new long[64];
+    private long[] endTime = new long[64];
+    private long[] endPresent = new long[1];
+    private final Map<String, StringColumnBuilder> params = new HashMap<>();
+    private final Map<String, StringColumnBuilder> tags = new HashMap<>();
+    private final Map<String, MetricColumnBuilder> metrics = new HashMap<>();
+    private String[] inputsJson = new String[64];
+    private boolean anyInputs;
+
+    private Builder(String experimentId, Path source) {
+      this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
+      this.source = source;
+    }
+
+    /**
+     * Adds a run; params, tags, metrics and inputs set next belong to it.
+     *
+     * @param end null while the run has not ended
+     * @throws IllegalArgumentException if {@code runId} does not sort after the previous run's
+     */
+    public Builder addRun(
+        String runId, String runName, String userId, RunStatus status, long start, Long end,
+        String artifactUri, LifecycleStage lifecycle) {
+      if (rows > 0 && runIds[rows - 1].compareTo(runId) >= 0) {
+        throw new IllegalArgumentException("Runs must be added in increasing run id order: " + runId);
+      }
+      if (rows == runIds.length) {
+        int cap = rows * 2;
+        runIds = Arrays.copyOf(runIds, cap);
+        startTime = Arrays.copyOf(startTime, cap);
+        endTime = Arrays.copyOf(endTime, cap);
+        inputsJson = Arrays.copyOf(inputsJson, cap);
+      }
+      int row = rows++;
+      runIds[row] = runId;
+      this.runName.add(row, runName);
+      this.userId.add(row, userId);
+      this.status.add(row, status.name());
+      this.artifactUri.add(row, artifactUri);
+      startTime[row] = start;
+      if (end != null) {
+        endTime[row] = end;
+        endPresent = set(endPresent, row);
+      }
+      if (lifecycle == LifecycleStage.DELETED) {
+        deleted = set(deleted, row);
+      }
+      return this;
+    }
+
+    private int row() {
+      if (rows == 0) {
+        throw new IllegalStateException("No run added yet");
+      }
+      return rows - 1;
+    }
+
+    public Builder param(String key, String value) {
+      params.computeIfAbsent(key, k -> new StringColumnBuilder()).add(row(), value);
+      return this;
+    }
+
+    public Builder tag(String key, String value) {
+      tags.computeIfAbsent(key, k -> new StringColumnBuilder()).add(row(), value);
+      return this;
+    }
+
+    public Builder metric(String key, double value, long timestamp, long step) {
+      metrics.computeIfAbsent(key, k -> new MetricColumnBuilder()).add(row(), value, timestamp, step);
+      return this;
+    }
+
+    /** The run's inputs as the runs file's {@code inputs} JSON; null for none. */
+    public Builder inputsJson(String json) {
+      if (json != null) {
+        inputsJson[row()] = json;
+        anyInputs = true;
+      }
+      return this;
+    }
+
+    /** The columns, with metric ranges computed from the rows. */
+    public RunColumns build() {
+      return new RunColumns(this, null);
+    }
+
+    RunColumns build(Map<String, Manifest.KeyStats> stats) {
+      return new RunColumns(this, stats);
+    }
+  }
+
+  /** A column is kept sparse when fewer than one row in this many has the key. */
+  private static final int SPARSE_RATIO = 8;
+
+  private static final class StringColumnBuilder {
+    private final Map<String, Integer> ids = new HashMap<>();
+    private String[] dictionary = new String[8];
+    private int[] rows = new int[16];
+    private int[] values = new int[16];
+    private int n;
+
+    void add(int row, String value) {
+      if (value == null) {
+        return;
+      }
+      Integer id = ids.get(value);
+      if (id == null) {
+        id = ids.size();
+        ids.put(value, id);
+        if (id == dictionary.length) {
+          dictionary = Arrays.copyOf(dictionary, id * 2);
+        }
+        dictionary[id] = value;
+      }
+      if (n > 0 && rows[n - 1] == row) {
+        values[n - 1] = id; // the same key twice in one row: the last one stands, as in a map
+        return;
+      }
+      if (n == rows.length) {
+        rows = Arrays.copyOf(rows, n * 2);
+        values = Arrays.copyOf(values, n * 2);
+      }
+      rows[n] = row;
+      values[n++] = id;
+    }
+
+    StringColumn build(int total) {
+      String[] dict = Arrays.copyOf(dictionary, ids.size());
+      if ((long) n * SPARSE_RATIO < total) {
+        return new StringColumn(dict, Arrays.copyOf(values, n), Arrays.copyOf(rows, n));
+      }
+      int[] dense = new int[total];
+      Arrays.fill(dense, -1);
+      for (int i = 0; i < n; i++) {
+        dense[rows[i]] = values[i];
+      }
+      return new StringColumn(dict, dense, null);
+    }
+  }
+
+  private static final class MetricColumnBuilder {
+    private int[] rows = new int[16];
+    private double[] values = new double[16];
+    private long[] timestamps = new long[16];
+    private long[] steps = new long[16];
+    private int n;
+
+    void add(int row, double value, long timestamp, long step) {
+      if (n > 0 && rows[n - 1] == row) {
+        n--; // the same key twice in one row: the last one stands
+      }
+      if (n == rows.length) {
+        rows = Arrays.copyOf(rows, n * 2);
+        values = Arrays.copyOf(values, n * 2);
+        timestamps = Arrays.copyOf(timestamps, n * 2);
+        steps = Arrays.copyOf(steps, n * 2);
+      }
+      rows[n] = row;
+      values[n] = value;
+      timestamps[n] = timestamp;
+      steps[n++] = step;
+    }
+
+    MetricColumn build(int total) {
+      if ((long) n * SPARSE_RATIO < total) {
+        return new MetricColumn(
+            Arrays.copyOf(values, n), Arrays.copyOf(timestamps, n), Arrays.copyOf(steps, n), null, Arrays.copyOf(rows, n));
+      }
+      double[] v = new double[total];
+      long[] t = new long[total];
+      long[] s = new long[total];
+      long[] present = new long[words(total)];
+      for (int i = 0; i < n; i++) {
+        int r = rows[i];
+        v[r] = values[i];
+        t[r] = timestamps[i];
+        s[r] = steps[i];
+        present[r >>> 6] |= 1L << r;
+      }
+      return new MetricColumn(v, t, s, present, null);
+    }
+  }
+}
