@@ -1,8 +1,6 @@
 package io.tracklog.reader.search;
 
 import io.tracklog.reader.ViewType;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,62 +31,16 @@ public record ExperimentSearchRequest(
   }
 
   /** A builder; each setter may be called once. */
-  public static final class Builder {
-    private String filter;
-    private final List<String> orderBy = new ArrayList<>();
-    private Integer maxResults;
-    private String pageToken;
-    private ViewType viewType;
-
+  public static final class Builder extends PagedQueryBuilder<Builder> {
     private Builder() {}
 
-    private static void once(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
-    }
-
-    public Builder filter(String filter) {
-      once(this.filter, "filter");
-      this.filter = filter;
-      return this;
-    }
-
-    public Builder orderBy(String... elements) {
-      orderBy.addAll(Arrays.asList(elements));
-      return this;
-    }
-
-    public Builder orderBy(List<String> elements) {
-      orderBy.addAll(elements);
-      return this;
-    }
-
-    public Builder maxResults(int maxResults) {
-      once(this.maxResults, "maxResults");
-      this.maxResults = maxResults;
-      return this;
-    }
-
-    public Builder pageToken(String pageToken) {
-      once(this.pageToken, "pageToken");
-      this.pageToken = pageToken;
-      return this;
-    }
-
-    public Builder viewType(ViewType viewType) {
-      once(this.viewType, "viewType");
-      this.viewType = Objects.requireNonNull(viewType, "viewType");
+    @Override
+    Builder self() {
       return this;
     }
 
     public ExperimentSearchRequest build() {
-      return new ExperimentSearchRequest(
-          filter,
-          orderBy,
-          maxResults == null ? SearchRequest.DEFAULT_MAX_RESULTS : maxResults,
-          pageToken,
-          viewType == null ? ViewType.ACTIVE_ONLY : viewType);
+      return new ExperimentSearchRequest(filter, orderBy, maxResultsOrDefault(), pageToken, viewTypeOrDefault());
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.tracklog.reader.search;
 
 import io.tracklog.reader.ViewType;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -53,67 +52,21 @@ public record SearchRequest(
   }
 
   /** A builder; each setter may be called once. */
-  public static final class Builder {
+  public static final class Builder extends PagedQueryBuilder<Builder> {
     private final List<String> experimentIds;
-    private String filter;
-    private final List<String> orderBy = new ArrayList<>();
-    private Integer maxResults;
-    private String pageToken;
-    private ViewType viewType;
 
     private Builder(List<String> experimentIds) {
       this.experimentIds = List.copyOf(experimentIds);
     }
 
-    private static void once(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
-    }
-
-    public Builder filter(String filter) {
-      once(this.filter, "filter");
-      this.filter = filter;
-      return this;
-    }
-
-    /** Adds order_by elements, most significant first. */
-    public Builder orderBy(String... elements) {
-      orderBy.addAll(Arrays.asList(elements));
-      return this;
-    }
-
-    public Builder orderBy(List<String> elements) {
-      orderBy.addAll(elements);
-      return this;
-    }
-
-    public Builder maxResults(int maxResults) {
-      once(this.maxResults, "maxResults");
-      this.maxResults = maxResults;
-      return this;
-    }
-
-    public Builder pageToken(String pageToken) {
-      once(this.pageToken, "pageToken");
-      this.pageToken = pageToken;
-      return this;
-    }
-
-    public Builder viewType(ViewType viewType) {
-      once(this.viewType, "viewType");
-      this.viewType = Objects.requireNonNull(viewType, "viewType");
+    @Override
+    Builder self() {
       return this;
     }
 
     public SearchRequest build() {
       return new SearchRequest(
-          experimentIds,
-          filter,
-          orderBy,
-          maxResults == null ? DEFAULT_MAX_RESULTS : maxResults,
-          pageToken,
-          viewType == null ? ViewType.ACTIVE_ONLY : viewType);
+          experimentIds, filter, orderBy, maxResultsOrDefault(), pageToken, viewTypeOrDefault());
     }
   }
 }
