@@ -103,6 +103,9 @@ final class SqliteLayout implements StorageLayout {
     final Connection connection;
     final PreparedStatement insertMetric;
     final PreparedStatement upsertLatest;
+    final PreparedStatement begin;
+    final PreparedStatement end;
+    boolean inTransaction;
     int pending;
 
     Conn() throws SQLException {
@@ -111,23 +114,36 @@ final class SqliteLayout implements StorageLayout {
       props.setProperty("synchronous", "NORMAL");
       props.setProperty("busy_timeout", "60000");
       props.setProperty("foreign_keys", "false");
-      // BEGIN IMMEDIATE: a writer takes the write lock first and waits in the busy handler; a deferred
-      // transaction that read first fails at once with SQLITE_BUSY when another writer committed meanwhile.
-      props.setProperty("transaction_mode", "IMMEDIATE");
       connection = DriverManager.getConnection("jdbc:sqlite:" + dbFile, props);
       try (Statement st = connection.createStatement()) {
         st.execute("PRAGMA journal_mode=WAL");
         st.execute("PRAGMA synchronous=NORMAL");
+        st.execute("PRAGMA busy_timeout=60000");
         st.execute("PRAGMA case_sensitive_like=ON");
       }
-      connection.setAutoCommit(false);
+      // Transactions by hand, BEGIN IMMEDIATE ... COMMIT: a writer takes the write lock first and waits in the
+      // busy handler (a deferred transaction that read first fails at once with SQLITE_BUSY when another
+      // writer committed meanwhile), and an idle connection holds no lock (the driver's own transaction
+      // mode would begin the next transaction right after each commit).
+      begin = connection.prepareStatement("BEGIN IMMEDIATE");
+      end = connection.prepareStatement("COMMIT");
       insertMetric = connection.prepareStatement(INSERT_METRIC);
       upsertLatest = connection.prepareStatement(UPSERT_LATEST);
     }
 
+    void begin() throws SQLException {
+      if (!inTransaction) {
+        begin.execute();
+        inTransaction = true;
+      }
+    }
+
     void commit() {
       try {
-        connection.commit();
+        if (inTransaction) {
+          end.execute();
+          inTransaction = false;
+        }
         pending = 0;
       } catch (SQLException e) {
         throw new IllegalStateException(e);
@@ -186,6 +202,7 @@ final class SqliteLayout implements StorageLayout {
         c.connection.prepareStatement(
             "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
                 + " VALUES ((SELECT COALESCE(MAX(experiment_id), -1) + 1 FROM experiments), ?, ?, 'active', ?, ?)")) {
+      c.begin();
       long now = System.currentTimeMillis();
       ps.setString(1, name);
       ps.setString(2, "file:///tmp/artifacts");
@@ -209,7 +226,6 @@ final class SqliteLayout implements StorageLayout {
           throw new IllegalArgumentException("No experiment " + name);
         }
         String id = Long.toString(rs.getLong(1));
-        c.commit();
         return id;
       }
     } catch (SQLException e) {
@@ -223,6 +239,7 @@ final class SqliteLayout implements StorageLayout {
     String name = runName != null ? runName : "run-" + id.substring(0, 8);
     Conn c = local.get();
     try {
+      c.begin();
       try (PreparedStatement ps =
           c.connection.prepareStatement(
               "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time,"
@@ -269,6 +286,7 @@ final class SqliteLayout implements StorageLayout {
     public void logMetric(String key, double value, long timestampMs, long step) {
       Conn c = local.get();
       try {
+        c.begin();
         c.metric(runId, key, value, timestampMs, step);
         c.latest(runId, key, value, timestampMs, step);
         c.called();
@@ -281,6 +299,7 @@ final class SqliteLayout implements StorageLayout {
     public void logBatch(List<Metric> metrics, List<Param> params, List<RunTag> tags) {
       Conn c = local.get();
       try {
+        c.begin();
         if (!params.isEmpty()) {
           try (PreparedStatement ps = c.connection.prepareStatement("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)")) {
             for (Param p : params) {
@@ -327,6 +346,7 @@ final class SqliteLayout implements StorageLayout {
     public void end(long endTimeMs) {
       Conn c = local.get();
       try (PreparedStatement ps = c.connection.prepareStatement("UPDATE runs SET status = 'FINISHED', end_time = ? WHERE run_uuid = ?")) {
+        c.begin();
         ps.setLong(1, endTimeMs);
         ps.setString(2, runId);
         ps.executeUpdate();
@@ -379,7 +399,6 @@ final class SqliteLayout implements StorageLayout {
           ids.add(rs.getString(1));
         }
       }
-      c.commit();
       return ids;
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -401,7 +420,6 @@ final class SqliteLayout implements StorageLayout {
           out.add(new Metric(key, v, rs.getLong(1), rs.getLong(3)));
         }
       }
-      c.commit();
       return out;
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -413,9 +431,7 @@ final class SqliteLayout implements StorageLayout {
     Conn c = local.get();
     try (Statement st = c.connection.createStatement()) {
       c.commit();
-      c.connection.setAutoCommit(true);
       st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-      c.connection.setAutoCommit(false);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -425,9 +441,7 @@ final class SqliteLayout implements StorageLayout {
   public void close() {
     for (Conn c : all) {
       try {
-        if (c.pending > 0) {
-          c.connection.commit();
-        }
+        c.commit();
         c.connection.close();
       } catch (SQLException e) {
         throw new IllegalStateException(e);
