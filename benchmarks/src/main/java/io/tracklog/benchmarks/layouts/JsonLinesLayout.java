@@ -356,7 +356,7 @@ final class JsonLinesLayout implements StorageLayout {
           switch (f) {
             case "event" -> event = p.getText();
             case "key" -> key = p.getText();
-            case "value" -> value = v == JsonToken.VALUE_STRING ? Double.parseDouble(p.getText()) : p.getDoubleValue();
+            case "value" -> value = v != JsonToken.VALUE_STRING ? p.getDoubleValue() : "metric".equals(event) ? Double.parseDouble(p.getText()) : 0;
             case "timestamp" -> ts = p.getLongValue();
             case "step" -> step = p.getLongValue();
             default -> {}
