@@ -12,6 +12,8 @@
 # arguments (check the "# VM options:" line), whereas the Add-Opens of a jar manifest reach only the
 # host. Set BENCH_REBUILD=1 to force a rebuild; otherwise the jar is built only when missing or older
 # than a source or pom file.
+# BENCH_JAVA_OPTS adds host JVM options, e.g. BENCH_JAVA_OPTS=-Djmh.ignoreLock=true when another JMH run holds
+# /tmp/jmh.lock.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,7 +45,7 @@ if [[ "${1:-}" == --main ]]; then
   [[ $# -ge 2 ]] || { echo "usage: scripts/bench.sh --main CLASS [ARGS]" >&2; exit 2; }
   main="$2"
   shift 2
-  exec "$java_bin" "@$opts" -cp "$jar" "$main" "$@"
+  exec "$java_bin" "@$opts" ${BENCH_JAVA_OPTS:-} -cp "$jar" "$main" "$@"
 fi
 
-exec "$java_bin" "@$opts" -jar "$jar" "$@"
+exec "$java_bin" "@$opts" ${BENCH_JAVA_OPTS:-} -jar "$jar" "$@"

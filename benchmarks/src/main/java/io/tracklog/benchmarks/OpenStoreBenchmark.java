@@ -62,7 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 10)
 @Fork(1)
 public class OpenStoreBenchmark {
-  static final int EXPERIMENTS = 4;
+  public static final int EXPERIMENTS = 4;
   static final int COMPACT_EVERY = 20_000;
 
   @State(Scope.Benchmark)
@@ -134,7 +134,7 @@ public class OpenStoreBenchmark {
   // ---- fixture ---------------------------------------------------------------------------------
 
   /** The id of run number {@code i}: 32 hex digits, not in creation order. */
-  static String runId(int i) {
+  public static String runId(int i) {
     return String.format("%016x%016x", mix(i * 2L + 1), mix(i * 2L + 2));
   }
 
@@ -144,7 +144,7 @@ public class OpenStoreBenchmark {
     return z ^ (z >>> 31);
   }
 
-  static Path fixtureDir() {
+  public static Path fixtureDir() {
     return Path.of(
         System.getProperty(
             "tracklog.bench.fixtures", Path.of(System.getProperty("java.io.tmpdir"), "tracklog-bench-fixtures").toString()));
@@ -153,7 +153,7 @@ public class OpenStoreBenchmark {
   /** The cached fixture store of {@code runs} runs, built first if absent or incomplete. */
   // The suffix names the on-disk format the fixture was written with: bump it when that changes
   // (v2: metrics files with one row per series, no validity bitmaps for null-free columns).
-  static synchronized Path ensureFixture(int runs) {
+  public static synchronized Path ensureFixture(int runs) {
     Path root = fixtureDir().resolve("open-store-" + runs + "-v2");
     if (Files.exists(root.resolve("READY"))) {
       return root;
