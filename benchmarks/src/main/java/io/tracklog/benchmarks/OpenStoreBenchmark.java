@@ -53,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * 20 000 runs, so an experiment has several segments, as a store compacted as it grows has. Run ids
  * are 32 hex digits from a hash of the run's number, so creation order is not id order. Built once
  * and cached in {@code tracklog.bench.fixtures} (default {@code java.io.tmpdir/tracklog-bench-fixtures})
- * as {@code open-store-<runs>-v1}, marked complete by a {@code READY} file; a 100 k store takes
+ * as {@code open-store-<runs>-v2}, marked complete by a {@code READY} file; a 100 k store takes
  * minutes to build and about 2.5 GB of disk. Delete the folder to rebuild.
  */
 @BenchmarkMode(Mode.SingleShotTime)
