@@ -66,6 +66,11 @@ public class LogMetricBenchmark {
     "gpu0/memory_used_mb",
   };
 
+  /** A copy of {@link #KEYS}, for benchmarks in other packages that log the same keys. */
+  public static String[] metricKeys() {
+    return KEYS.clone();
+  }
+
   /** One store per trial, shared by all benchmark threads. */
   @State(Scope.Benchmark)
   public static class StoreState {
