@@ -23,21 +23,16 @@ final class Compare {
 
   /** An integer attribute (a time in ms) against a number literal, compared exactly. */
   static boolean compare(long lhs, Op op, double rhs) {
-    int c = compareExact(lhs, rhs);
-    return switch (op) {
-      case EQ -> c == 0;
-      case NE -> c != 0;
-      case GT -> c > 0;
-      case GE -> c >= 0;
-      case LT -> c < 0;
-      case LE -> c <= 0;
-      default -> throw new IllegalStateException("Not a numeric comparator: " + op);
-    };
+    return holds(compareExact(lhs, rhs), op);
   }
 
   /** {@link #compare(long, Op, double)} without BigDecimal, for column scans; the same answers. */
   static boolean compareFast(long lhs, Op op, double rhs) {
-    int c = compareExactFast(lhs, rhs);
+    return holds(compareExactFast(lhs, rhs), op);
+  }
+
+  /** Whether a three-way comparison result {@code c} satisfies a numeric comparator. */
+  private static boolean holds(int c, Op op) {
     return switch (op) {
       case EQ -> c == 0;
       case NE -> c != 0;
