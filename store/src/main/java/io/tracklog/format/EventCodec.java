@@ -26,6 +26,7 @@ import io.tracklog.format.RunEvent.StatusChanged;
 import io.tracklog.format.RunEvent.TagDeleted;
 import io.tracklog.format.RunEvent.TagSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,12 @@ public final class EventCodec {
   public static final int FORMAT_VERSION = 1;
   /** The oldest event format version this build reads. */
   public static final int MIN_SUPPORTED_VERSION = 1;
+  /**
+   * The version BatchLogged events are written with: version 2 stores the batch's metric keys once
+   * and each point as a key index, the value and the deltas of timestamp and step from the previous
+   * point (about 11 bytes a point instead of 25; docs/FORMAT.md §Events). Version 1 still decodes.
+   */
+  public static final int BATCH_FORMAT_VERSION = 2;
 
   // Run log tags 1..63, catalog tags 64..126, 127 is reserved by the log for out-of-line events.
   static final int RUN_STARTED = 1;
@@ -81,6 +88,11 @@ public final class EventCodec {
       case RUN_RESTORED -> RUN_RESTORED;
       case ARTIFACT_WRITTEN -> ARTIFACT_WRITTEN;
     };
+  }
+
+  /** The format version this build writes events of {@code kind} with. */
+  static int version(RunEvent.Kind kind) {
+    return kind == RunEvent.Kind.BATCH_LOGGED ? BATCH_FORMAT_VERSION : FORMAT_VERSION;
   }
 
   static int tag(CatalogEvent.Kind kind) {
@@ -126,7 +138,7 @@ public final class EventCodec {
   public static void encode(RunEvent event, ByteSink out) {
     out.reset();
     out.writeByte(tag(event.kind()));
-    out.writeByte(FORMAT_VERSION);
+    out.writeByte(version(event.kind()));
     switch (event.kind()) {
       case RUN_STARTED -> {
         RunStarted e = (RunStarted) event;
@@ -181,10 +193,7 @@ public final class EventCodec {
       }
       case BATCH_LOGGED -> {
         BatchLogged e = (BatchLogged) event;
-        out.writeVarLong(e.metrics().size());
-        for (Metric m : e.metrics()) {
-          writeMetricBody(out, m.key(), m.value(), m.timestampMs(), m.step());
-        }
+        writeBatchMetrics(out, e.metrics());
         out.writeVarLong(e.params().size());
         for (Param p : e.params()) {
           out.writeString(p.key());
@@ -308,11 +317,7 @@ public final class EventCodec {
             yield new InputsLogged(inputs);
           }
           case BATCH_LOGGED -> {
-            int nm = in.readCount();
-            List<Metric> metrics = new ArrayList<>(nm);
-            for (int i = 0; i < nm; i++) {
-              metrics.add(readMetricBody(in));
-            }
+            List<Metric> metrics = version == 1 ? readBatchMetricsV1(in) : readBatchMetrics(in);
             int np = in.readCount();
             List<Param> params = new ArrayList<>(np);
             for (int i = 0; i < np; i++) {
@@ -340,10 +345,87 @@ public final class EventCodec {
   }
 
   private static void checkVersion(int tag, int version) {
-    if (version < MIN_SUPPORTED_VERSION || version > FORMAT_VERSION) {
-      throw UnsupportedFormatException.version(
-          "event format (type tag " + tag + ")", version, MIN_SUPPORTED_VERSION, FORMAT_VERSION);
+    int max = tag == BATCH_LOGGED ? BATCH_FORMAT_VERSION : FORMAT_VERSION;
+    if (version < MIN_SUPPORTED_VERSION || version > max) {
+      throw UnsupportedFormatException.version("event format (type tag " + tag + ")", version, MIN_SUPPORTED_VERSION, max);
     }
+  }
+
+  /**
+   * A batch's metrics, version 2: {@code [n] [k] [key]*k} then per point {@code [key index] [value:
+   * f64] [zigzag timestamp delta] [zigzag step delta]}, deltas from the previous point (the first
+   * from 0). Differences wrap in two's complement, so every long round-trips.
+   */
+  private static void writeBatchMetrics(ByteSink out, List<Metric> metrics) {
+    out.writeVarLong(metrics.size());
+    if (metrics.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> keyIndex = new HashMap<>();
+    List<String> keys = new ArrayList<>();
+    int[] indices = new int[metrics.size()];
+    for (int i = 0; i < indices.length; i++) {
+      String key = metrics.get(i).key();
+      Integer index = keyIndex.putIfAbsent(key, keys.size());
+      if (index == null) {
+        index = keys.size();
+        keys.add(key);
+      }
+      indices[i] = index;
+    }
+    out.writeVarLong(keys.size());
+    for (String key : keys) {
+      out.writeString(key);
+    }
+    long prevTs = 0;
+    long prevStep = 0;
+    for (int i = 0; i < indices.length; i++) {
+      Metric m = metrics.get(i);
+      out.writeVarLong(indices[i]);
+      out.writeDouble(m.value());
+      out.writeZigZag(m.timestampMs() - prevTs);
+      out.writeZigZag(m.step() - prevStep);
+      prevTs = m.timestampMs();
+      prevStep = m.step();
+    }
+  }
+
+  private static List<Metric> readBatchMetrics(ByteSource in) {
+    int n = in.readCount();
+    List<Metric> metrics = new ArrayList<>(n);
+    if (n == 0) {
+      return metrics;
+    }
+    int k = in.readCount();
+    if (k == 0) {
+      throw new DecodeException("batch of " + n + " metrics without keys");
+    }
+    String[] keys = new String[k];
+    for (int i = 0; i < k; i++) {
+      keys[i] = in.readString();
+    }
+    long ts = 0;
+    long step = 0;
+    for (int i = 0; i < n; i++) {
+      long index = in.readVarLong();
+      if (index < 0 || index >= k) {
+        throw new DecodeException("metric key index " + index + " out of range [0, " + k + ")");
+      }
+      double value = in.readDouble();
+      ts += in.readZigZag();
+      step += in.readZigZag();
+      metrics.add(new Metric(keys[(int) index], value, ts, step));
+    }
+    return metrics;
+  }
+
+  private static List<Metric> readBatchMetricsV1(ByteSource in) {
+    int n = in.readCount();
+    List<Metric> metrics = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      metrics.add(readMetricBody(in));
+    }
+    return metrics;
   }
 
   // ---- catalog events --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracklog.Metric;
+import io.tracklog.Param;
 import io.tracklog.RunStatus;
 import io.tracklog.RunTag;
 import io.tracklog.error.UnsupportedFormatException;
@@ -65,8 +66,54 @@ class EventCodecTest {
       EventCodec.encode(event, reused);
       assertThat(Arrays.copyOf(reused.array(), reused.length())).as(where).isEqualTo(bytes);
       assertThat(bytes[0] & 0xFF).as(where).isEqualTo(EventCodec.tag(kind));
-      assertThat(bytes[1] & 0xFF).as(where).isEqualTo(EventCodec.FORMAT_VERSION);
+      assertThat(bytes[1] & 0xFF).as(where).isEqualTo(EventCodec.version(kind));
     }
+  }
+
+  @Test
+  void batchVersion1_stillDecodes() {
+    ByteSink v1 = new ByteSink();
+    v1.writeByte(EventCodec.tag(RunEvent.Kind.BATCH_LOGGED));
+    v1.writeByte(1);
+    v1.writeVarLong(2);
+    for (long step = 0; step < 2; step++) { // version 1: key, value, timestamp, zigzag step per point
+      v1.writeString("loss");
+      v1.writeDouble(0.5 + step);
+      v1.writeVarLong(1_700_000_000_000L + step);
+      v1.writeZigZag(step - 1);
+    }
+    v1.writeVarLong(1);
+    v1.writeString("lr");
+    v1.writeString("0.1");
+    v1.writeVarLong(0);
+    RunEvent back = decodeRun(Arrays.copyOf(v1.array(), v1.length()));
+    assertThat(back)
+        .isEqualTo(
+            new RunEvent.BatchLogged(
+                List.of(new Metric("loss", 0.5, 1_700_000_000_000L, -1), new Metric("loss", 1.5, 1_700_000_000_001L, 0)),
+                List.of(new Param("lr", "0.1")),
+                List.of()));
+  }
+
+  @Test
+  void batchVersion2_storesKeysOnce_andRejectsABadKeyIndex() {
+    List<Metric> metrics = new java.util.ArrayList<>();
+    Random random = new Random(SEED);
+    for (int step = 0; step < 100; step++) {
+      for (int k = 0; k < 10; k++) {
+        metrics.add(new Metric("metric_" + k, random.nextDouble(), 1_796_000_000_000L + step * 10L, step));
+      }
+    }
+    byte[] bytes = encode(new RunEvent.BatchLogged(metrics, List.of(), List.of()));
+    assertThat((double) bytes.length / metrics.size()).as("bytes per point").isLessThan(11.2);
+    assertThat(decodeRun(bytes)).isEqualTo(new RunEvent.BatchLogged(metrics, List.of(), List.of()));
+    // The first point's key index sits right after [tag][version][n=1000: 2 bytes][k=10][10 keys].
+    int firstIndex = 2 + 2 + 1 + 10 * (1 + "metric_0".length());
+    assertThat(bytes[firstIndex]).isZero();
+    bytes[firstIndex] = 10;
+    assertThatThrownBy(() -> decodeRun(bytes))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("key index 10");
   }
 
   @ParameterizedTest
@@ -188,7 +235,7 @@ class EventCodecTest {
     RandomEvents gen = new RandomEvents(new Random(SEED));
     for (RunEvent.Kind kind : RunEvent.Kind.values()) {
       byte[] bytes = encode(gen.runEvent(kind));
-      for (int version : new int[] {0, EventCodec.FORMAT_VERSION + 1, 127, 128, 255}) {
+      for (int version : new int[] {0, EventCodec.version(kind) + 1, 127, 128, 255}) {
         bytes[1] = (byte) version;
         assertThatThrownBy(() -> decodeRun(bytes))
             .as("%s version %d", kind, version)

@@ -109,7 +109,7 @@ public final class CompareTable {
           continue;
         }
         out.append(' ').append(format(v));
-        if (t != null && !l.equals("TRACKLOG") && v > 0 && t > 0) {
+        if (t != null && !l.startsWith("TRACKLOG") && v > 0 && t > 0) { // Tracklog variants: no ratio
           double tracklogAdvantage = row.higherIsBetter ? t / v : v / t;
           out.append(tracklogAdvantage >= 1
               ? String.format(Locale.ROOT, " (T %.2g× better)", tracklogAdvantage)

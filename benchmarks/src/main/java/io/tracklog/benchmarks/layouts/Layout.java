@@ -1,11 +1,17 @@
 package io.tracklog.benchmarks.layouts;
 
+import io.tracklog.SegmentCompression;
 import java.nio.file.Path;
 
 /** The layouts compared by the benchmarks; each value opens (creating if absent) its adapter at a directory. */
 public enum Layout {
   /** Tracklog: per-run Chronicle event logs, compacted Arrow files, StoreReader and RunSearch. */
   TRACKLOG,
+  /**
+   * Tracklog with {@code SegmentCompression.ZSTD} Arrow files: the archive setting (smaller files; a
+   * notebook can no longer memory-map them zero-copy). Measured by {@link LayoutBytes} only.
+   */
+  TRACKLOG_ZSTD,
   /** MLflow's FileStore layout written from Java: a directory per run, a text file per metric. */
   MLFLOW_FILES,
   /** MLflow's SQL schema on SQLite (WAL), one transaction per log call, as MLflow's SqlAlchemyStore. */
@@ -22,7 +28,8 @@ public enum Layout {
 
   public StorageLayout open(Path dir) {
     return switch (this) {
-      case TRACKLOG -> new TracklogLayout(dir);
+      case TRACKLOG -> new TracklogLayout(dir, SegmentCompression.NONE);
+      case TRACKLOG_ZSTD -> new TracklogLayout(dir, SegmentCompression.ZSTD);
       case MLFLOW_FILES -> new MlflowFileLayout(dir);
       case SQLITE -> new SqliteLayout(dir, false);
       case SQLITE_BATCHED -> new SqliteLayout(dir, true);
@@ -33,6 +40,6 @@ public enum Layout {
 
   /** The name of the fixture data shared by layouts that store the same bytes (the two SQLite modes). */
   public String fixtureName() {
-    return this == SQLITE_BATCHED ? SQLITE.name().toLowerCase(java.util.Locale.ROOT) : name().toLowerCase(java.util.Locale.ROOT);
+    return this == TRACKLOG_ZSTD ? "tracklog_zstd" : this == SQLITE_BATCHED ? SQLITE.name().toLowerCase(java.util.Locale.ROOT) : name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * layout's log_batch (1000 points a call), runs ended, the store compacted
  * ({@link StorageLayout#compact()}: Tracklog's Arrow compaction, SQLite's WAL checkpoint, RocksDB's
  * flush and full compaction) and closed; then {@code du -B1} of the store ÷ points. Tracklog's figure
- * counts its run logs and its Arrow files, both kept.
+ * counts its run logs and its Arrow files, both kept; TRACKLOG_ZSTD is the same with ZSTD Arrow files.
  *
  * <pre>scripts/bench.sh --main io.tracklog.benchmarks.layouts.LayoutBytes [--out FILE.tsv] [LAYOUT,...]</pre>
  */
@@ -26,7 +26,7 @@ public final class LayoutBytes {
 
   public static void main(String[] args) throws IOException {
     Path out = null;
-    List<Layout> layouts = new ArrayList<>(List.of(Layout.TRACKLOG, Layout.MLFLOW_FILES, Layout.SQLITE, Layout.JSONL, Layout.ROCKSDB));
+    List<Layout> layouts = new ArrayList<>(List.of(Layout.TRACKLOG, Layout.TRACKLOG_ZSTD, Layout.MLFLOW_FILES, Layout.SQLITE, Layout.JSONL, Layout.ROCKSDB));
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--out")) {
         out = Path.of(args[++i]);

@@ -8,6 +8,7 @@ import io.tracklog.RunSpec;
 import io.tracklog.RunStatus;
 import io.tracklog.RunTag;
 import io.tracklog.RunWriter;
+import io.tracklog.SegmentCompression;
 import io.tracklog.Store;
 import io.tracklog.StoreOptions;
 import io.tracklog.reader.Snapshot;
@@ -28,12 +29,14 @@ import java.util.List;
  */
 final class TracklogLayout implements StorageLayout {
   private final Path root;
+  private final SegmentCompression compression;
   private Store store;
   private StoreReader reader;
   private Snapshot snapshot;
 
-  TracklogLayout(Path root) {
+  TracklogLayout(Path root, SegmentCompression compression) {
     this.root = root;
+    this.compression = compression;
   }
 
   @Override
@@ -49,6 +52,7 @@ final class TracklogLayout implements StorageLayout {
               StoreOptions.builder()
                   .durability(Durability.PAGE_CACHE)
                   .compaction(StoreOptions.CompactionTrigger.MANUAL)
+                  .segmentCompression(compression)
                   .build());
     }
     return store;
