@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * MLflow's tracking schema (experiments, runs, metrics, latest_metrics, params, tags with MLflow's
@@ -32,7 +33,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * latest_metrics (an upsert keeping the greatest (step, timestamp, value); MLflow selects, compares in
  * Python and merges, so this is an upper bound). log_batch is one transaction. The batched variant
  * ({@code batched = true}) commits every {@value #BATCH} log calls and when a run ends or closes.
- * Connections: one per thread, transactions BEGIN IMMEDIATE (SQLite serialises writers with its database lock; busy_timeout 60 s).
+ *
+ * <p>Connections, per call: one per thread, each write a transaction BEGIN IMMEDIATE ... COMMIT
+ * (SQLite serialises the writers with its database write lock; busy_timeout 60 s).
+ *
+ * <p>Batched: every write of every thread goes through one writer connection, guarded by a fair
+ * in-process lock that a thread holds for one call only; the batch's transaction is shared, and
+ * {@value #BATCH} calls of any runs, or a run ending or closing, commit it. Reads use per-thread
+ * connections and see committed rows. Why not a batch per thread connection: the open batch holds
+ * SQLite's write lock while its thread is outside the store, so the other writers can proceed only
+ * while that thread keeps calling. When it stops (here, JMH's end-of-iteration barrier, where a
+ * thread waits for the others before its run closes and commits), the others' BEGIN IMMEDIATE wait
+ * in the busy handler until busy_timeout and fail with SQLITE_BUSY: a deadlock between the SQLite
+ * lock and the caller's own synchronisation, which no busy_timeout or fair lock around the batch can
+ * resolve. With one writer connection no lock is held between calls.
  */
 final class SqliteLayout implements StorageLayout {
   static final int BATCH = 1000;
@@ -77,6 +91,13 @@ final class SqliteLayout implements StorageLayout {
   private final boolean batched;
   private final List<Conn> all = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Conn> local = ThreadLocal.withInitial(this::newConn);
+  /** Batched: the connection all writes go through (see the class javadoc); null per call. */
+  private final Conn writer;
+  /**
+   * Batched: held by the thread using {@link #writer} for the length of one call. Fair, so the writers
+   * take turns and no run starves, at the cost of a thread hand-off per call under contention.
+   */
+  private final ReentrantLock writeLock = new ReentrantLock(true);
 
   SqliteLayout(Path root, boolean batched) {
     this.root = root;
@@ -95,6 +116,37 @@ final class SqliteLayout implements StorageLayout {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot create " + dbFile, e);
+    }
+    writer = batched ? newConn() : null;
+  }
+
+  /** Work on the connection writes go through; may throw SQLException. */
+  private interface SqlWork<T> {
+    T run(Conn c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on the connection writes go through: per call the thread's own, batched the
+   * shared {@link #writer} under {@link #writeLock} (released when the call returns, so no thread
+   * holds it while it is outside the store).
+   */
+  private <T> T write(SqlWork<T> work) {
+    if (writer == null) {
+      return call(work, local.get());
+    }
+    writeLock.lock();
+    try {
+      return call(work, writer);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static <T> T call(SqlWork<T> work, Conn c) {
+    try {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -150,7 +202,7 @@ final class SqliteLayout implements StorageLayout {
       }
     }
 
-    /** Commits now (per call) or every BATCH calls (batched). */
+    /** Commits now (per call) or every BATCH calls on this connection (batched: of all threads). */
     void called() {
       if (!batched || ++pending >= BATCH) {
         commit();
@@ -197,22 +249,23 @@ final class SqliteLayout implements StorageLayout {
 
   @Override
   public String createExperiment(String name) {
-    Conn c = local.get();
-    try (PreparedStatement ps =
-        c.connection.prepareStatement(
-            "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
-                + " VALUES ((SELECT COALESCE(MAX(experiment_id), -1) + 1 FROM experiments), ?, ?, 'active', ?, ?)")) {
-      c.begin();
-      long now = System.currentTimeMillis();
-      ps.setString(1, name);
-      ps.setString(2, "file:///tmp/artifacts");
-      ps.setLong(3, now);
-      ps.setLong(4, now);
-      ps.executeUpdate();
-      c.commit();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    write(
+        c -> {
+          try (PreparedStatement ps =
+              c.connection.prepareStatement(
+                  "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
+                      + " VALUES ((SELECT COALESCE(MAX(experiment_id), -1) + 1 FROM experiments), ?, ?, 'active', ?, ?)")) {
+            c.begin();
+            long now = System.currentTimeMillis();
+            ps.setString(1, name);
+            ps.setString(2, "file:///tmp/artifacts");
+            ps.setLong(3, now);
+            ps.setLong(4, now);
+            ps.executeUpdate();
+            c.commit();
+          }
+          return null;
+        });
     return experimentId(name);
   }
 
@@ -237,27 +290,26 @@ final class SqliteLayout implements StorageLayout {
   public LayoutRun startRun(String experimentId, String runId, String runName, long startTimeMs) {
     String id = runId != null ? runId : UUID.randomUUID().toString().replace("-", "");
     String name = runName != null ? runName : "run-" + id.substring(0, 8);
-    Conn c = local.get();
-    try {
-      c.begin();
-      try (PreparedStatement ps =
-          c.connection.prepareStatement(
-              "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time,"
-                  + " end_time, source_version, lifecycle_stage, artifact_uri, experiment_id)"
-                  + " VALUES (?, ?, 'UNKNOWN', '', '', 'bench', 'RUNNING', ?, NULL, '', 'active', ?, ?)")) {
-        ps.setString(1, id);
-        ps.setString(2, name);
-        ps.setLong(3, startTimeMs);
-        ps.setString(4, "file:///tmp/artifacts/" + id);
-        ps.setLong(5, Long.parseLong(experimentId));
-        ps.executeUpdate();
-      }
-      tag(c, id, "mlflow.runName", name);
-      tag(c, id, "mlflow.user", "bench");
-      c.commit();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    write(
+        c -> {
+          c.begin();
+          try (PreparedStatement ps =
+              c.connection.prepareStatement(
+                  "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time,"
+                      + " end_time, source_version, lifecycle_stage, artifact_uri, experiment_id)"
+                      + " VALUES (?, ?, 'UNKNOWN', '', '', 'bench', 'RUNNING', ?, NULL, '', 'active', ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, name);
+            ps.setLong(3, startTimeMs);
+            ps.setString(4, "file:///tmp/artifacts/" + id);
+            ps.setLong(5, Long.parseLong(experimentId));
+            ps.executeUpdate();
+          }
+          tag(c, id, "mlflow.runName", name);
+          tag(c, id, "mlflow.user", "bench");
+          c.commit();
+          return null;
+        });
     return new SqlRun(id);
   }
 
@@ -284,52 +336,50 @@ final class SqliteLayout implements StorageLayout {
 
     @Override
     public void logMetric(String key, double value, long timestampMs, long step) {
-      Conn c = local.get();
-      try {
-        c.begin();
-        c.metric(runId, key, value, timestampMs, step);
-        c.latest(runId, key, value, timestampMs, step);
-        c.called();
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
+      write(
+          c -> {
+            c.begin();
+            c.metric(runId, key, value, timestampMs, step);
+            c.latest(runId, key, value, timestampMs, step);
+            c.called();
+            return null;
+          });
     }
 
     @Override
     public void logBatch(List<Metric> metrics, List<Param> params, List<RunTag> tags) {
-      Conn c = local.get();
-      try {
-        c.begin();
-        if (!params.isEmpty()) {
-          try (PreparedStatement ps = c.connection.prepareStatement("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)")) {
-            for (Param p : params) {
-              ps.setString(1, p.key());
-              ps.setString(2, p.value());
-              ps.setString(3, runId);
-              ps.addBatch();
+      write(
+          c -> {
+            c.begin();
+            if (!params.isEmpty()) {
+              try (PreparedStatement ps = c.connection.prepareStatement("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)")) {
+                for (Param p : params) {
+                  ps.setString(1, p.key());
+                  ps.setString(2, p.value());
+                  ps.setString(3, runId);
+                  ps.addBatch();
+                }
+                ps.executeBatch();
+              }
             }
-            ps.executeBatch();
-          }
-        }
-        // As MLflow: the rows, then one latest_metrics update per key with the batch's latest point.
-        Map<String, Metric> latest = new HashMap<>();
-        for (Metric m : metrics) {
-          c.metric(runId, m.key(), m.value(), m.timestampMs(), m.step());
-          Metric best = latest.get(m.key());
-          if (best == null || m.isNewerThan(best)) {
-            latest.put(m.key(), m);
-          }
-        }
-        for (Metric m : latest.values()) {
-          c.latest(runId, m.key(), m.value(), m.timestampMs(), m.step());
-        }
-        for (RunTag t : tags) {
-          tag(c, runId, t.key(), t.value());
-        }
-        c.commit();
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
+            // As MLflow: the rows, then one latest_metrics update per key with the batch's latest point.
+            Map<String, Metric> latest = new HashMap<>();
+            for (Metric m : metrics) {
+              c.metric(runId, m.key(), m.value(), m.timestampMs(), m.step());
+              Metric best = latest.get(m.key());
+              if (best == null || m.isNewerThan(best)) {
+                latest.put(m.key(), m);
+              }
+            }
+            for (Metric m : latest.values()) {
+              c.latest(runId, m.key(), m.value(), m.timestampMs(), m.step());
+            }
+            for (RunTag t : tags) {
+              tag(c, runId, t.key(), t.value());
+            }
+            c.commit();
+            return null;
+          });
     }
 
     @Override
@@ -344,24 +394,28 @@ final class SqliteLayout implements StorageLayout {
 
     @Override
     public void end(long endTimeMs) {
-      Conn c = local.get();
-      try (PreparedStatement ps = c.connection.prepareStatement("UPDATE runs SET status = 'FINISHED', end_time = ? WHERE run_uuid = ?")) {
-        c.begin();
-        ps.setLong(1, endTimeMs);
-        ps.setString(2, runId);
-        ps.executeUpdate();
-        c.commit();
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
+      write(
+          c -> {
+            try (PreparedStatement ps = c.connection.prepareStatement("UPDATE runs SET status = 'FINISHED', end_time = ? WHERE run_uuid = ?")) {
+              c.begin();
+              ps.setLong(1, endTimeMs);
+              ps.setString(2, runId);
+              ps.executeUpdate();
+              c.commit();
+            }
+            return null;
+          });
     }
 
     @Override
     public void close() {
-      Conn c = local.get();
-      if (c.pending > 0) {
-        c.commit();
-      }
+      write(
+          c -> {
+            if (c.pending > 0) {
+              c.commit();
+            }
+            return null;
+          });
     }
   }
 
@@ -428,25 +482,31 @@ final class SqliteLayout implements StorageLayout {
 
   @Override
   public void compact() {
-    Conn c = local.get();
-    try (Statement st = c.connection.createStatement()) {
-      c.commit();
-      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    write(
+        c -> {
+          try (Statement st = c.connection.createStatement()) {
+            c.commit();
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+          }
+          return null;
+        });
   }
 
   @Override
   public void close() {
-    for (Conn c : all) {
-      try {
-        c.commit();
-        c.connection.close();
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
+    writeLock.lock();
+    try {
+      for (Conn c : all) {
+        try {
+          c.commit();
+          c.connection.close();
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
       }
+      all.clear();
+    } finally {
+      writeLock.unlock();
     }
-    all.clear();
   }
 }
