@@ -3,16 +3,29 @@ package io.tracklog;
 import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventLog;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One open {@link EventLog} per directory per JVM, reference-counted. Writers, stores and readers in
- * one process that touch the same run share its queue instead of mapping it twice, and the queue is
- * closed when the last user lets go (so open queues stay bounded by what is in use).
+ * one process that touch the same run share its queue instead of mapping it twice.
+ *
+ * <p>A log nobody uses any more stays open, idle, for a while: up to {@link #MAX_IDLE} of them, the
+ * least recently released closed first. Opening a Chronicle queue costs about half a millisecond of
+ * file-system and mapping work, and the usual next user of a run's log is near: a reader replaying
+ * a run that a writer of the same process has just ended. {@link #closeIdle} closes the idle logs
+ * below a directory (a store closing, a run folder about to be removed).
  */
 final class SharedLogs {
-  private static final Map<Path, Entry> OPEN = new HashMap<>();
+  /** Idle logs kept open per JVM: each holds two file descriptors and two mappings. */
+  static final int MAX_IDLE = 16;
+
+  private static final Map<Path, Entry> OPEN = new HashMap<>(); // guarded by itself, as IDLE
+  private static final LinkedHashMap<Path, Entry> IDLE = new LinkedHashMap<>(); // release order
 
   private SharedLogs() {}
 
@@ -42,6 +55,7 @@ final class SharedLogs {
 
     @Override
     public void close() {
+      EventLog evicted = null;
       synchronized (OPEN) {
         if (released) {
           return;
@@ -49,9 +63,18 @@ final class SharedLogs {
         released = true;
         Entry e = OPEN.get(key);
         if (e != null && --e.refs == 0) {
-          OPEN.remove(key);
-          e.log.close();
+          IDLE.put(key, e);
+          if (IDLE.size() > MAX_IDLE) {
+            Iterator<Map.Entry<Path, Entry>> eldest = IDLE.entrySet().iterator();
+            Map.Entry<Path, Entry> victim = eldest.next();
+            eldest.remove();
+            OPEN.remove(victim.getKey());
+            evicted = victim.getValue().log;
+          }
         }
+      }
+      if (evicted != null) {
+        evicted.close(); // outside the lock: unmapping takes a while and blocks nobody else
       }
     }
   }
@@ -63,13 +86,46 @@ final class SharedLogs {
       if (e == null) {
         e = new Entry(ChronicleEventLog.open(key));
         OPEN.put(key, e);
+      } else if (e.refs == 0) {
+        IDLE.remove(key);
       }
       e.refs++;
       return new Lease(key, e.log);
     }
   }
 
-  /** How many logs are open in this JVM (tests check nothing leaks). */
+  /** Closes the idle logs in or below {@code dir}; logs in use stay open. */
+  static void closeIdle(Path dir) {
+    Path prefix = dir.toAbsolutePath().normalize();
+    List<EventLog> closing = new ArrayList<>();
+    synchronized (OPEN) {
+      for (Iterator<Map.Entry<Path, Entry>> it = IDLE.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Path, Entry> idle = it.next();
+        if (idle.getKey().startsWith(prefix)) {
+          it.remove();
+          OPEN.remove(idle.getKey());
+          closing.add(idle.getValue().log);
+        }
+      }
+    }
+    RuntimeException failure = null;
+    for (EventLog log : closing) {
+      try {
+        log.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** How many logs are open in this JVM, idle ones included (tests check nothing leaks). */
   static int openCount() {
     synchronized (OPEN) {
       return OPEN.size();

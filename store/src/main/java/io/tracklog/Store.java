@@ -1269,6 +1269,15 @@ public final class Store implements AutoCloseable {
       catalogReader.close();
       catalogLease.close();
     }
+    try {
+      SharedLogs.closeIdle(layout.root()); // the runs this store used, and the catalog if unused
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
     if (failure != null) {
       throw failure;
     }
@@ -1278,6 +1287,7 @@ public final class Store implements AutoCloseable {
     if (!Files.exists(dir)) {
       return;
     }
+    SharedLogs.closeIdle(dir);
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
