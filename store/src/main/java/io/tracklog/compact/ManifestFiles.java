@@ -256,7 +256,8 @@ public final class ManifestFiles {
     Path file = root.resolve(fileName(generation));
     Manifest m;
     try {
-      m = JSON.readValue(file.toFile(), Manifest.class);
+      // from bytes: Jackson's UTF-8 byte parser, faster than the char one a File gets
+      m = JSON.readValue(Files.readAllBytes(file), Manifest.class);
     } catch (IOException e) {
       throw new CorruptFileException(file, "manifest does not parse: " + e.getMessage(), e);
     }

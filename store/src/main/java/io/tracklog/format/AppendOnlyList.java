@@ -35,6 +35,16 @@ final class AppendOnlyList<T> {
     items[size++] = item;
   }
 
+  /** Appends every element of {@code more}, in order. */
+  void addAll(Object[] more) {
+    if (size + more.length > items.length) {
+      items = Arrays.copyOf(items, Math.max(size + more.length, size + (size >> 1) + 1));
+    }
+    for (Object o : more) {
+      items[size++] = Objects.requireNonNull(o, "item");
+    }
+  }
+
   int size() {
     return size;
   }

@@ -32,10 +32,13 @@ public final class CatalogSnapshot {
    */
   public record Reopening(String runId, long position, Reopening previous) {}
 
+  static final RunEntry[] NO_RUNS = new RunEntry[0];
+
   private final long position;
   private final Map<String, Experiment> experiments;
   private final Map<String, List<String>> runsByExperiment;
   private final List<RunEntry> runs;
+  private final RunEntry[] restoredRuns; // sorted by id, never changed: runs a checkpoint restored
   private final Object[] runsById; // a SharedStringTable's array: entries past runs.size() are hidden
   private final List<Reopening> reopenings;
   private final Object[] lastReopened; // a SharedStringTable's array: positions ≥ position are hidden
@@ -45,6 +48,7 @@ public final class CatalogSnapshot {
       Map<String, Experiment> experiments,
       Map<String, List<String>> runsByExperiment,
       List<RunEntry> runs,
+      RunEntry[] restoredRuns,
       Object[] runsById,
       List<Reopening> reopenings,
       Object[] lastReopened) {
@@ -52,6 +56,7 @@ public final class CatalogSnapshot {
     this.experiments = experiments;
     this.runsByExperiment = runsByExperiment;
     this.runs = runs;
+    this.restoredRuns = restoredRuns;
     this.runsById = runsById;
     this.reopenings = reopenings;
     this.lastReopened = lastReopened;
@@ -93,8 +98,29 @@ public final class CatalogSnapshot {
 
   /** A run's registration, or null if this snapshot has no such run. */
   public RunEntry run(String runId) {
-    RunEntry e = SharedStringTable.get(runsById, RunEntry::runId, runId);
+    RunEntry e = findSorted(restoredRuns, runId);
+    if (e == null) {
+      e = SharedStringTable.get(runsById, RunEntry::runId, runId);
+    }
     return e == null || e.ordinal() >= runs.size() ? null : e;
+  }
+
+  /** Binary search of runs sorted by id. */
+  static RunEntry findSorted(RunEntry[] sorted, String runId) {
+    int lo = 0;
+    int hi = sorted.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted[mid].runId().compareTo(runId);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return sorted[mid];
+      }
+    }
+    return null;
   }
 
   public boolean containsRun(String runId) {

@@ -35,6 +35,9 @@ public final class CatalogState {
   private final AppendOnlyList<CatalogSnapshot.Reopening> reopenings = new AppendOnlyList<>();
   private final SharedStringTable<CatalogSnapshot.Reopening> lastReopened =
       new SharedStringTable<>(CatalogSnapshot.Reopening::runId);
+  // Runs restored from a checkpoint, sorted by id: looked up by binary search, so a restore hashes
+  // no run id. Runs registered after it are in runsById.
+  private CatalogSnapshot.RunEntry[] restoredRuns = CatalogSnapshot.NO_RUNS;
   private Map<String, Experiment> experimentsView; // immutable copy; null after a change
   private long maxNumericId = -1;
   private long position;
@@ -95,7 +98,7 @@ public final class CatalogState {
         RunRegistered e = (RunRegistered) event;
         String experimentId = require(e.experimentId()).experimentId(); // one String per experiment
         CatalogSnapshot.RunEntry entry = new CatalogSnapshot.RunEntry(e.runId(), experimentId, runs.size(), at);
-        if (runsById.putIfAbsent(entry) != null) {
+        if (CatalogSnapshot.findSorted(restoredRuns, e.runId()) != null || runsById.putIfAbsent(entry) != null) {
           throw new DecodeException("run " + e.runId() + " registered twice");
         }
         runs.add(entry);
@@ -122,7 +125,7 @@ public final class CatalogState {
       }
       case RUN_REOPENED -> {
         CatalogEvent.RunReopened e = (CatalogEvent.RunReopened) event;
-        if (runsById.get(e.runId()) == null) {
+        if (run(e.runId()) == null) {
           throw new DecodeException("reopened unknown run " + e.runId());
         }
         CatalogSnapshot.Reopening r = new CatalogSnapshot.Reopening(e.runId(), at, lastReopened.get(e.runId()));
@@ -156,12 +159,53 @@ public final class CatalogState {
               experimentsView,
               Collections.unmodifiableMap(byExperiment),
               runs.view(),
+              restoredRuns,
               runsById.table(),
               reopenings.view(),
               lastReopened.table());
       lastSnapshot = last;
     }
     return last;
+  }
+
+  private CatalogSnapshot.RunEntry run(String runId) {
+    CatalogSnapshot.RunEntry e = CatalogSnapshot.findSorted(restoredRuns, runId);
+    return e != null ? e : runsById.get(runId);
+  }
+
+  /**
+   * Restores what a checkpoint saved, as if its events had been applied; then apply the events that
+   * follow it. Only on a state that has applied nothing.
+   */
+  public void restore(CatalogCheckpoint checkpoint) {
+    if (position != 0) {
+      throw new IllegalStateException("restoring a catalog that already applied " + position + " events");
+    }
+    for (Experiment e : checkpoint.experiments()) {
+      experiments.put(e.experimentId(), e);
+      noteId(e.experimentId());
+    }
+    idsByName.putAll(checkpoint.idsByName());
+    CatalogSnapshot.RunEntry[] byOrdinal = checkpoint.runsByOrdinal();
+    runs.addAll(byOrdinal);
+    checkpoint.runIdsByExperiment().forEach((id, ids) -> {
+      AppendOnlyList<String> list = new AppendOnlyList<>(ids.length);
+      list.addAll(ids);
+      runsByExperiment.put(id, list);
+    });
+    restoredRuns = checkpoint.runsById();
+    for (CatalogSnapshot.Reopening r : checkpoint.reopenings()) {
+      reopenings.add(r);
+      lastReopened.put(r);
+    }
+    position = checkpoint.position();
+    experimentsView = null;
+    lastSnapshot = null;
+  }
+
+  /** Experiment ids by current name, a copy (for checkpoints). */
+  public Map<String, String> idsByName() {
+    return new HashMap<>(idsByName);
   }
 
   /** How many events have been applied. */
@@ -227,7 +271,7 @@ public final class CatalogState {
 
   /** The experiment a run was registered in, or null for an unknown run. */
   public String experimentOfRun(String runId) {
-    CatalogSnapshot.RunEntry entry = runsById.get(runId);
+    CatalogSnapshot.RunEntry entry = run(runId);
     return entry == null ? null : entry.experimentId();
   }
 
