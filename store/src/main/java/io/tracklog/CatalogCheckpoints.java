@@ -30,11 +30,14 @@ final class CatalogCheckpoints {
    * restored, or 0 with nothing changed (the reader at the start).
    */
   static long restore(Path file, String storeId, EventReader reader, CatalogState catalog) {
+    if (!file.toFile().isFile()) {
+      return 0; // none, the usual case for small stores (java.io's check throws nothing when absent)
+    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException | RuntimeException e) {
-      return 0; // none (the usual case for small stores), or unreadable: replay the log
+      return 0; // unreadable: replay the log
     }
     CatalogCheckpoint checkpoint;
     try {

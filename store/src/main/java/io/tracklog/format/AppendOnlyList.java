@@ -27,22 +27,26 @@ final class AppendOnlyList<T> {
     items = new Object[Math.max(1, capacity)];
   }
 
+  /**
+   * A list of exactly the elements of {@code items}, without copying them. The array is full, so the
+   * list's first append moves to a new array and the list never writes to this one: whoever else
+   * holds it (another list adopting it too) keeps it unchanged. No element may be null.
+   */
+  static <T> AppendOnlyList<T> adopt(Object[] items) {
+    AppendOnlyList<T> list = new AppendOnlyList<>(1);
+    if (items.length > 0) {
+      list.items = items;
+      list.size = items.length;
+    }
+    return list;
+  }
+
   void add(T item) {
     Objects.requireNonNull(item, "item");
     if (size == items.length) {
       items = Arrays.copyOf(items, size + (size >> 1) + 1);
     }
     items[size++] = item;
-  }
-
-  /** Appends every element of {@code more}, in order. */
-  void addAll(Object[] more) {
-    if (size + more.length > items.length) {
-      items = Arrays.copyOf(items, Math.max(size + more.length, size + (size >> 1) + 1));
-    }
-    for (Object o : more) {
-      items[size++] = Objects.requireNonNull(o, "item");
-    }
   }
 
   int size() {

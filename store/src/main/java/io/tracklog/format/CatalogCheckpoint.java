@@ -250,7 +250,9 @@ public final class CatalogCheckpoint {
     CatalogSnapshot.RunEntry[] byOrdinal = new CatalogSnapshot.RunEntry[runCount];
     CatalogSnapshot.RunEntry[] sorted = new CatalogSnapshot.RunEntry[runCount];
     int[] perExperiment = new int[experimentCount];
-    int[] experimentOf = new int[runCount]; // by ordinal
+    int[] experimentOf = new int[runCount]; // by ordinal, as the two below: checked and grouped
+    String[] idOf = new String[runCount]; // after the loop without chasing entries
+    long[] positionOf = new long[runCount];
     String previous = null;
     for (int i = 0; i < runCount; i++) {
       String runId = in.readString();
@@ -258,7 +260,6 @@ public final class CatalogCheckpoint {
       perExperiment[experiment]++;
       String experimentId = experiments.get(experiment).experimentId();
       int ordinal = index(in, runCount);
-      experimentOf[ordinal] = experiment;
       long at = in.readVarLong();
       if (previous != null && previous.compareTo(runId) >= 0) {
         throw new DecodeException("catalog checkpoint runs are not sorted by id");
@@ -269,14 +270,17 @@ public final class CatalogCheckpoint {
       CatalogSnapshot.RunEntry r = new CatalogSnapshot.RunEntry(runId, experimentId, ordinal, at);
       byOrdinal[ordinal] = r;
       sorted[i] = r;
+      experimentOf[ordinal] = experiment;
+      idOf[ordinal] = runId;
+      positionOf[ordinal] = at;
       previous = runId;
     }
     long lastAt = -1;
-    for (CatalogSnapshot.RunEntry r : byOrdinal) { // every ordinal once (count = length, no repeats)
-      if (r.position() <= lastAt || r.position() >= position) {
+    for (long at : positionOf) { // every ordinal once (count = length, no repeats)
+      if (at <= lastAt || at >= position) {
         throw new DecodeException("catalog checkpoint run positions out of order");
       }
-      lastAt = r.position();
+      lastAt = at;
     }
 
     int reopenCount = in.readCount();
@@ -302,7 +306,7 @@ public final class CatalogCheckpoint {
     int[] filled = new int[experimentCount];
     for (int ordinal = 0; ordinal < runCount; ordinal++) {
       int experiment = experimentOf[ordinal];
-      ids[experiment][filled[experiment]++] = byOrdinal[ordinal].runId();
+      ids[experiment][filled[experiment]++] = idOf[ordinal];
     }
     Map<String, String[]> byExperiment = new HashMap<>();
     for (int i = 0; i < experimentCount; i++) {

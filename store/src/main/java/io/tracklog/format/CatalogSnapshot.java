@@ -39,9 +39,9 @@ public final class CatalogSnapshot {
   private final Map<String, List<String>> runsByExperiment;
   private final List<RunEntry> runs;
   private final RunEntry[] restoredRuns; // sorted by id, never changed: runs a checkpoint restored
-  private final Object[] runsById; // a SharedStringTable's array: entries past runs.size() are hidden
+  private final SharedStringTable.View<RunEntry> runsById; // entries past runs.size() are hidden
   private final List<Reopening> reopenings;
-  private final Object[] lastReopened; // a SharedStringTable's array: positions ≥ position are hidden
+  private final SharedStringTable.View<Reopening> lastReopened; // positions ≥ position are hidden
 
   CatalogSnapshot(
       long position,
@@ -49,9 +49,9 @@ public final class CatalogSnapshot {
       Map<String, List<String>> runsByExperiment,
       List<RunEntry> runs,
       RunEntry[] restoredRuns,
-      Object[] runsById,
+      SharedStringTable.View<RunEntry> runsById,
       List<Reopening> reopenings,
-      Object[] lastReopened) {
+      SharedStringTable.View<Reopening> lastReopened) {
     this.position = position;
     this.experiments = experiments;
     this.runsByExperiment = runsByExperiment;
@@ -100,7 +100,7 @@ public final class CatalogSnapshot {
   public RunEntry run(String runId) {
     RunEntry e = findSorted(restoredRuns, runId);
     if (e == null) {
-      e = SharedStringTable.get(runsById, RunEntry::runId, runId);
+      e = runsById.get(runId);
     }
     return e == null || e.ordinal() >= runs.size() ? null : e;
   }
@@ -155,8 +155,7 @@ public final class CatalogSnapshot {
 
   /** The catalog position of a run's last RunReopened event in this snapshot, or -1. */
   public long lastReopened(String runId) {
-    Reopening last = SharedStringTable.get(lastReopened, Reopening::runId, runId);
-    for (Reopening r = last; r != null; r = r.previous()) {
+    for (Reopening r = lastReopened.get(runId); r != null; r = r.previous()) {
       if (r.position() < position) {
         return r.position();
       }

@@ -29,7 +29,7 @@ public final class CatalogState {
   // snapshot keeps a view of their prefix; the tables are append-only too, and a snapshot ignores
   // entries past its own run count or catalog position.
   private final Map<String, AppendOnlyList<String>> runsByExperiment = new HashMap<>();
-  private final AppendOnlyList<CatalogSnapshot.RunEntry> runs = new AppendOnlyList<>(1024);
+  private AppendOnlyList<CatalogSnapshot.RunEntry> runs = new AppendOnlyList<>(1024);
   private final SharedStringTable<CatalogSnapshot.RunEntry> runsById =
       new SharedStringTable<>(CatalogSnapshot.RunEntry::runId);
   private final AppendOnlyList<CatalogSnapshot.Reopening> reopenings = new AppendOnlyList<>();
@@ -160,9 +160,9 @@ public final class CatalogState {
               Collections.unmodifiableMap(byExperiment),
               runs.view(),
               restoredRuns,
-              runsById.table(),
+              runsById.view(),
               reopenings.view(),
-              lastReopened.table());
+              lastReopened.view());
       lastSnapshot = last;
     }
     return last;
@@ -186,13 +186,9 @@ public final class CatalogState {
       noteId(e.experimentId());
     }
     idsByName.putAll(checkpoint.idsByName());
-    CatalogSnapshot.RunEntry[] byOrdinal = checkpoint.runsByOrdinal();
-    runs.addAll(byOrdinal);
-    checkpoint.runIdsByExperiment().forEach((id, ids) -> {
-      AppendOnlyList<String> list = new AppendOnlyList<>(ids.length);
-      list.addAll(ids);
-      runsByExperiment.put(id, list);
-    });
+    // adopted, not copied: appends go to new arrays, so the checkpoint's stay as they are
+    runs = AppendOnlyList.adopt(checkpoint.runsByOrdinal());
+    checkpoint.runIdsByExperiment().forEach((id, ids) -> runsByExperiment.put(id, AppendOnlyList.adopt(ids)));
     restoredRuns = checkpoint.runsById();
     for (CatalogSnapshot.Reopening r : checkpoint.reopenings()) {
       reopenings.add(r);

@@ -121,6 +121,50 @@ class CatalogSnapshotIsolationTest {
   }
 
   @Test
+  void restoredCatalogs_shareTheCheckpointsArrays_butNeitherSeesTheOthersAppends() {
+    CatalogState original = withExperiments();
+    register(original, "1", 0, 50);
+    register(original, "0", 50, 60);
+    original.apply(new CatalogEvent.RunReopened("run-3", 99));
+    original.apply(new CatalogEvent.ExperimentRenamed("1", "uno", 100));
+    CatalogSnapshot full = original.snapshot();
+    byte[] bytes =
+        CatalogCheckpoint.encode(
+            "store", new CatalogCheckpoint.Anchor(full.position(), 7, 1, 0), full, original.idsByName());
+    CatalogCheckpoint checkpoint = CatalogCheckpoint.decode(bytes);
+    CatalogState a = new CatalogState();
+    CatalogState b = new CatalogState();
+    a.restore(checkpoint);
+    b.restore(checkpoint);
+    CatalogSnapshot before = a.snapshot();
+
+    register(a, "1", 60, 70);
+    a.apply(new CatalogEvent.RunReopened("run-4", 200));
+    register(b, "0", 70, 75);
+
+    for (CatalogState s : List.of(a, b)) {
+      assertThat(s.experimentByName("uno").experimentId()).isEqualTo("1");
+      assertThat(s.nextExperimentId()).isEqualTo("2");
+      assertThat(s.lastReopened("run-3")).isEqualTo(full.lastReopened("run-3"));
+    }
+    assertThat(a.runIds("1")).hasSize(60).endsWith("run-69");
+    assertThat(a.runIds("0")).hasSize(10);
+    assertThat(b.runIds("1")).hasSize(50).isEqualTo(full.runIds("1"));
+    assertThat(b.runIds("0")).hasSize(15).endsWith("run-74");
+    assertThat(a.experimentOfRun("run-72")).isNull();
+    assertThat(b.experimentOfRun("run-72")).isEqualTo("0");
+    assertThat(before.runIds("1")).isEqualTo(full.runIds("1"));
+    assertThat(before.runCount()).isEqualTo(60);
+    assertThat(before.containsRun("run-65")).isFalse();
+    assertThat(before.lastReopened("run-4")).isEqualTo(-1);
+    assertThat(before.experimentOfRun("run-55")).isEqualTo("0");
+    assertThat(before.runs()).isEqualTo(full.runs());
+    assertThatThrownBy(() -> a.apply(new CatalogEvent.RunRegistered("run-5", "1", 1)))
+        .isInstanceOf(DecodeException.class); // a restored run, found by binary search
+    assertThatThrownBy(() -> a.restore(checkpoint)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void replayChecks_stillRefuseDuplicatesAndUnknownRuns() {
     CatalogState s = withExperiments();
     register(s, "1", 0, 2);
