@@ -15,7 +15,8 @@ import java.util.Set;
  * A segment's runs and their coverage, as an immutable map in a compact form: parallel arrays in the
  * order given (the compactor writes runs sorted by id, as in the runs file). A manifest lists every
  * compacted run, and opening a store reads it, so this stays cheap to build: no entry objects, and
- * no hash table while the ids are sorted (binary search serves lookups then).
+ * no hash table while the ids are sorted (binary search serves lookups, until there are so many that
+ * a hash index pays).
  */
 public final class RunCoverages extends AbstractMap<String, Manifest.RunCoverage> {
   private static final RunCoverages EMPTY = new RunCoverages(new String[0], new long[0], new boolean[0], 0);
@@ -26,7 +27,8 @@ public final class RunCoverages extends AbstractMap<String, Manifest.RunCoverage
   private final int size;
   private final boolean sorted;
   private final List<String> unsealed;
-  private volatile int[] index; // open addressing, slot → position + 1; only for unsorted ids
+  private volatile int[] index; // open addressing, slot → position + 1: unsorted ids, or many lookups
+  private int searches; // binary searches so far
 
   private RunCoverages(String[] ids, long[] seqs, boolean[] sealed, int size) {
     this.ids = ids;
@@ -151,7 +153,9 @@ public final class RunCoverages extends AbstractMap<String, Manifest.RunCoverage
 
   /** The position of {@code runId}, or -1. */
   private int indexOf(String runId) {
-    if (sorted) {
+    // Sorted ids: binary search, until enough lookups (a compaction checks every run) make a hash
+    // index pay for itself. The counter is racy on purpose: it only decides when to build.
+    if (sorted && index == null && ++searches <= 16 + size / 16) {
       int lo = 0;
       int hi = size - 1;
       while (lo <= hi) {

@@ -88,6 +88,32 @@ class ManifestFormatTest {
   }
 
   @Test
+  void runCoverages_answerTheSame_byBinarySearch_andByTheHashIndexManyLookupsBuild() {
+    RunCoverages.Builder sorted = new RunCoverages.Builder(10);
+    Map<String, Manifest.RunCoverage> unsorted = new LinkedHashMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      String id = String.format("run-%04d", i);
+      sorted.add(id, i, i % 7 != 0);
+      unsorted.put(String.format("run-%04d", 999 - i), new Manifest.RunCoverage(999 - i, (999 - i) % 7 != 0));
+    }
+    RunCoverages a = sorted.build();
+    RunCoverages b = RunCoverages.of(unsorted);
+    assertThat(a).isEqualTo(b);
+    assertThat(a.unsealed()).hasSize(143).startsWith("run-0000", "run-0007");
+    for (int round = 0; round < 3; round++) { // the first lookups binary-search, later ones hash
+      for (int i = 0; i < 1_000; i++) {
+        String id = String.format("run-%04d", i);
+        Manifest.RunCoverage expected = new Manifest.RunCoverage(i, i % 7 != 0);
+        assertThat(a.get(id)).isEqualTo(expected);
+        assertThat(b.get(id)).isEqualTo(expected);
+      }
+      assertThat(a.containsKey("run-1000")).isFalse();
+      assertThat(a.containsKey("run-")).isFalse();
+      assertThat(b.get("nope")).isNull();
+    }
+  }
+
+  @Test
   void aRunListedTwice_orAnUnknownUnsealedRun_isCorrupt() throws IOException {
     Manifest m = manifest(Map.of("a1", new Manifest.RunCoverage(3, true)));
     assertThat(ManifestFiles.publish(dir, m, FileOps.DEFAULT)).isTrue();
