@@ -59,7 +59,9 @@ def find_manifest(root) -> tuple[Path | None, dict]:
         return None, {"generation": 0, "segments": []}
     generation, path = max(found)
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("format_version") != 1:
+    # Format 2 maps each run to its seq ({"<run_id>": 9}); format 1 to {"seq": 9, "sealed": true}.
+    # Both list a segment's run ids as the keys of "runs", which is all this module reads.
+    if manifest.get("format_version") not in (1, 2):
         raise ValueError(f"{path}: manifest format {manifest.get('format_version')} is not supported")
     return path, manifest
 

@@ -14,6 +14,7 @@ import io.tracklog.compact.FileOps;
 import io.tracklog.compact.MergePolicy;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
+import io.tracklog.format.CatalogCheckpoint;
 import io.tracklog.format.CatalogEvent;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.CatalogState;
@@ -81,6 +82,8 @@ public final class Store implements AutoCloseable {
   private final CatalogState catalog = new CatalogState(); // guarded by catalogMonitor
   private final EventReader catalogReader; // guarded by catalogMonitor
   private final ByteSink catalogSink = new ByteSink(); // guarded by catalogMonitor
+  private long checkpointPosition; // guarded by catalogMonitor: of the checkpoint loaded or written here
+  private long restoredFrom; // the checkpoint position the catalog was restored from at open, or 0
 
   private final Map<String, RunWriter> openWriters = new ConcurrentHashMap<>();
   private volatile boolean closing; // close() began: writers are being closed, then the catalog
@@ -144,9 +147,19 @@ public final class Store implements AutoCloseable {
     return Paths.get(env == null || env.isBlank() ? DEFAULT_ROOT : env);
   }
 
-  /** Runs under the catalog lock: write store.json and the Default experiment if they are missing. */
+  /**
+   * Runs under the catalog lock: folds the catalog (from its checkpoint, if there is a valid one,
+   * then the log's tail), and writes store.json and the Default experiment if they are missing.
+   */
   private StoreMetadata initialise() {
+    Path json = layout.storeJson();
+    StoreMetadata existing = Files.exists(json) ? StoreMetadata.read(json) : null;
     synchronized (catalogMonitor) {
+      if (existing != null) {
+        restoredFrom =
+            CatalogCheckpoints.restore(layout.catalogCheckpoint(), existing.storeId(), catalogReader, catalog);
+        checkpointPosition = restoredFrom;
+      }
       refreshCatalog();
       if (catalog.experiment(Experiment.DEFAULT_ID) == null) {
         long now = clock().millis();
@@ -155,11 +168,10 @@ public final class Store implements AutoCloseable {
                 Experiment.DEFAULT_ID, Experiment.DEFAULT_NAME, defaultArtifactLocation(), now, now, Map.of()));
       }
     }
-    Path json = layout.storeJson();
-    if (!Files.exists(json)) {
-      new StoreMetadata(StoreMetadata.CURRENT_VERSION, UUID.randomUUID().toString(), clock().millis())
-          .write(json);
+    if (existing != null) {
+      return existing;
     }
+    new StoreMetadata(StoreMetadata.CURRENT_VERSION, UUID.randomUUID().toString(), clock().millis()).write(json);
     return StoreMetadata.read(json);
   }
 
@@ -1098,9 +1110,90 @@ public final class Store implements AutoCloseable {
     return new Compactor(new CompactionView(), ops, policy);
   }
 
-  /** An immutable copy of the catalog as it is now (experiments, runs, reopenings). */
+  /**
+   * An immutable view of the catalog as it is now (experiments, runs, reopenings); taking one
+   * copies nothing per run.
+   */
   public CatalogSnapshot catalogSnapshot() {
     return readCatalog(CatalogState::snapshot);
+  }
+
+  /** Fewest catalog events worth a checkpoint; smaller catalogs replay in well under a millisecond. */
+  static final long CHECKPOINT_MIN_EVENTS = 1024;
+
+  /**
+   * After a compaction: checkpoints the catalog if its log has grown by {@link
+   * #CHECKPOINT_MIN_EVENTS} and a quarter since the newest checkpoint (so rewriting it stays a small
+   * share of the catalog's growth).
+   */
+  void checkpointCatalogIfDue() {
+    long position = catalogPosition();
+    long known;
+    synchronized (catalogMonitor) {
+      known = checkpointPosition;
+    }
+    known = Math.max(known, CatalogCheckpoints.position(layout.catalogCheckpoint()));
+    if (position - known >= Math.max(CHECKPOINT_MIN_EVENTS, known / 4)) {
+      checkpointCatalog();
+    }
+  }
+
+  /**
+   * Writes {@code catalog.checkpoint}: the catalog as this store has folded it, anchored on the last
+   * event it read (docs/FORMAT.md §Catalog checkpoint). Returns false if there was nothing to anchor
+   * on or the file could not be written; the log stays the source of truth either way.
+   */
+  boolean checkpointCatalog() {
+    checkOpen();
+    CatalogSnapshot snap;
+    Map<String, String> names;
+    long token;
+    synchronized (catalogMonitor) {
+      refreshCatalog();
+      snap = catalog.snapshot();
+      names = catalog.idsByName();
+      token = catalogReader.lastToken();
+    }
+    if (snap.position() == 0 || token < 0) {
+      return false;
+    }
+    CatalogCheckpoint.Anchor anchor;
+    try (EventReader again = catalogLease.log().openReader()) {
+      if (!again.seek(token, snap.position() - 1)) {
+        return false;
+      }
+      ByteSource last = again.next();
+      if (last == null) {
+        return false;
+      }
+      anchor = new CatalogCheckpoint.Anchor(snap.position(), token, last.remaining(), last.crc32c());
+    }
+    byte[] bytes = CatalogCheckpoint.encode(metadata.storeId(), anchor, snap, names);
+    try {
+      // compaction.lock serialises checkpoint writers across processes (a compaction holds it)
+      ProcessLock.withLock(
+          layout.root().resolve("compaction.lock"),
+          () -> {
+            try {
+              CatalogCheckpoints.write(layout.catalogCheckpoint(), bytes);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (RuntimeException e) {
+      return false;
+    }
+    synchronized (catalogMonitor) {
+      checkpointPosition = Math.max(checkpointPosition, snap.position());
+    }
+    return true;
+  }
+
+  /** The catalog position this store's open restored from a checkpoint, 0 if it replayed the log. */
+  long restoredCheckpointPosition() {
+    synchronized (catalogMonitor) {
+      return restoredFrom;
+    }
   }
 
   /**
@@ -1156,6 +1249,11 @@ public final class Store implements AutoCloseable {
     @Override
     public String storeId() {
       return metadata.storeId();
+    }
+
+    @Override
+    public void compactionFinished() {
+      checkpointCatalogIfDue();
     }
 
     @Override

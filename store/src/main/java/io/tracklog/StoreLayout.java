@@ -12,6 +12,10 @@ record StoreLayout(Path root) {
     return root.resolve("catalog");
   }
 
+  Path catalogCheckpoint() {
+    return root.resolve("catalog.checkpoint");
+  }
+
   Path catalogLock() {
     return root.resolve("catalog.lock");
   }

@@ -28,21 +28,21 @@ import java.util.Optional;
 public final class Snapshot {
   private final StoreReader reader;
   private final Manifest manifest;
+  private final ManifestIndex index;
   private final CatalogSnapshot catalog;
-  private final Map<String, Manifest.Segment> segmentsByRun;
   private final Map<String, LiveRun.View> live;
 
-  Snapshot(
-      StoreReader reader,
-      Manifest manifest,
-      CatalogSnapshot catalog,
-      Map<String, Manifest.Segment> segmentsByRun,
-      Map<String, LiveRun.View> live) {
+  Snapshot(StoreReader reader, ManifestIndex index, CatalogSnapshot catalog, Map<String, LiveRun.View> live) {
     this.reader = reader;
-    this.manifest = manifest;
+    this.manifest = index.manifest();
+    this.index = index;
     this.catalog = catalog;
-    this.segmentsByRun = segmentsByRun;
     this.live = Map.copyOf(live);
+  }
+
+  /** The segment holding a run of this snapshot's catalog, or null. */
+  private Manifest.Segment segmentOfRun(String runId) {
+    return index.segmentOf(runId, catalog.experimentOfRun(runId));
   }
 
   /** The manifest generation this snapshot reads (0 before any compaction). */
@@ -128,7 +128,7 @@ public final class Snapshot {
     if (view != null) {
       return view.run();
     }
-    return reader.compactedRun(manifest, segmentsByRun.get(runId), runId);
+    return reader.compactedRun(manifest, segmentOfRun(runId), runId);
   }
 
   /** The runs of an experiment in the view, in creation order. */
@@ -149,7 +149,7 @@ public final class Snapshot {
     if (view != null) {
       return view.run();
     }
-    Manifest.Segment segment = segmentsByRun.get(runId);
+    Manifest.Segment segment = segmentOfRun(runId);
     if (segment == null) {
       return getRun(runId);
     }
@@ -166,7 +166,7 @@ public final class Snapshot {
 
   private void requireRun(String runId) {
     Validation.runId(runId);
-    if (!catalog.experimentByRun().containsKey(runId)) {
+    if (!catalog.containsRun(runId)) {
       throw new RunNotFoundException(runId);
     }
   }
@@ -175,13 +175,7 @@ public final class Snapshot {
 
   /** The compacted segments of an experiment in this snapshot's manifest, for search. */
   public List<Manifest.Segment> segments(String experimentId) {
-    List<Manifest.Segment> out = new ArrayList<>();
-    for (Manifest.Segment s : manifest.segments()) {
-      if (s.experimentId().equals(experimentId)) {
-        out.add(s);
-      }
-    }
-    return out;
+    return index.segments(experimentId);
   }
 
   /**
@@ -197,7 +191,7 @@ public final class Snapshot {
 
   /** The segment holding a run's compacted row in this snapshot, or null. */
   public Manifest.Segment segmentOf(String runId) {
-    return segmentsByRun.get(runId);
+    return segmentOfRun(runId);
   }
 
   /** True if the run is answered from its log tail (its compacted row, if any, is superseded). */
@@ -212,18 +206,17 @@ public final class Snapshot {
   public List<String> runIdsOutsideSegments(String experimentId) {
     List<String> all = catalog.runIds(experimentId);
     long inSegments = 0;
-    for (Manifest.Segment s : manifest.segments()) {
-      if (s.experimentId().equals(experimentId)) {
-        inSegments += s.runs().size();
-      }
+    for (Manifest.Segment s : index.segments(experimentId)) {
+      inSegments += s.runs().size();
     }
     // A segment's runs are all in the catalog (the compactor read them from an older catalog).
     if (all.size() == inSegments) {
       return List.of();
     }
     List<String> out = new ArrayList<>();
+    Map<String, Manifest.Segment> byRun = index.byRun();
     for (String runId : all) {
-      if (!segmentsByRun.containsKey(runId)) {
+      if (!byRun.containsKey(runId)) {
         out.add(runId);
       }
     }
@@ -241,7 +234,7 @@ public final class Snapshot {
   public List<Metric> metricHistory(String runId, String key) {
     requireRun(runId);
     Objects.requireNonNull(key, "key");
-    Manifest.Segment segment = segmentsByRun.get(runId);
+    Manifest.Segment segment = segmentOfRun(runId);
     MetricPoints points =
         segment == null ? MetricPoints.empty(key) : reader.compactedHistory(manifest, segment, runId, key);
     LiveRun.View view = live.get(runId);

@@ -17,10 +17,8 @@ import io.tracklog.format.RunState;
 import io.tracklog.log.EventReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,65 +126,79 @@ public final class StoreReader implements AutoCloseable {
     return new StoreReader(Store.open(root));
   }
 
-  /** A snapshot of the store as it is now. */
+  /**
+   * A snapshot of the store as it is now. Only runs that have a log tail past the manifest have
+   * their logs read now; which those are is found without visiting every run (ManifestIndex).
+   */
   public Snapshot snapshot() {
-    PinnedManifest pinned = pinnedManifest();
-    Manifest manifest = pinned.manifest();
+    ManifestIndex index = pinnedManifest();
+    Manifest manifest = index.manifest();
     CatalogSnapshot catalog = store.catalogSnapshot();
-    Map<String, Manifest.Segment> byRun = pinned.byRun();
-    Map<String, LiveRun.View> live = new HashMap<>();
-    Map<String, Long> reopened = catalog.lastReopened();
-    // One hash lookup per sealed compacted run, no allocation: only the others open their logs.
-    for (List<String> runIds : catalog.runsByExperiment().values()) {
-      for (String runId : runIds) {
-        Manifest.Segment seg = byRun.get(runId);
-        boolean sealed =
-            seg != null
-                && !pinned.unsealed().contains(runId)
-                && (reopened.isEmpty() || catalog.lastReopened(runId) < manifest.catalogPosition());
-        if (!sealed) {
-          Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(runId);
-          long baseSeq = cov == null ? 0 : cov.seq();
-          String cacheKey = runId + "@" + baseSeq;
-          LiveRun run = liveRuns.get(cacheKey, k -> openLive(manifest, seg, runId, baseSeq));
-          int before = run.pointCount();
-          LiveRun.View view = run.advance();
-          if (run.pointCount() / 1024 != before / 1024) {
-            liveRuns.put(cacheKey, run); // its weight grew
-          }
-          if (view.run() != null) {
-            live.put(runId, view);
-          }
-        }
+    // Runs whose log must be read now (ordered: unsealed, reopened, never compacted):
+    Map<String, Manifest.Segment> tails = new LinkedHashMap<>();
+    for (String runId : index.unsealed()) { // compacted while a writer had the run
+      noteTail(tails, index, catalog, runId);
+    }
+    if (catalog.anyReopened()) { // reopened since the compaction read the catalog
+      for (String runId : catalog.reopenedSince(manifest.catalogPosition())) {
+        noteTail(tails, index, catalog, runId);
       }
     }
-    return new Snapshot(this, manifest, catalog, byRun, live);
+    // Runs registered since the compaction read the catalog: most are in no segment yet.
+    int before = catalog.runCountBefore(manifest.catalogPosition());
+    long compactedSince = 0;
+    for (CatalogSnapshot.RunEntry e : catalog.runs().subList(before, catalog.runCount())) {
+      Manifest.Segment seg = index.segmentOf(e.runId(), e.experimentId());
+      if (seg == null) {
+        tails.put(e.runId(), null);
+      } else {
+        compactedSince++;
+      }
+    }
+    for (String runId : index.uncompactedBefore(catalog, compactedSince)) {
+      tails.put(runId, null);
+    }
+    Map<String, LiveRun.View> live = new HashMap<>();
+    for (Map.Entry<String, Manifest.Segment> t : tails.entrySet()) {
+      String runId = t.getKey();
+      Manifest.Segment seg = t.getValue();
+      Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(runId);
+      long baseSeq = cov == null ? 0 : cov.seq();
+      String cacheKey = runId + "@" + baseSeq;
+      LiveRun run = liveRuns.get(cacheKey, k -> openLive(manifest, seg, runId, baseSeq));
+      int beforePoints = run.pointCount();
+      LiveRun.View view = run.advance();
+      if (run.pointCount() / 1024 != beforePoints / 1024) {
+        liveRuns.put(cacheKey, run); // its weight grew
+      }
+      if (view.run() != null) {
+        live.put(runId, view);
+      }
+    }
+    return new Snapshot(this, index, catalog, live);
   }
 
-  /** A parsed manifest and its run index; manifests never change once published. */
-  private record PinnedManifest(Manifest manifest, Map<String, Manifest.Segment> byRun, Set<String> unsealed) {}
+  /** Notes that a run of the catalog (others are ignored) has a log tail past its segment. */
+  private static void noteTail(
+      Map<String, Manifest.Segment> tails, ManifestIndex index, CatalogSnapshot catalog, String runId) {
+    CatalogSnapshot.RunEntry e = catalog.run(runId);
+    if (e != null && !tails.containsKey(runId)) {
+      tails.put(runId, index.segmentOf(runId, e.experimentId()));
+    }
+  }
 
-  private volatile PinnedManifest lastManifest;
+  private volatile ManifestIndex lastManifest;
 
   /** The newest manifest, parsed once per generation per reader. */
-  private PinnedManifest pinnedManifest() {
+  private ManifestIndex pinnedManifest() {
     OptionalLong gen = ManifestFiles.latestGeneration(root);
-    PinnedManifest last = lastManifest;
+    ManifestIndex last = lastManifest;
     long want = gen.isPresent() ? gen.getAsLong() : 0;
-    if (last != null && last.manifest().generation() == want) {
+    if (last != null && last.generation() == want) {
       return last;
     }
     Manifest manifest = gen.isPresent() ? ManifestFiles.read(root, want) : Manifest.empty(store.storeId());
-    Set<String> unsealed = new HashSet<>();
-    for (Manifest.Segment seg : manifest.segments()) {
-      seg.runs().forEach((runId, cov) -> {
-        if (!cov.sealed()) {
-          unsealed.add(runId);
-        }
-      });
-    }
-    PinnedManifest next =
-        new PinnedManifest(manifest, Collections.unmodifiableMap(manifest.segmentsByRun()), Set.copyOf(unsealed));
+    ManifestIndex next = new ManifestIndex(manifest);
     lastManifest = next;
     return next;
   }

@@ -158,8 +158,8 @@ class CorruptionTest {
     Files.writeString(file, json.substring(0, json.length() / 2));
     assertThatThrownBy(() -> ManifestFiles.read(dir, 1)).isInstanceOf(CorruptFileException.class);
 
-    assertThat(json).contains("\"format_version\" : " + m.formatVersion());
-    Files.writeString(file, json.replace("\"format_version\" : " + m.formatVersion(), "\"format_version\" : 99"));
+    assertThat(json).contains("\"format_version\":" + m.formatVersion()); // compact JSON
+    Files.writeString(file, json.replace("\"format_version\":" + m.formatVersion(), "\"format_version\":99"));
     assertThatThrownBy(() -> ManifestFiles.read(dir, 1))
         .isInstanceOf(UnsupportedFormatException.class)
         .hasMessageContaining("99");

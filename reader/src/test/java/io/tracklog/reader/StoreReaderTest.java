@@ -65,6 +65,41 @@ class StoreReaderTest {
   }
 
   @Test
+  void runsLeftOutOfAPartialCompaction_orRegisteredSince_orReopened_areLive_othersAreNot() {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    java.util.Map<String, Run> fromLog = new java.util.LinkedHashMap<>();
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("e");
+      String other = store.createExperiment("f");
+      for (int i = 0; i < 6; i++) {
+        int n = i;
+        ids.add(store.run(RunSpec.of(i % 2 == 0 ? exp : other, "r" + n), r -> r.logMetric("m", n, 0)));
+      }
+      // only runs 0, 1 and 3 are compacted: 2, 4 and 5 were registered before the manifest's
+      // catalog position but are in no segment
+      store.compactor(io.tracklog.compact.FileOps.DEFAULT, io.tracklog.compact.MergePolicy.DEFAULT)
+          .compact(id -> id.equals(ids.get(0)) || id.equals(ids.get(1)) || id.equals(ids.get(3)));
+      ids.add(store.run(RunSpec.of(exp, "late"), r -> r.logMetric("m", 6, 0))); // registered since
+      store.deleteRun(ids.get(1)); // reopened since
+      for (String id : ids) {
+        fromLog.put(id, store.getRun(id));
+      }
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      assertThat(snap.liveRunIds())
+          .containsExactlyInAnyOrder(ids.get(1), ids.get(2), ids.get(4), ids.get(5), ids.get(6));
+      fromLog.forEach((id, run) -> assertThat(snap.getRun(id)).as(id).isEqualTo(run));
+      assertThat(snap.segmentOf(ids.get(0))).isNotNull();
+      assertThat(snap.segmentOf(ids.get(2))).isNull();
+      assertThat(snap.metricHistory(ids.get(3), "m")).hasSize(1);
+      String exp = fromLog.get(ids.get(0)).info().experimentId();
+      assertThat(snap.runIdsOutsideSegments(exp)).containsExactly(ids.get(2), ids.get(4), ids.get(6));
+      assertThat(reader.refresh(snap)).isSameAs(snap);
+    }
+  }
+
+  @Test
   void compactedRun_readsTheSameAsTheLog() {
     String runId;
     Run fromLog;

@@ -23,6 +23,12 @@ public interface CompactionSource {
     return io.tracklog.SegmentCompression.NONE;
   }
 
+  /**
+   * Called when a compaction (or rebuild) ends without error, still holding {@code
+   * compaction.lock}: the store may checkpoint its catalog then. Must not throw.
+   */
+  default void compactionFinished() {}
+
   /** Every registered run. */
   List<RunRef> runs();
 

@@ -88,12 +88,12 @@ public final class Compactor {
         }
       }
       if (dirty.isEmpty()) {
-        return new Result(current.generation(), 0, 0, 0, 0);
+        return finished(new Result(current.generation(), 0, 0, 0, 0));
       }
       Plan plan = plan(current, refs, dirty);
       Result result = write(current, catalogPosition, plan);
       if (result != null) {
-        return result;
+        return finished(result);
       }
       if (attempt == MAX_ATTEMPTS) {
         throw new CommitConflictException(
@@ -115,12 +115,21 @@ public final class Compactor {
       Plan plan = new Plan(new ArrayList<>(current.segments()), new ArrayList<>(), byExperiment);
       Result result = write(current, catalogPosition, plan);
       if (result != null) {
-        return result;
+        return finished(result);
       }
       if (attempt == MAX_ATTEMPTS) {
         throw new CommitConflictException("Cannot commit a rebuild: lost " + attempt + " races");
       }
     }
+  }
+
+  private Result finished(Result result) {
+    try {
+      source.compactionFinished();
+    } catch (RuntimeException e) {
+      // a checkpoint is only a shortcut for the next open: the compaction stands
+    }
+    return result;
   }
 
   /**

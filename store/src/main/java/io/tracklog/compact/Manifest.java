@@ -24,7 +24,8 @@ public record Manifest(
     Map<String, ExperimentEntry> experiments,
     List<Segment> segments) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** The version this code writes; it reads 1 (per-run coverage objects) and 2 (docs/FORMAT.md §Manifest). */
+  public static final int FORMAT_VERSION = 2;
 
   public Manifest {
     Objects.requireNonNull(storeId, "storeId");
@@ -40,7 +41,7 @@ public record Manifest(
   /** An experiment's name and lifecycle stage ({@code active} or {@code deleted}). */
   public record ExperimentEntry(String name, String lifecycleStage) {}
 
-  /** Where each compacted run lives: run id → its segment. */
+  /** Where each compacted run lives: run id → its segment (a new map on each call). */
   public Map<String, Segment> segmentsByRun() {
     Map<String, Segment> map = new HashMap<>();
     for (Segment s : segments) {
@@ -58,12 +59,24 @@ public record Manifest(
       FileEntry runsFile,
       FileEntry latestFile,
       FileEntry metricsFile,
-      Map<String, RunCoverage> runs,
+      RunCoverages runs,
       Map<String, KeyStats> metricStats) {
     public Segment {
       Objects.requireNonNull(experimentId, "experimentId");
-      runs = Map.copyOf(runs);
+      Objects.requireNonNull(runs, "runs");
       metricStats = Map.copyOf(metricStats);
+    }
+
+    /** With the runs of any map, in its iteration order. */
+    public Segment(
+        String experimentId,
+        long generation,
+        FileEntry runsFile,
+        FileEntry latestFile,
+        FileEntry metricsFile,
+        Map<String, RunCoverage> runs,
+        Map<String, KeyStats> metricStats) {
+      this(experimentId, generation, runsFile, latestFile, metricsFile, RunCoverages.of(runs), metricStats);
     }
 
     public List<FileEntry> files() {

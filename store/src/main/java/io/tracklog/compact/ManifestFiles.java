@@ -11,7 +11,11 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.UnsupportedFormatException;
@@ -25,6 +29,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,41 +54,153 @@ public final class ManifestFiles {
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-          .enable(SerializationFeature.INDENT_OUTPUT)
+          // compact: a manifest lists every compacted run, and every open reads it
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .addModule(new SimpleModule().addDeserializer(Manifest.RunCoverage.class, new CoverageDeserializer()))
+          .addModule(
+              new SimpleModule()
+                  .addDeserializer(Manifest.Segment.class, new SegmentDeserializer())
+                  .addSerializer(Manifest.Segment.class, new SegmentSerializer()))
           .build();
 
+  private static final JavaType KEY_STATS =
+      JSON.getTypeFactory().constructMapType(java.util.LinkedHashMap.class, String.class, Manifest.KeyStats.class);
+
   /**
-   * {@code {"seq": N, "sealed": B}}, one per compacted run: read straight off the tokens, as the
-   * bean deserializer would but without its per-object buffers (a manifest lists every run). Other
-   * token types go through databind, so coercions and errors stay the same.
+   * Writes a segment in format 2: {@code "runs"} maps each run id to its {@code seq} (a bare number,
+   * ids in the segment's order: sorted), and {@code "unsealed"} lists the runs that were not sealed.
    */
-  private static final class CoverageDeserializer extends StdDeserializer<Manifest.RunCoverage> {
-    CoverageDeserializer() {
-      super(Manifest.RunCoverage.class);
+  private static final class SegmentSerializer extends StdSerializer<Manifest.Segment> {
+    SegmentSerializer() {
+      super(Manifest.Segment.class);
     }
 
     @Override
-    public Manifest.RunCoverage deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-      if (!p.isExpectedStartObjectToken()) {
-        return (Manifest.RunCoverage) ctx.handleUnexpectedToken(Manifest.RunCoverage.class, p);
+    public void serialize(Manifest.Segment s, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeStartObject();
+      gen.writeStringField("experiment_id", s.experimentId());
+      gen.writeNumberField("generation", s.generation());
+      provider.defaultSerializeField("runs_file", s.runsFile(), gen);
+      provider.defaultSerializeField("latest_file", s.latestFile(), gen);
+      provider.defaultSerializeField("metrics_file", s.metricsFile(), gen);
+      RunCoverages runs = s.runs();
+      gen.writeFieldName("runs");
+      gen.writeStartObject();
+      for (int i = 0; i < runs.size(); i++) {
+        gen.writeNumberField(runs.runId(i), runs.seq(i));
       }
-      long seq = 0;
-      boolean sealed = false;
+      gen.writeEndObject();
+      gen.writeArrayFieldStart("unsealed");
+      for (String runId : runs.unsealed()) {
+        gen.writeString(runId);
+      }
+      gen.writeEndArray();
+      provider.defaultSerializeField("metric_stats", new java.util.TreeMap<>(s.metricStats()), gen);
+      gen.writeEndObject();
+    }
+  }
+
+  /**
+   * Reads a segment of either format: per run a number ({@code seq}, format 2, sealed unless listed
+   * in {@code "unsealed"}) or an object {@code {"seq": N, "sealed": B}} (format 1). The runs are read
+   * straight off the tokens into {@link RunCoverages}: a manifest lists every compacted run, and
+   * opening a store reads it. Other values go through databind, so coercions and errors stay the same.
+   */
+  private static final class SegmentDeserializer extends StdDeserializer<Manifest.Segment> {
+    SegmentDeserializer() {
+      super(Manifest.Segment.class);
+    }
+
+    @Override
+    public Manifest.Segment deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (!p.isExpectedStartObjectToken()) {
+        return (Manifest.Segment) ctx.handleUnexpectedToken(Manifest.Segment.class, p);
+      }
+      String experimentId = null;
+      long generation = 0;
+      Manifest.FileEntry runsFile = null;
+      Manifest.FileEntry latestFile = null;
+      Manifest.FileEntry metricsFile = null;
+      RunCoverages.Builder runs = null;
+      List<String> unsealed = List.of();
+      Map<String, Manifest.KeyStats> stats = null;
       for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
         String name = p.currentName();
-        JsonToken value = p.nextToken();
+        p.nextToken();
         switch (name) {
-          case "seq" -> seq = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
-          case "sealed" ->
-              sealed =
-                  value == JsonToken.VALUE_TRUE
-                      || (value != JsonToken.VALUE_FALSE && ctx.readValue(p, Boolean.TYPE));
+          case "experiment_id" -> experimentId = ctx.readValue(p, String.class);
+          case "generation" -> generation = ctx.readValue(p, Long.TYPE);
+          case "runs_file" -> runsFile = ctx.readValue(p, Manifest.FileEntry.class);
+          case "latest_file" -> latestFile = ctx.readValue(p, Manifest.FileEntry.class);
+          case "metrics_file" -> metricsFile = ctx.readValue(p, Manifest.FileEntry.class);
+          case "runs" -> runs = readRuns(p, ctx);
+          case "unsealed" -> unsealed = readStrings(p, ctx);
+          case "metric_stats" -> stats = ctx.readValue(p, KEY_STATS);
           default -> p.skipChildren();
         }
       }
-      return new Manifest.RunCoverage(seq, sealed);
+      try {
+        if (runs == null) {
+          runs = new RunCoverages.Builder(0);
+        }
+        return new Manifest.Segment(
+            experimentId,
+            generation,
+            runsFile,
+            latestFile,
+            metricsFile,
+            runs.unseal(unsealed).build(),
+            stats == null ? Map.of() : stats);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw JsonMappingException.from(p, "invalid segment: " + e.getMessage(), e);
+      }
+    }
+
+    private static RunCoverages.Builder readRuns(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (p.currentToken() == JsonToken.VALUE_NULL) {
+        return new RunCoverages.Builder(0);
+      }
+      if (!p.isExpectedStartObjectToken()) {
+        ctx.handleUnexpectedToken(Map.class, p);
+      }
+      RunCoverages.Builder runs = new RunCoverages.Builder(256);
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String runId = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.VALUE_NUMBER_INT) { // format 2
+          runs.add(runId, p.getLongValue(), true);
+        } else if (value == JsonToken.START_OBJECT) { // format 1
+          long seq = 0;
+          boolean sealed = false;
+          for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+              case "seq" -> seq = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+              case "sealed" ->
+                  sealed = v == JsonToken.VALUE_TRUE || (v != JsonToken.VALUE_FALSE && ctx.readValue(p, Boolean.TYPE));
+              default -> p.skipChildren();
+            }
+          }
+          runs.add(runId, seq, sealed);
+        } else {
+          runs.add(runId, ctx.readValue(p, Long.TYPE), true);
+        }
+      }
+      return runs;
+    }
+
+    private static List<String> readStrings(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (p.currentToken() == JsonToken.VALUE_NULL) {
+        return List.of();
+      }
+      if (p.currentToken() != JsonToken.START_ARRAY) {
+        ctx.handleUnexpectedToken(List.class, p);
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        out.add(t == JsonToken.VALUE_STRING ? p.getText() : ctx.readValue(p, String.class));
+      }
+      return out;
     }
   }
 
@@ -139,7 +256,8 @@ public final class ManifestFiles {
     Path file = root.resolve(fileName(generation));
     Manifest m;
     try {
-      m = JSON.readValue(file.toFile(), Manifest.class);
+      // from bytes: Jackson's UTF-8 byte parser, faster than the char one a File gets
+      m = JSON.readValue(Files.readAllBytes(file), Manifest.class);
     } catch (IOException e) {
       throw new CorruptFileException(file, "manifest does not parse: " + e.getMessage(), e);
     }

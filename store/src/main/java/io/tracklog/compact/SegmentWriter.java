@@ -86,11 +86,11 @@ final class SegmentWriter {
     Manifest.FileEntry latestFile = writeLatest(dir + "/latest" + suffix, sorted, meta, stats);
     Manifest.FileEntry metricsFile = writeMetrics(dir + "/metrics" + suffix, sorted, meta);
 
-    Map<String, Manifest.RunCoverage> coverage = new HashMap<>();
-    for (RunDigest d : sorted) {
-      coverage.put(d.runId(), new Manifest.RunCoverage(d.seq(), sealed.getOrDefault(d.runId(), false)));
+    RunCoverages.Builder coverage = new RunCoverages.Builder(sorted.size());
+    for (RunDigest d : sorted) { // sorted by run id, as the manifest lists them
+      coverage.add(d.runId(), d.seq(), sealed.getOrDefault(d.runId(), false));
     }
-    return new Manifest.Segment(experimentId, generation, runsFile, latestFile, metricsFile, coverage, stats);
+    return new Manifest.Segment(experimentId, generation, runsFile, latestFile, metricsFile, coverage.build(), stats);
   }
 
   // ---- runs ------------------------------------------------------------------------------------

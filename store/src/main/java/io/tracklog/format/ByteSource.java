@@ -25,6 +25,13 @@ public final class ByteSource {
     return limit - pos;
   }
 
+  /** The CRC32C of the remaining bytes, which stay unread. */
+  public int crc32c() {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(buf, pos, limit - pos);
+    return (int) crc.getValue();
+  }
+
   private void need(int n) {
     if (n < 0 || pos + n > limit) {
       throw new DecodeException("truncated: needed " + n + " bytes at offset " + pos + ", have " + (limit - pos));

@@ -1,44 +1,237 @@
 package io.tracklog.format;
 
 import io.tracklog.Experiment;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
- * An immutable copy of the catalog after {@code position} events: what a reader's snapshot pins.
+ * The catalog after {@code position} events, immutable: what a reader's snapshot pins.
  *
- * @param experiments by id, in creation order
- * @param runsByExperiment run ids per experiment, in creation order
- * @param experimentByRun each run's experiment
- * @param lastReopened catalog position of each reopened run's last RunReopened event
+ * <p>Taking one copies nothing per run: it shares the append-only run lists and run and reopening
+ * tables of the {@link CatalogState} it came from, and hides what that state applies later (runs
+ * past its run count, reopenings at or past its position). Thread-safe.
  */
-public record CatalogSnapshot(
-    long position,
-    Map<String, Experiment> experiments,
-    Map<String, List<String>> runsByExperiment,
-    Map<String, String> experimentByRun,
-    Map<String, Long> lastReopened) {
+public final class CatalogSnapshot {
+  /**
+   * A registered run.
+   *
+   * @param ordinal how many runs were registered before it
+   * @param position the catalog position of its RunRegistered event
+   */
+  public record RunEntry(String runId, String experimentId, int ordinal, long position) {}
 
-  public CatalogSnapshot {
-    experiments = Collections.unmodifiableMap(new LinkedHashMap<>(experiments));
-    Map<String, List<String>> runs = new LinkedHashMap<>();
-    runsByExperiment.forEach((k, v) -> runs.put(k, List.copyOf(v)));
-    runsByExperiment = Collections.unmodifiableMap(runs);
-    experimentByRun = Map.copyOf(experimentByRun);
-    lastReopened = Map.copyOf(lastReopened);
+  /**
+   * A RunReopened event of a run, and the one before it (null if none): a run's reopenings, newest
+   * first.
+   */
+  public record Reopening(String runId, long position, Reopening previous) {}
+
+  static final RunEntry[] NO_RUNS = new RunEntry[0];
+
+  private final long position;
+  private final Map<String, Experiment> experiments;
+  private final Map<String, List<String>> runsByExperiment;
+  private final List<RunEntry> runs;
+  private final RunEntry[] restoredRuns; // sorted by id, never changed: runs a checkpoint restored
+  private final SharedStringTable.View<RunEntry> runsById; // entries past runs.size() are hidden
+  private final List<Reopening> reopenings;
+  private final SharedStringTable.View<Reopening> lastReopened; // positions ≥ position are hidden
+
+  CatalogSnapshot(
+      long position,
+      Map<String, Experiment> experiments,
+      Map<String, List<String>> runsByExperiment,
+      List<RunEntry> runs,
+      RunEntry[] restoredRuns,
+      SharedStringTable.View<RunEntry> runsById,
+      List<Reopening> reopenings,
+      SharedStringTable.View<Reopening> lastReopened) {
+    this.position = position;
+    this.experiments = experiments;
+    this.runsByExperiment = runsByExperiment;
+    this.runs = runs;
+    this.restoredRuns = restoredRuns;
+    this.runsById = runsById;
+    this.reopenings = reopenings;
+    this.lastReopened = lastReopened;
+  }
+
+  /** How many catalog events this snapshot has folded. */
+  public long position() {
+    return position;
+  }
+
+  /** Experiments by id, in creation order; unmodifiable. */
+  public Map<String, Experiment> experiments() {
+    return experiments;
   }
 
   public Experiment experiment(String id) {
     return experiments.get(id);
   }
 
+  /** Run ids per experiment, in creation order (experiments without runs are absent); unmodifiable. */
+  public Map<String, List<String>> runsByExperiment() {
+    return runsByExperiment;
+  }
+
+  /** The runs of an experiment, in creation order; unmodifiable. */
   public List<String> runIds(String experimentId) {
     return runsByExperiment.getOrDefault(experimentId, List.of());
   }
 
+  /** How many runs are registered. */
+  public int runCount() {
+    return runs.size();
+  }
+
+  /** Every registered run, in registration order; unmodifiable. */
+  public List<RunEntry> runs() {
+    return runs;
+  }
+
+  /** A run's registration, or null if this snapshot has no such run. */
+  public RunEntry run(String runId) {
+    RunEntry e = findSorted(restoredRuns, runId);
+    if (e == null) {
+      e = runsById.get(runId);
+    }
+    return e == null || e.ordinal() >= runs.size() ? null : e;
+  }
+
+  /** Binary search of runs sorted by id. */
+  static RunEntry findSorted(RunEntry[] sorted, String runId) {
+    int lo = 0;
+    int hi = sorted.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted[mid].runId().compareTo(runId);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return sorted[mid];
+      }
+    }
+    return null;
+  }
+
+  public boolean containsRun(String runId) {
+    return run(runId) != null;
+  }
+
+  /** The experiment a run was registered in, or null if this snapshot has no such run. */
+  public String experimentOfRun(String runId) {
+    RunEntry e = run(runId);
+    return e == null ? null : e.experimentId();
+  }
+
+  /** How many runs were registered by catalog events before {@code catalogPosition}. */
+  public int runCountBefore(long catalogPosition) {
+    int lo = 0;
+    int hi = runs.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (runs.get(mid).position() < catalogPosition) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Each run's experiment, as an unmodifiable map view (iterates in registration order). */
+  public Map<String, String> experimentByRun() {
+    return new ExperimentByRun();
+  }
+
+  /** The catalog position of a run's last RunReopened event in this snapshot, or -1. */
   public long lastReopened(String runId) {
-    return lastReopened.getOrDefault(runId, -1L);
+    for (Reopening r = lastReopened.get(runId); r != null; r = r.previous()) {
+      if (r.position() < position) {
+        return r.position();
+      }
+    }
+    return -1;
+  }
+
+  /** Every RunReopened event, in catalog order; unmodifiable. */
+  public List<Reopening> reopenings() {
+    return reopenings;
+  }
+
+  /** True if any run was ever reopened in this snapshot. */
+  public boolean anyReopened() {
+    return !reopenings.isEmpty();
+  }
+
+  /** Runs with a RunReopened event at a position ≥ {@code fromPosition} in this snapshot. */
+  public Set<String> reopenedSince(long fromPosition) {
+    Set<String> out = new LinkedHashSet<>();
+    for (int i = reopenings.size() - 1; i >= 0 && reopenings.get(i).position() >= fromPosition; i--) {
+      out.add(reopenings.get(i).runId());
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "CatalogSnapshot[position=" + position + ", experiments=" + experiments.size() + ", runs=" + runs.size() + "]";
+  }
+
+  private final class ExperimentByRun extends AbstractMap<String, String> {
+    @Override
+    public String get(Object key) {
+      return key instanceof String s ? experimentOfRun(s) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return key instanceof String s && containsRun(s);
+    }
+
+    @Override
+    public int size() {
+      return runs.size();
+    }
+
+    @Override
+    public Set<Entry<String, String>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, String>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < runs.size();
+            }
+
+            @Override
+            public Entry<String, String> next() {
+              if (!hasNext()) {
+                throw new NoSuchElementException();
+              }
+              RunEntry e = runs.get(next++);
+              return Map.entry(e.runId(), e.experimentId());
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return runs.size();
+        }
+      };
+    }
   }
 }

@@ -9,8 +9,8 @@ import io.tracklog.format.CatalogEvent.ExperimentRestored;
 import io.tracklog.format.CatalogEvent.ExperimentTagDeleted;
 import io.tracklog.format.CatalogEvent.ExperimentTagSet;
 import io.tracklog.format.CatalogEvent.RunRegistered;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +24,24 @@ import java.util.TreeMap;
 public final class CatalogState {
   private final Map<String, Experiment> experiments = new LinkedHashMap<>();
   private final Map<String, String> idsByName = new HashMap<>();
-  private final Map<String, List<String>> runsByExperiment = new HashMap<>();
-  private final Map<String, String> experimentByRun = new HashMap<>();
-  private final Map<String, Long> lastReopened = new HashMap<>();
+  // Runs are only ever added, so snapshots share these instead of copying them (a store of 100k runs
+  // would otherwise copy 100k entries per reader snapshot): the lists are append-only and a
+  // snapshot keeps a view of their prefix; the tables are append-only too, and a snapshot ignores
+  // entries past its own run count or catalog position.
+  private final Map<String, AppendOnlyList<String>> runsByExperiment = new HashMap<>();
+  private AppendOnlyList<CatalogSnapshot.RunEntry> runs = new AppendOnlyList<>(1024);
+  private final SharedStringTable<CatalogSnapshot.RunEntry> runsById =
+      new SharedStringTable<>(CatalogSnapshot.RunEntry::runId);
+  private final AppendOnlyList<CatalogSnapshot.Reopening> reopenings = new AppendOnlyList<>();
+  private final SharedStringTable<CatalogSnapshot.Reopening> lastReopened =
+      new SharedStringTable<>(CatalogSnapshot.Reopening::runId);
+  // Runs restored from a checkpoint, sorted by id: looked up by binary search, so a restore hashes
+  // no run id. Runs registered after it are in runsById.
+  private CatalogSnapshot.RunEntry[] restoredRuns = CatalogSnapshot.NO_RUNS;
+  private Map<String, Experiment> experimentsView; // immutable copy; null after a change
   private long maxNumericId = -1;
   private long position;
-  private CatalogSnapshot lastSnapshot; // copying 100k runs per reader snapshot adds up
+  private CatalogSnapshot lastSnapshot;
 
   public void apply(CatalogEvent event) {
     long at = position++;
@@ -39,8 +51,7 @@ public final class CatalogState {
         if (experiments.containsKey(e.experimentId())) {
           throw new DecodeException("experiment " + e.experimentId() + " created twice");
         }
-        experiments.put(
-            e.experimentId(),
+        put(
             new Experiment(
                 e.experimentId(),
                 e.name(),
@@ -85,16 +96,19 @@ public final class CatalogState {
       }
       case RUN_REGISTERED -> {
         RunRegistered e = (RunRegistered) event;
-        require(e.experimentId());
-        if (experimentByRun.putIfAbsent(e.runId(), e.experimentId()) != null) {
+        String experimentId = require(e.experimentId()).experimentId(); // one String per experiment
+        CatalogSnapshot.RunEntry entry = new CatalogSnapshot.RunEntry(e.runId(), experimentId, runs.size(), at);
+        if (CatalogSnapshot.findSorted(restoredRuns, e.runId()) != null || runsById.putIfAbsent(entry) != null) {
           throw new DecodeException("run " + e.runId() + " registered twice");
         }
-        runsByExperiment.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(e.runId());
+        runs.add(entry);
+        runsByExperiment.computeIfAbsent(experimentId, k -> new AppendOnlyList<>()).add(entry.runId());
       }
       case EXPERIMENT_REPLACED -> {
         CatalogEvent.ExperimentReplaced e = (CatalogEvent.ExperimentReplaced) event;
         Experiment old = require(e.experimentId());
-        if (!runsByExperiment.getOrDefault(e.experimentId(), List.of()).isEmpty()) {
+        AppendOnlyList<String> ofExperiment = runsByExperiment.get(e.experimentId());
+        if (ofExperiment != null && ofExperiment.size() > 0) {
           throw new DecodeException("experiment " + e.experimentId() + " replaced after it got runs");
         }
         idsByName.remove(old.name());
@@ -111,22 +125,83 @@ public final class CatalogState {
       }
       case RUN_REOPENED -> {
         CatalogEvent.RunReopened e = (CatalogEvent.RunReopened) event;
-        if (!experimentByRun.containsKey(e.runId())) {
+        if (run(e.runId()) == null) {
           throw new DecodeException("reopened unknown run " + e.runId());
         }
-        lastReopened.put(e.runId(), at);
+        CatalogSnapshot.Reopening r = new CatalogSnapshot.Reopening(e.runId(), at, lastReopened.get(e.runId()));
+        reopenings.add(r);
+        lastReopened.put(r);
       }
     }
   }
 
-  /** An immutable copy of the current state; the same instance while no event was applied since. */
+  /**
+   * An immutable view of the current state; the same instance while no event was applied since. It
+   * shares the run lists and maps with this state (nothing per run is copied) and never shows what
+   * is applied later.
+   */
   public CatalogSnapshot snapshot() {
     CatalogSnapshot last = lastSnapshot;
     if (last == null || last.position() != position) {
-      last = new CatalogSnapshot(position, experiments, runsByExperiment, experimentByRun, lastReopened);
+      if (experimentsView == null) {
+        experimentsView = Collections.unmodifiableMap(new LinkedHashMap<>(experiments));
+      }
+      Map<String, List<String>> byExperiment = new LinkedHashMap<>();
+      for (String id : experiments.keySet()) {
+        AppendOnlyList<String> ids = runsByExperiment.get(id);
+        if (ids != null) {
+          byExperiment.put(id, ids.view());
+        }
+      }
+      last =
+          new CatalogSnapshot(
+              position,
+              experimentsView,
+              Collections.unmodifiableMap(byExperiment),
+              runs.view(),
+              restoredRuns,
+              runsById.view(),
+              reopenings.view(),
+              lastReopened.view());
       lastSnapshot = last;
     }
     return last;
+  }
+
+  private CatalogSnapshot.RunEntry run(String runId) {
+    CatalogSnapshot.RunEntry e = CatalogSnapshot.findSorted(restoredRuns, runId);
+    return e != null ? e : runsById.get(runId);
+  }
+
+  /**
+   * Restores what a checkpoint saved, as if its events had been applied; then apply the events that
+   * follow it. Only on a state that has applied nothing.
+   */
+  public void restore(CatalogCheckpoint checkpoint) {
+    if (position != 0) {
+      throw new IllegalStateException("restoring a catalog that already applied " + position + " events");
+    }
+    for (Experiment e : checkpoint.experiments()) {
+      experiments.put(e.experimentId(), e);
+      noteId(e.experimentId());
+    }
+    idsByName.putAll(checkpoint.idsByName());
+    // adopted, not copied: appends go to new arrays, so the checkpoint's stay as they are
+    runs = AppendOnlyList.adopt(checkpoint.runsByOrdinal());
+    checkpoint.runIdsByExperiment().forEach((id, ids) -> runsByExperiment.put(id, AppendOnlyList.adopt(ids)));
+    restoredRuns = checkpoint.runsById();
+    for (CatalogSnapshot.Reopening r : checkpoint.reopenings()) {
+      reopenings.add(r);
+      lastReopened.put(r);
+    }
+    position = checkpoint.position();
+    experimentsView = null;
+    lastSnapshot = null;
+  }
+
+  /** Experiment ids by current name, a copy (for checkpoints). */
+  public Map<String, String> idsByName() {
+    return new HashMap<>(idsByName);
   }
 
   /** How many events have been applied. */
@@ -136,7 +211,8 @@ public final class CatalogState {
 
   /** The position of the last RunReopened event of a run, or -1. */
   public long lastReopened(String runId) {
-    return lastReopened.getOrDefault(runId, -1L);
+    CatalogSnapshot.Reopening r = lastReopened.get(runId);
+    return r == null ? -1 : r.position();
   }
 
   private void noteId(String id) {
@@ -155,6 +231,7 @@ public final class CatalogState {
 
   private void put(Experiment e) {
     experiments.put(e.experimentId(), e);
+    experimentsView = null;
   }
 
   private static Experiment with(
@@ -182,17 +259,19 @@ public final class CatalogState {
     return Long.toString(maxNumericId + 1);
   }
 
-  /** Runs registered in an experiment, in creation order. */
+  /** Runs registered in an experiment, in creation order; an immutable view. */
   public List<String> runIds(String experimentId) {
-    return List.copyOf(runsByExperiment.getOrDefault(experimentId, List.of()));
+    AppendOnlyList<String> ids = runsByExperiment.get(experimentId);
+    return ids == null ? List.of() : ids.view();
   }
 
   /** The experiment a run was registered in, or null for an unknown run. */
   public String experimentOfRun(String runId) {
-    return experimentByRun.get(runId);
+    CatalogSnapshot.RunEntry entry = run(runId);
+    return entry == null ? null : entry.experimentId();
   }
 
   public int runCount() {
-    return experimentByRun.size();
+    return runs.size();
   }
 }

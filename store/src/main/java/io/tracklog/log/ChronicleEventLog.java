@@ -208,6 +208,7 @@ public final class ChronicleEventLog implements EventLog {
     private final ExcerptTailer tailer;
     private byte[] buf = new byte[512];
     private long position;
+    private long lastToken = -1;
 
     Reader(ExcerptTailer tailer) {
       this.tailer = tailer;
@@ -217,10 +218,12 @@ public final class ChronicleEventLog implements EventLog {
     @Override
     public ByteSource next() {
       int length;
+      long token;
       try (DocumentContext dc = tailer.readingDocument()) {
         if (!dc.isPresent()) {
           return null;
         }
+        token = dc.index();
         Bytes<?> bytes = dc.wire().bytes();
         length = (int) bytes.readRemaining();
         if (length > buf.length) {
@@ -229,6 +232,7 @@ public final class ChronicleEventLog implements EventLog {
         bytes.read(buf, 0, length);
       }
       position++;
+      lastToken = token;
       if (length >= 1 && (buf[0] & 0xFF) == BLOB_REF_TAG) {
         return readBlob(length);
       }
@@ -265,6 +269,36 @@ public final class ChronicleEventLog implements EventLog {
     @Override
     public long position() {
       return position;
+    }
+
+    /** The Chronicle index of the last excerpt read. */
+    @Override
+    public long lastToken() {
+      return lastToken;
+    }
+
+    @Override
+    public boolean seek(long token, long position) {
+      boolean found;
+      try {
+        found = token >= 0 && position >= 0 && tailer.moveToIndex(token);
+      } catch (RuntimeException e) {
+        found = false; // an index of no cycle file of this queue
+      }
+      if (!found) {
+        rewind();
+        return false;
+      }
+      this.position = position;
+      lastToken = -1;
+      return true;
+    }
+
+    @Override
+    public void rewind() {
+      tailer.toStart();
+      position = 0;
+      lastToken = -1;
     }
 
     @Override

@@ -18,6 +18,30 @@ public interface EventReader extends AutoCloseable {
   /** How many events this reader has returned: the {@code seq} of the next one. */
   long position();
 
+  /**
+   * The log's own token for the event {@link #next()} returned last (stable for the life of the log
+   * files, for {@link #seek}), or -1 if there is none or this reader cannot name events.
+   */
+  default long lastToken() {
+    return -1;
+  }
+
+  /**
+   * Moves this reader so that {@link #next()} returns the event named by {@code token} (from {@link
+   * #lastToken()} of a reader of the same log), counting it as the event at {@code position}. The
+   * caller vouches for the position: check the event that comes back. Returns false, with the reader
+   * back at the log's start, if the log has no such event or this reader cannot seek.
+   */
+  default boolean seek(long token, long position) {
+    rewind();
+    return false;
+  }
+
+  /** Moves this reader back to the log's first event (position 0). */
+  default void rewind() {
+    throw new UnsupportedOperationException("this reader cannot rewind");
+  }
+
   @Override
   void close();
 }

@@ -277,7 +277,7 @@ public final class MlflowImport {
   }
 
   private void writeRun(Path runDir, RunImport run) {
-    String registeredIn = store.catalogSnapshot().experimentByRun().get(run.runId());
+    String registeredIn = store.catalogSnapshot().experimentOfRun(run.runId());
     if (registeredIn != null) {
       if (!registeredIn.equals(run.experimentId())) {
         skip(runDir, "run skipped: a run with this id is already in experiment '" + registeredIn + "'");

@@ -1,0 +1,134 @@
+package io.tracklog.reader;
+
+import io.tracklog.compact.Manifest;
+import io.tracklog.format.CatalogSnapshot;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed manifest and what snapshots ask of it, resolved lazily: manifests never change once
+ * published, so one is parsed once per generation per reader and shared by its snapshots.
+ *
+ * <p>Opening a store should not cost a hash insert per compacted run: a run's segment is found among
+ * the few segments of its experiment (each answers by binary search over its sorted run ids), and the
+ * store-wide run → segment map is only built for bulk questions that need it. Thread-safe.
+ */
+final class ManifestIndex {
+  private final Manifest manifest;
+  private final Map<String, List<Manifest.Segment>> byExperiment;
+  private final List<String> unsealed;
+  private final long compactedRuns;
+  private volatile Map<String, Manifest.Segment> byRun; // built on first bulk use
+  private volatile List<String> uncompactedBefore; // see uncompactedBefore()
+
+  ManifestIndex(Manifest manifest) {
+    this.manifest = manifest;
+    Map<String, List<Manifest.Segment>> groups = new LinkedHashMap<>();
+    List<String> open = new ArrayList<>();
+    long runs = 0;
+    for (Manifest.Segment s : manifest.segments()) {
+      groups.computeIfAbsent(s.experimentId(), k -> new ArrayList<>()).add(s);
+      open.addAll(s.runs().unsealed());
+      runs += s.runs().size();
+    }
+    groups.replaceAll((k, v) -> List.copyOf(v));
+    this.byExperiment = Collections.unmodifiableMap(groups);
+    this.unsealed = List.copyOf(open);
+    this.compactedRuns = runs;
+  }
+
+  Manifest manifest() {
+    return manifest;
+  }
+
+  long generation() {
+    return manifest.generation();
+  }
+
+  /** The segments of an experiment, in manifest order. */
+  List<Manifest.Segment> segments(String experimentId) {
+    return byExperiment.getOrDefault(experimentId, List.of());
+  }
+
+  /** Runs of the manifest that were not sealed when compacted. */
+  List<String> unsealed() {
+    return unsealed;
+  }
+
+  /** How many runs the manifest's segments hold (each run is in exactly one). */
+  long compactedRuns() {
+    return compactedRuns;
+  }
+
+  /**
+   * The segment holding a run of {@code experimentId} (the run's experiment in the catalog, which
+   * is the experiment of its segment), or null.
+   */
+  Manifest.Segment segmentOf(String runId, String experimentId) {
+    Map<String, Manifest.Segment> all = byRun;
+    if (all != null) {
+      return all.get(runId);
+    }
+    if (experimentId == null) {
+      return null;
+    }
+    for (Manifest.Segment s : segments(experimentId)) {
+      if (s.runs().containsKey(runId)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Run id → segment for every compacted run, built on first use. */
+  Map<String, Manifest.Segment> byRun() {
+    Map<String, Manifest.Segment> all = byRun;
+    if (all == null) {
+      all = Collections.unmodifiableMap(manifest.segmentsByRun());
+      byRun = all;
+    }
+    return all;
+  }
+
+  /**
+   * Runs registered before the manifest's catalog position that no segment holds (started but not
+   * compacted yet, or left out of a partial compaction), in registration order. Fixed for a manifest,
+   * so computed once: for free when the counts say the manifest holds all of them.
+   *
+   * @param catalog a catalog at least as new as the manifest (every run of the manifest is in it)
+   * @param compactedSince how many runs of the manifest {@code catalog} registered at or after the
+   *     manifest's catalog position
+   */
+  List<String> uncompactedBefore(CatalogSnapshot catalog, long compactedSince) {
+    List<String> cached = uncompactedBefore;
+    if (cached != null) {
+      return cached;
+    }
+    int before = catalog.runCountBefore(manifest.catalogPosition());
+    List<String> out;
+    // The manifest's runs are all in the catalog (the compactor took them from it), each once: if
+    // as many of them were registered before the position as the catalog has, it holds them all.
+    if (compactedRuns - compactedSince == before) {
+      out = List.of();
+    } else {
+      Map<String, Manifest.Segment> all = byRun();
+      List<String> missing = new ArrayList<>();
+      for (CatalogSnapshot.RunEntry e : catalog.runs().subList(0, before)) {
+        if (!all.containsKey(e.runId())) {
+          missing.add(e.runId());
+        }
+      }
+      out = List.copyOf(missing);
+    }
+    uncompactedBefore = out;
+    return out;
+  }
+
+  /** For tests: whether the store-wide run map was built. */
+  boolean builtRunMap() {
+    return byRun != null;
+  }
+}
