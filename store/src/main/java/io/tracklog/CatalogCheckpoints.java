@@ -6,13 +6,9 @@ import io.tracklog.format.CatalogState;
 import io.tracklog.log.EventReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The file {@code catalog.checkpoint} (docs/FORMAT.md §Catalog checkpoint): loaded when a store
@@ -95,24 +91,6 @@ final class CatalogCheckpoints {
         Files.deleteIfExists(p);
       }
     }
-    Path tmp = dir.resolve(name + "." + ProcessHandle.current().pid() + ".tmp");
-    try {
-      try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // some file systems cannot open directories; the rename is atomic all the same
-    }
+    AtomicFiles.replace(file, bytes);
   }
 }

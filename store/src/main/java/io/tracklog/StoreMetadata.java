@@ -7,11 +7,7 @@ import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.UnsupportedFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * {@code store.json}: marks a directory as a Tracklog store and names its format version (docs/FORMAT.md
@@ -47,12 +43,7 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
     node.put("storeId", storeId);
     node.put("createdAt", createdAt);
     try {
-      Path tmp = Files.createTempFile(file.getParent(), "store.json", ".tmp");
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file, e);
     }
