@@ -201,16 +201,6 @@ final class JsonLinesLayout implements StorageLayout {
     }
 
     @Override
-    public void logParam(String key, String value) {
-      logBatch(List.of(), List.of(new Param(key, value)), List.of());
-    }
-
-    @Override
-    public void setTag(String key, String value) {
-      logBatch(List.of(), List.of(), List.of(new RunTag(key, value)));
-    }
-
-    @Override
     public void end(long endTimeMs) {
       event(
           g -> {

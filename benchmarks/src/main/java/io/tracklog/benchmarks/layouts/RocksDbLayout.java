@@ -205,16 +205,6 @@ final class RocksDbLayout implements StorageLayout {
     }
 
     @Override
-    public void logParam(String key, String value) {
-      logBatch(List.of(), List.of(new Param(key, value)), List.of());
-    }
-
-    @Override
-    public void setTag(String key, String value) {
-      logBatch(List.of(), List.of(), List.of(new RunTag(key, value)));
-    }
-
-    @Override
     public void end(long endTimeMs) {
       try {
         db.put(writeOptions, utf8("r/" + runId + "/i"), info(experimentId, start, "FINISHED", endTimeMs, name));

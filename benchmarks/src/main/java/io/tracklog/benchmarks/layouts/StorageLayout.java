@@ -66,9 +66,15 @@ public interface StorageLayout extends AutoCloseable {
 
     void logBatch(List<Metric> metrics, List<Param> params, List<RunTag> tags);
 
-    void logParam(String key, String value);
+    /** A batch of one param, unless the layout has a cheaper write for it. */
+    default void logParam(String key, String value) {
+      logBatch(List.of(), List.of(new Param(key, value)), List.of());
+    }
 
-    void setTag(String key, String value);
+    /** A batch of one tag, unless the layout has a cheaper write for it. */
+    default void setTag(String key, String value) {
+      logBatch(List.of(), List.of(), List.of(new RunTag(key, value)));
+    }
 
     /** Ends the run FINISHED. */
     void end(long endTimeMs);
