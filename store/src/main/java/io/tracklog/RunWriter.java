@@ -4,15 +4,9 @@ import io.tracklog.error.AlreadyClosedException;
 import io.tracklog.error.InvalidParameterException;
 import io.tracklog.error.RunNotActiveException;
 import io.tracklog.error.TagNotFoundException;
-import io.tracklog.format.ByteSink;
-import io.tracklog.format.ByteSource;
-import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.RunState;
 import io.tracklog.format.Validation;
-import io.tracklog.log.EventReader;
-import io.tracklog.log.ProcessLock;
-import io.tracklog.log.WriterLease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,52 +32,37 @@ import java.util.function.Function;
  * validates first and writes nothing if its input is invalid; when it returns, its event is in the OS
  * page cache ({@link Durability}).
  *
- * <p>{@code logMetric} is the hot path: it validates the key (cached by identity), encodes into a
- * per-thread buffer and appends, allocating nothing. Params, tags and status changes check the run's
- * current state under a cross-process lock first (a param may not change value; a deleted run takes
- * no writes).
+ * <p>{@code logMetric} is the hot path: it validates the key (cached by identity) and appends one
+ * frame to its store's lane, encoded against what this writer logged before (key index, timestamp
+ * and step deltas), allocating nothing. Params, tags and status changes check the run's current
+ * state under a cross-process lock first (a param may not change value; a deleted run takes no
+ * writes).
  */
 public final class RunWriter implements AutoCloseable {
-  private static final ThreadLocal<ByteSink> SCRATCH = ThreadLocal.withInitial(() -> new ByteSink(512));
   private static final int KEY_CACHE_SIZE = 64;
 
   private final Store store;
   private final String runId;
   private final String experimentId;
-  private final SharedLogs.Lease logLease;
-  private final WriterLease writerLease;
-  private final Path stateLock;
+  private final RunAttachment attachment;
   private final Durability durability;
 
   /** Keys already validated, compared by identity: loops that reuse a key string skip the check. */
   private final String[] validKeys = new String[KEY_CACHE_SIZE];
-
-  // Guarded by the state lock (its in-JVM half serialises threads). Holds everything but metrics.
-  private final RunState mirror = new RunState();
-  private final EventReader mirrorReader;
 
   private volatile boolean deleted;
   private volatile boolean endedHere;
   private volatile boolean closed;
   private volatile Throwable tragedy;
 
-  RunWriter(
-      Store store,
-      String runId,
-      SharedLogs.Lease logLease,
-      WriterLease writerLease,
-      Path stateLock,
-      Durability durability) {
+  RunWriter(Store store, RunAttachment attachment, Durability durability) {
     this.store = store;
-    this.runId = runId;
-    this.logLease = logLease;
-    this.writerLease = writerLease;
-    this.stateLock = stateLock;
+    this.runId = attachment.runId;
+    this.attachment = attachment;
     this.durability = durability;
-    this.mirrorReader = logLease.log().openReader();
-    refreshMirror();
-    this.experimentId = mirror.experimentId();
-    this.deleted = mirror.lifecycleStage() == LifecycleStage.DELETED;
+    RunState state = attachment.withState(s -> s);
+    this.experimentId = state.experimentId();
+    this.deleted = state.lifecycleStage() == LifecycleStage.DELETED;
   }
 
   public String runId() {
@@ -119,9 +98,11 @@ public final class RunWriter implements AutoCloseable {
       Validation.metricTimestamp(key, value, timestampMs);
     }
     checkWritable();
-    ByteSink sink = SCRATCH.get();
-    EventCodec.encodeMetric(sink, key, value, timestampMs, step);
-    append(sink);
+    try {
+      attachment.logMetric(key, value, timestampMs, step);
+    } catch (RuntimeException | Error e) {
+      throw failed(e);
+    }
   }
 
   private void checkMetricKey(String key) {
@@ -320,9 +301,13 @@ public final class RunWriter implements AutoCloseable {
     for (PendingArtifact p : pending) {
       RunArtifacts.Written w = folder.write(p.segments(), p.content());
       checkOpen();
-      ByteSink sink = SCRATCH.get();
-      EventCodec.encode(new RunEvent.ArtifactWritten(w.path(), w.size(), w.sha256()), sink);
-      append(sink);
+      // The file is whole before its event: no state check (as metrics), but the run's order.
+      RunEvent event = new RunEvent.ArtifactWritten(w.path(), w.size(), w.sha256());
+      try {
+        attachment.appendChecked(state -> event);
+      } catch (RuntimeException | Error e) {
+        throw failed(e);
+      }
     }
   }
 
@@ -362,72 +347,60 @@ public final class RunWriter implements AutoCloseable {
   /** Forces this run's log to the storage device (power-loss safety). */
   public void sync() {
     checkOpen();
-    logLease.log().sync();
+    attachment.sync();
   }
 
-  /** The run as its log says now: attributes, latest metrics, params, tags, inputs. */
+  /** The run as its logs say now: attributes, latest metrics, params, tags, inputs. */
   public Run state() {
     checkOpen();
-    return ProcessLock.withLock(stateLock, () -> Store.replay(logLease.log()).toRun());
+    return store.getRun(runId);
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
 
   /**
-   * Under the run's state lock: catch up with the log, let {@code decide} check the state and name
-   * the event to append (or null for none), then append it.
+   * Under the run's state lock: catch up with the run's logs, let {@code decide} check the state
+   * and name the event to append (or null for none), then append it.
    */
   private void appendChecked(Function<RunState, RunEvent> decide) {
     checkOpen();
-    ProcessLock.withLock(
-        stateLock,
-        () -> {
-          checkOpen();
-          refreshMirror();
-          if (mirror.lifecycleStage() == LifecycleStage.DELETED) {
-            deleted = true;
-            throw new RunNotActiveException(runId);
-          }
-          RunEvent event = decide.apply(mirror);
-          if (event != null) {
-            ByteSink sink = SCRATCH.get();
-            EventCodec.encode(event, sink);
-            append(sink);
-          }
-        });
+    try {
+      attachment.appendChecked(
+          state -> {
+            checkOpen();
+            if (state.lifecycleStage() == LifecycleStage.DELETED) {
+              deleted = true;
+              throw new RunNotActiveException(runId);
+            }
+            deleted = false;
+            return decide.apply(state);
+          });
+      if (durability == Durability.SYNC_EACH_CALL) {
+        attachment.sync();
+      }
+    } catch (io.tracklog.error.StoreException | IllegalArgumentException | IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      throw failed(e);
+    }
   }
 
   /**
-   * Catches the mirror up with the log. Metric events are skipped undecoded: the checks made under
-   * the state lock never look at metrics, and decoding a burst of them made the first param or
-   * status change after it cost as much as the burst.
+   * An append failed with an unexpected error: the writer's state is unknown, so it closes and
+   * keeps the cause for every later call (Lucene's "tragedy"), unless it was closed under the call.
    */
-  private void refreshMirror() {
-    for (ByteSource src = mirrorReader.next(); src != null; src = mirrorReader.next()) {
-      if (!EventCodec.isMetricLogged(src)) {
-        mirror.apply(EventCodec.decodeRunEvent(src));
-      }
+  private RuntimeException failed(Throwable e) {
+    if (closed && tragedy == null) {
+      // Another thread closed this writer (or its store) under us: nothing was acknowledged.
+      return (AlreadyClosedException)
+          new AlreadyClosedException("RunWriter for run " + runId + " was closed during the call").initCause(e);
     }
-  }
-
-  private void append(ByteSink sink) {
-    try {
-      logLease.log().append(sink.array(), sink.length());
-      if (durability == Durability.SYNC_EACH_CALL) {
-        logLease.log().sync();
-      }
-    } catch (RuntimeException | Error e) {
-      if (closed && tragedy == null) {
-        // Another thread closed this writer (or its store) under us: the log was unmapped mid-call.
-        // Nothing was acknowledged, so it is an ordinary closed-writer error, not a tragedy.
-        throw (AlreadyClosedException)
-            new AlreadyClosedException("RunWriter for run " + runId + " was closed during the call").initCause(e);
-      }
-      // State unknown: close, and keep the cause for every later call (Lucene's "tragedy").
-      tragedy = e;
-      closeQuietly();
-      throw e;
+    tragedy = e;
+    closeQuietly();
+    if (e instanceof Error err) {
+      throw err;
     }
+    return (RuntimeException) e;
   }
 
   private void checkWritable() {
@@ -488,7 +461,7 @@ public final class RunWriter implements AutoCloseable {
     RuntimeException failure = null;
     if (durability != Durability.PAGE_CACHE && tragedy == null) {
       try {
-        logLease.log().sync();
+        attachment.sync();
       } catch (RuntimeException e) {
         failure = e;
       }
@@ -508,19 +481,9 @@ public final class RunWriter implements AutoCloseable {
     }
     closed = true;
     try {
-      // Under the state lock: another thread may be catching the mirror up right now.
-      ProcessLock.withLock(stateLock, mirrorReader::close);
-    } catch (RuntimeException ignored) {
-      // continue releasing
-    }
-    try {
-      logLease.close();
+      attachment.close();
     } finally {
-      try {
-        writerLease.close();
-      } finally {
-        store.writerClosed(this);
-      }
+      store.writerClosed(this);
     }
   }
 }

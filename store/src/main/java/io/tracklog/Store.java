@@ -26,7 +26,7 @@ import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventLog;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
-import io.tracklog.log.WriterLease;
+import io.tracklog.log.StripedLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,6 +77,7 @@ public final class Store implements AutoCloseable {
   private final StoreOptions options;
   private final StoreMetadata metadata;
   private final SharedLogs.Lease catalogLease;
+  private final Lanes lanes;
 
   private final Object catalogMonitor = new Object();
   private final CatalogState catalog = new CatalogState(); // guarded by catalogMonitor
@@ -91,18 +92,35 @@ public final class Store implements AutoCloseable {
   private volatile boolean shuttingDown;
 
   private Store(Path root, StoreOptions options) {
+    this(root, options, null);
+  }
+
+  /**
+   * @param bare for the upgrade: a new store with this identity whose catalog starts empty (no
+   *     Default experiment: the converted catalog brings its own)
+   */
+  private Store(Path root, StoreOptions options, StoreMetadata bare) {
     this.layout = new StoreLayout(root);
     this.options = options;
+    this.lanes = new Lanes(layout, options.clock());
+    refuseFormat1(layout);
     boolean success = false;
+    boolean retained = false;
+    boolean retainedCatalog = false;
     SharedLogs.Lease lease = null;
     EventReader reader = null;
     try {
       Files.createDirectories(root);
+      ProcessLock.retain(layout.catalogLock());
+      retainedCatalog = true;
+      StripedLock.retain(layout.runStateLocks());
+      retained = true;
       lease = SharedLogs.acquire(layout.catalogDir());
       reader = lease.log().openReader();
       this.catalogLease = lease;
       this.catalogReader = reader;
-      this.metadata = ProcessLock.withLock(layout.catalogLock(), this::initialise);
+      this.metadata =
+          bare == null ? ProcessLock.withLock(layout.catalogLock(), this::initialise) : initialiseBare(bare);
       success = true;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create store directory " + root, e);
@@ -114,9 +132,33 @@ public final class Store implements AutoCloseable {
         if (lease != null) {
           lease.close();
         }
+        if (retainedCatalog) {
+          ProcessLock.unretain(layout.catalogLock());
+        }
+        if (retained) {
+          StripedLock.unretain(layout.runStateLocks());
+        }
       }
     }
     ShutdownHook.register(this);
+  }
+
+  /**
+   * A store of format 1 (a Chronicle queue per run) is converted by {@code tracklog upgrade}, not
+   * read: refuse it before creating anything in it.
+   */
+  private static void refuseFormat1(StoreLayout layout) {
+    Path json = layout.storeJson();
+    if (Files.isRegularFile(json) && StoreMetadata.readVersion(json) == 1) {
+      throw new io.tracklog.error.UnsupportedFormatException(
+          "Store "
+              + layout.root()
+              + " has format 1 (a log per run); this version reads format "
+              + StoreMetadata.CURRENT_VERSION
+              + ". Convert it with `tracklog upgrade --root "
+              + layout.root()
+              + "` (or StoreUpgrade.upgrade(root)).");
+    }
   }
 
   /** Opens the store at {@code root}, creating it if absent, with default options. */
@@ -173,6 +215,25 @@ public final class Store implements AutoCloseable {
     }
     new StoreMetadata(StoreMetadata.CURRENT_VERSION, UUID.randomUUID().toString(), clock().millis()).write(json);
     return StoreMetadata.read(json);
+  }
+
+  private StoreMetadata initialiseBare(StoreMetadata bare) {
+    bare.write(layout.storeJson());
+    return bare;
+  }
+
+  /** Opens a new, empty store for the upgrade to fill (see {@link StoreUpgrade}). */
+  static Store openBare(Path root, StoreMetadata metadata) {
+    return new Store(root.toAbsolutePath().normalize(), StoreOptions.defaults(), metadata);
+  }
+
+  /** Upgrade path: appends a catalog event as the old catalog held it. */
+  void appendCatalogVerbatim(CatalogEvent event) {
+    withCatalogLock(
+        cat -> {
+          appendCatalog(event);
+          return null;
+        });
   }
 
   public Path root() {
@@ -535,16 +596,20 @@ public final class Store implements AutoCloseable {
           if (cat.experimentOfRun(run.runId()) != null) {
             throw new ResourceAlreadyExistsException("Run with id '" + run.runId() + "' already exists.");
           }
-          deleteTree(layout.runDir(run.runId()));
+          deleteTree(layout.runDir(run.runId())); // artifacts of an import that failed before
+          int ordinal = cat.runCount();
+          Lane lane = lanes.attach();
           boolean success = false;
           try {
-            try (SharedLogs.Lease lease = SharedLogs.acquire(layout.runEvents(run.runId()))) {
-              writeImportedRun(lease.log(), run, artifactPaths);
-              lease.log().sync();
-            }
-            appendCatalog(new CatalogEvent.RunRegistered(run.runId(), run.experimentId(), clock().millis()));
+            long[] order = {0};
+            long token = writeImportedRun(lane, ordinal, order, run, artifactPaths);
+            lane.appendMarker(io.tracklog.format.LaneCodec.DETACHED, ordinal);
+            lane.sync();
+            appendCatalog(
+                new CatalogEvent.RunRegistered(run.runId(), run.experimentId(), clock().millis(), lane.number, token));
             success = true;
           } finally {
+            lanes.detach(lane);
             if (!success) {
               deleteTree(layout.runDir(run.runId()));
             }
@@ -555,36 +620,76 @@ public final class Store implements AutoCloseable {
 
   private static final int IMPORT_CHUNK = 1000;
 
-  private void writeImportedRun(EventLog log, RunImport run, List<List<String>> artifactPaths) {
-    appendRunEvent(
-        log,
-        new RunEvent.RunStarted(
-            run.runId(), run.experimentId(), run.runName(), run.userId(), run.startTime(), run.artifactUri(), run.tags()));
+/** Writes an imported run's events to a lane; returns the token of its first frame. */
+  private long writeImportedRun(Lane lane, int ordinal, long[] order, RunImport run, List<List<String>> artifactPaths) {
+    long token =
+        lane.appendRunEvent(
+            ordinal,
+            order[0]++,
+            new RunEvent.RunStarted(
+                run.runId(), run.experimentId(), run.runName(), run.userId(), run.startTime(), run.artifactUri(), run.tags()));
     List<Param> params = run.params();
     for (int i = 0; i < params.size(); i += IMPORT_CHUNK) {
-      appendRunEvent(
-          log, new RunEvent.BatchLogged(List.of(), params.subList(i, Math.min(params.size(), i + IMPORT_CHUNK)), List.of()));
+      lane.appendRunEvent(
+          ordinal,
+          order[0]++,
+          new RunEvent.BatchLogged(List.of(), params.subList(i, Math.min(params.size(), i + IMPORT_CHUNK)), List.of()));
     }
     List<Metric> metrics = run.metrics();
     for (int i = 0; i < metrics.size(); i += IMPORT_CHUNK) {
-      appendRunEvent(
-          log, new RunEvent.BatchLogged(metrics.subList(i, Math.min(metrics.size(), i + IMPORT_CHUNK)), List.of(), List.of()));
+      lane.appendRunEvent(
+          ordinal,
+          order[0]++,
+          new RunEvent.BatchLogged(metrics.subList(i, Math.min(metrics.size(), i + IMPORT_CHUNK)), List.of(), List.of()));
     }
     if (!run.inputs().isEmpty()) {
-      appendRunEvent(log, new RunEvent.InputsLogged(run.inputs()));
+      lane.appendRunEvent(ordinal, order[0]++, new RunEvent.InputsLogged(run.inputs()));
     }
     RunArtifacts folder = new RunArtifacts(run.runId(), layout.runArtifacts(run.runId()));
     for (int i = 0; i < run.artifacts().size(); i++) {
       Path source = run.artifacts().get(i).source();
       RunArtifacts.Written w = folder.write(artifactPaths.get(i), out -> Files.copy(source, out));
-      appendRunEvent(log, new RunEvent.ArtifactWritten(w.path(), w.size(), w.sha256()));
+      lane.appendRunEvent(ordinal, order[0]++, new RunEvent.ArtifactWritten(w.path(), w.size(), w.sha256()));
     }
     if (run.status() != RunStatus.RUNNING || run.endTime() != null) {
-      appendRunEvent(log, new RunEvent.StatusChanged(run.status(), run.endTime()));
+      lane.appendRunEvent(ordinal, order[0]++, new RunEvent.StatusChanged(run.status(), run.endTime()));
     }
     if (run.lifecycleStage() == LifecycleStage.DELETED) {
-      appendRunEvent(log, new RunEvent.RunDeleted(run.deletedTime() == null ? 0L : run.deletedTime()));
+      lane.appendRunEvent(
+          ordinal, order[0]++, new RunEvent.RunDeleted(run.deletedTime() == null ? 0L : run.deletedTime()));
     }
+    return token;
+  }
+
+  /**
+   * Import path for the upgrade from format 1: a run's events exactly as its old log held them, then
+   * its registration. The caller holds the catalog lock.
+   */
+  void importRunEvents(String runId, String experimentId, List<RunEvent> events) {
+    withCatalogLock(
+        cat -> {
+          int ordinal = cat.runCount();
+          Lane lane = lanes.attach();
+          try {
+            long token = -1;
+            long order = 0;
+            Lane.MetricState metrics = new Lane.MetricState(ordinal);
+            for (RunEvent e : events) {
+              if (e instanceof RunEvent.MetricLogged m && token >= 0) {
+                Metric x = m.metric();
+                lane.appendMetric(metrics, x.key(), x.value(), x.timestampMs(), x.step());
+              } else {
+                long t = lane.appendRunEvent(ordinal, order++, e);
+                token = token < 0 ? t : token;
+              }
+            }
+            lane.appendMarker(io.tracklog.format.LaneCodec.DETACHED, ordinal);
+            appendCatalog(new CatalogEvent.RunRegistered(runId, experimentId, clock().millis(), lane.number, token));
+          } finally {
+            lanes.detach(lane);
+          }
+          return null;
+        });
   }
 
   private static Experiment requireExperiment(CatalogState cat, String experimentId) {
@@ -665,6 +770,9 @@ public final class Store implements AutoCloseable {
     String user = spec.userId() != null ? spec.userId() : options.userName();
     tags.put(SystemTags.RUN_NAME, runName);
     tags.putIfAbsent(SystemTags.USER, user);
+    if (options.sourceTags()) {
+      SourceTags.current().forEach(tags::putIfAbsent); // MLflow's source tags; the caller's win
+    }
     if (spec.parentRunId() != null) {
       tags.put(SystemTags.PARENT_RUN_ID, spec.parentRunId());
     }
@@ -683,20 +791,26 @@ public final class Store implements AutoCloseable {
           if (cat.experimentOfRun(runId) != null) {
             throw new ResourceAlreadyExistsException("Run with id '" + runId + "' already exists.");
           }
-          // A folder without a catalog entry is what a crash between the two appends below leaves;
-          // nobody can see it, so it is removed and the run made afresh.
-          deleteTree(layout.runDir(runId));
+          if (openWriters.containsKey(runId)) {
+            throw new IllegalStateException("Cannot start run " + runId + ": this store has a writer open on it");
+          }
           String artifactUri = exp.artifactLocation() + "/" + runId + "/artifacts";
           RunEvent.RunStarted started =
               new RunEvent.RunStarted(runId, exp.experimentId(), runName, user, startTime, artifactUri, startTags);
-          RunWriter writer = openWriter(runId, started);
+          // The run's first frame, then its registration: a crash in between leaves a frame of an
+          // ordinal nobody registered at that token, which no reader ever reads.
+          int ordinal = cat.runCount();
+          Lane lane = lanes.attach();
+          RunAttachment attachment;
           try {
-            appendCatalog(new CatalogEvent.RunRegistered(runId, exp.experimentId(), clock().millis()));
-          } catch (RuntimeException e) {
-            writer.close();
+            long token = lane.appendRunEvent(ordinal, 0, started);
+            appendCatalog(new CatalogEvent.RunRegistered(runId, exp.experimentId(), clock().millis(), lane.number, token));
+            attachment = new RunAttachment(this, lanes, lane, runId, ordinal, started);
+          } catch (RuntimeException | Error e) {
+            lanes.detach(lane);
             throw e;
           }
-          return writer;
+          return register(attachment);
         });
   }
 
@@ -770,41 +884,54 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Opens a writer on a run; with {@code started}, first writes the run's first event. */
+  /** Opens a writer on an existing run: a new attachment on one of this store's lanes. */
   private RunWriter openWriter(String runId, RunEvent.RunStarted started) {
     checkOpen();
     if (openWriters.containsKey(runId)) {
       throw new IllegalStateException(
           "Cannot open run " + runId + ": this store already has a writer open on it; share that RunWriter");
     }
-    WriterLease lease = WriterLease.acquire(layout.runWriterLock(runId));
-    SharedLogs.Lease log = null;
-    boolean success = false;
+    return register(attach(runId));
+  }
+
+  private RunWriter register(RunAttachment attachment) {
+    RunWriter writer;
     try {
-      if (started == null) {
-        markReopened(runId); // holding the lease: see markReopened
-      }
-      log = SharedLogs.acquire(layout.runEvents(runId));
-      if (started != null) {
-        ByteSink sink = new ByteSink();
-        EventCodec.encode(started, sink);
-        log.log().append(sink.array(), sink.length());
-      }
-      RunWriter writer =
-          new RunWriter(this, runId, log, lease, layout.runStateLock(runId), options.durability());
-      if (openWriters.putIfAbsent(runId, writer) != null) {
-        throw new IllegalStateException("Cannot open run " + runId + ": opened concurrently in this store");
-      }
-      success = true;
-      return writer;
-    } finally {
-      if (!success) {
-        if (log != null) {
-          log.close();
-        }
-        lease.close();
-      }
+      writer = new RunWriter(this, attachment, options.durability());
+    } catch (RuntimeException | Error e) {
+      attachment.close();
+      throw e;
     }
+    if (openWriters.putIfAbsent(attachment.runId, writer) != null) {
+      writer.close();
+      throw new IllegalStateException("Cannot open run " + attachment.runId + ": opened concurrently in this store");
+    }
+    return writer;
+  }
+
+  /**
+   * Attaches to an existing run: an ATTACHED frame on a lane of this store, then a RunReopened
+   * catalog event naming it, under the catalog lock. Readers that trusted a sealed compaction of the
+   * run read it again from that event on; a compactor that sealed the run before read every frame
+   * written before it.
+   */
+  private RunAttachment attach(String runId) {
+    return withCatalogLock(
+        cat -> {
+          CatalogSnapshot.RunEntry entry = cat.runEntry(runId);
+          if (entry == null) {
+            throw new RunNotFoundException(runId);
+          }
+          Lane lane = lanes.attach();
+          try {
+            long token = lane.appendMarker(io.tracklog.format.LaneCodec.ATTACHED, entry.ordinal());
+            appendCatalog(new CatalogEvent.RunReopened(runId, clock().millis(), lane.number, token));
+            return new RunAttachment(this, lanes, lane, runId, entry.ordinal());
+          } catch (RuntimeException | Error e) {
+            lanes.detach(lane);
+            throw e;
+          }
+        });
   }
 
   void writerClosed(RunWriter writer) {
@@ -818,7 +945,7 @@ public final class Store implements AutoCloseable {
    */
   public Run getRun(String runId) {
     requireRun(runId);
-    return withRunLog(runId, Store::replay).toRun();
+    return replay(runId).toRun();
   }
 
   /**
@@ -943,66 +1070,24 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Appends to a run without a writer of this store: holding the run's writer lease (so a compactor
-   * cannot seal the run meanwhile), announce the reopening in the catalog, then under the run's state
-   * lock let {@code decide} check the replayed state and name the event (or null for none).
+   * Appends to a run without a writer of this store: attach (announcing it in the catalog), let
+   * {@code decide} check the run's state under its state lock and name the event (or null), detach.
    */
   private void appendToRun(String runId, Function<RunState, RunEvent> decide) {
-    try (WriterLease lease = WriterLease.acquire(layout.runWriterLock(runId))) {
-      markReopened(runId);
-      appendUnderStateLock(runId, decide);
+    try (RunAttachment a = attach(runId)) {
+      a.appendChecked(decide);
     }
   }
 
-  private void appendUnderStateLock(String runId, Function<RunState, RunEvent> decide) {
-    withRunLog(
-        runId,
-        log ->
-            ProcessLock.withLock(
-                layout.runStateLock(runId),
-                () -> {
-                  RunEvent event = decide.apply(replay(log));
-                  if (event != null) {
-                    appendRunEvent(log, event);
-                  }
-                  return null;
-                }));
-  }
-
-  /**
-   * Records in the catalog that a run's log is about to grow again. The caller holds the run's
-   * writer lease, so either a compactor sealed the run before (and then reads this event, which
-   * comes after its start) or it cannot seal the run until the lease is released.
-   */
-  private void markReopened(String runId) {
-    withCatalogLock(
-        cat -> {
-          appendCatalog(new CatalogEvent.RunReopened(runId, clock().millis()));
-          return null;
-        });
-  }
-
-  private static void appendRunEvent(EventLog log, RunEvent event) {
-    ByteSink sink = new ByteSink();
-    EventCodec.encode(event, sink);
-    log.append(sink.array(), sink.length());
-  }
-
-  /** Replays a whole run log into its state. */
-  static RunState replay(EventLog log) {
+  /** Folds a run's events from every lane it was written to. */
+  RunState replay(String runId) {
     RunState state = new RunState();
-    try (EventReader reader = log.openReader()) {
+    try (EventReader reader = openRunLog(runId)) {
       for (ByteSource src = reader.next(); src != null; src = reader.next()) {
         state.apply(EventCodec.decodeRunEvent(src));
       }
     }
     return state;
-  }
-
-  private <T> T withRunLog(String runId, Function<EventLog, T> action) {
-    try (SharedLogs.Lease lease = SharedLogs.acquire(layout.runEvents(runId))) {
-      return action.apply(lease.log());
-    }
   }
 
   private void requireRun(String runId) {
@@ -1014,45 +1099,70 @@ public final class Store implements AutoCloseable {
 
   /**
    * Runs left RUNNING by a writer that is gone (its process died or closed it without ending the
-   * run): no process holds the run's writer lease. Runs with a writer in this store are not listed.
+   * run): every attachment of the run has ended (a DETACHED frame, a new session on its lane, or a
+   * lane nobody holds). Runs with a writer in this store are not listed.
    */
   public List<String> orphanedRuns() {
     List<String> orphans = new ArrayList<>();
     for (String runId : allRunIds()) {
-      if (openWriters.containsKey(runId)) {
-        continue;
+      if (!openWriters.containsKey(runId) && isOrphan(runId)) {
+        orphans.add(runId);
       }
-      WriterLease.ifAbandoned(
-          layout.runWriterLock(runId),
-          () -> {
-            RunState state = withRunLog(runId, Store::replay);
-            if (state.status() == RunStatus.RUNNING) {
-              orphans.add(runId);
-            }
-          });
     }
     return orphans;
   }
 
+  /** RUNNING, and no attachment of it can still be appended to. */
+  private boolean isOrphan(String runId) {
+    CatalogSnapshot snap = catalogSnapshot();
+    CatalogSnapshot.RunEntry entry = snap.run(runId);
+    try (RunStream stream = new RunStream(layout, entry.ordinal(), snap.attachments(runId), true)) {
+      RunState state = new RunState();
+      for (ByteSource src = stream.next(); src != null; src = stream.next()) {
+        state.apply(EventCodec.decodeRunEvent(src));
+      }
+      if (state.status() != RunStatus.RUNNING) {
+        return false;
+      }
+      return sealOpenLanes(stream);
+    }
+  }
+
   /**
-   * Ends every orphaned run as KILLED (end time now), holding each run's lease exclusively so no
-   * writer can attach meanwhile. Returns the runs it ended.
+   * For each attachment of {@code stream} that has not ended: if nobody holds its lane, drains it
+   * while holding the lane (so no new session starts) and marks it ended. Returns whether every
+   * attachment has ended and nothing more was found.
+   */
+  private boolean sealOpenLanes(RunStream stream) {
+    boolean[] quiet = {true};
+    for (int lane : new java.util.LinkedHashSet<>(stream.openLanes())) {
+      Lanes.ifFree(
+          layout,
+          lane,
+          () -> {
+            if (stream.next() != null) {
+              quiet[0] = false;
+            }
+            stream.markLaneEnded(lane);
+          });
+    }
+    return quiet[0] && stream.allEnded();
+  }
+
+  /**
+   * Ends every orphaned run as KILLED (end time now). Holds the catalog lock, so no writer can
+   * attach to a run meanwhile. Returns the runs it ended.
    */
   public List<String> endOrphanedRuns() {
     List<String> ended = new ArrayList<>();
     long now = clock().millis();
-    for (String runId : allRunIds()) {
-      if (openWriters.containsKey(runId)) {
-        continue;
-      }
-      WriterLease.ifAbandoned(
-          layout.runWriterLock(runId),
-          () -> {
-            if (withRunLog(runId, Store::replay).status() != RunStatus.RUNNING) {
-              return;
+    withCatalogLock(
+        cat -> {
+          for (String runId : allRunIds()) {
+            if (openWriters.containsKey(runId) || !isOrphan(runId)) {
+              continue;
             }
-            markReopened(runId);
-            appendUnderStateLock(
+            appendToRun(
                 runId,
                 state -> {
                   if (state.status() != RunStatus.RUNNING) {
@@ -1061,8 +1171,9 @@ public final class Store implements AutoCloseable {
                   ended.add(runId);
                   return new RunEvent.StatusChanged(RunStatus.KILLED, now);
                 });
-          });
-    }
+          }
+          return null;
+        });
     return ended;
   }
 
@@ -1204,34 +1315,14 @@ public final class Store implements AutoCloseable {
    */
   public EventReader openRunLog(String runId) {
     requireRun(runId);
-    SharedLogs.Lease lease = SharedLogs.acquire(layout.runEvents(runId));
-    EventReader reader;
-    try {
-      reader = lease.log().openReader();
-    } catch (RuntimeException e) {
-      lease.close();
-      throw e;
-    }
-    return new EventReader() {
-      @Override
-      public ByteSource next() {
-        return reader.next();
-      }
+    CatalogSnapshot snap = catalogSnapshot();
+    return new RunStream(layout, snap.run(runId).ordinal(), snap.attachments(runId), false)
+        .following(() -> catalogSnapshot().attachments(runId));
+  }
 
-      @Override
-      public long position() {
-        return reader.position();
-      }
-
-      @Override
-      public void close() {
-        try {
-          reader.close();
-        } finally {
-          lease.close();
-        }
-      }
-    };
+  /** A run's attachments as the catalog says now (see {@link CatalogSnapshot#attachments}). */
+  List<CatalogSnapshot.Attachment> attachments(String runId) {
+    return readCatalog(cat -> cat.attachments(runId));
   }
 
   /** How many catalog events this store has read: a reader's consistency point. */
@@ -1291,23 +1382,12 @@ public final class Store implements AutoCloseable {
 
     @Override
     public <T> Read<T> readRun(String runId, Function<EventReader, T> read) {
-      List<T> out = new ArrayList<>(1);
-      boolean sealed =
-          WriterLease.ifAbandoned(
-              layout.runWriterLock(runId),
-              () ->
-                  withRunLog(
-                      runId,
-                      log -> ProcessLock.withLock(layout.runStateLock(runId), () -> out.add(readAll(log, read)))));
-      if (!sealed) {
-        out.add(withRunLog(runId, log -> readAll(log, read)));
-      }
-      return new Read<>(out.get(0), sealed);
-    }
-
-    private <T> T readAll(EventLog log, Function<EventReader, T> read) {
-      try (EventReader reader = log.openReader()) {
-        return read.apply(reader);
+      CatalogSnapshot snap = catalogSnapshot();
+      try (RunStream stream = new RunStream(layout, snap.run(runId).ordinal(), snap.attachments(runId), false)) {
+        T value = read.apply(stream);
+        // Sealed: every attachment ended, so any later append first registers a new attachment
+        // (a RunReopened past this compaction's catalog position).
+        return new Read<>(value, sealOpenLanes(stream));
       }
     }
   }
@@ -1316,11 +1396,7 @@ public final class Store implements AutoCloseable {
   public void sync() {
     checkOpen();
     catalogLease.log().sync();
-    for (RunWriter w : openWriters.values()) {
-      if (!w.isClosed()) {
-        w.sync();
-      }
-    }
+    lanes.sync();
   }
 
   private void checkOpen() {
@@ -1362,10 +1438,29 @@ public final class Store implements AutoCloseable {
         }
       }
     }
+    try {
+      lanes.close();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
     synchronized (catalogMonitor) {
       closed = true;
       catalogReader.close();
       catalogLease.close();
+    }
+    try {
+      ProcessLock.unretain(layout.catalogLock());
+      StripedLock.unretain(layout.runStateLocks());
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
     }
     try {
       SharedLogs.closeIdle(layout.root()); // the runs this store used, and the catalog if unused
@@ -1381,7 +1476,8 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  /** Removes a folder and everything below it (closing idle logs there first). */
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
@@ -1391,12 +1487,13 @@ public final class Store implements AutoCloseable {
         Files.delete(p);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot remove unregistered run folder " + dir, e);
+      throw new UncheckedIOException("Cannot remove " + dir, e);
     }
   }
 
   /** True if {@code dir} holds a Tracklog store. */
   public static boolean exists(Path dir) {
-    return Files.isRegularFile(dir.resolve("store.json")) && ChronicleEventLog.exists(dir.resolve("catalog"));
+    return Files.isRegularFile(dir.resolve("store.json"))
+        && (ChronicleEventLog.exists(dir.resolve("logs").resolve("catalog")) || ChronicleEventLog.exists(dir.resolve("catalog")));
   }
 }

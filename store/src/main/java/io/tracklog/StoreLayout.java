@@ -8,8 +8,31 @@ record StoreLayout(Path root) {
     return root.resolve("store.json");
   }
 
+  /** The event logs of a store of format 2: the catalog and the writer lanes. */
+  Path logsDir() {
+    return root.resolve("logs");
+  }
+
   Path catalogDir() {
+    return logsDir().resolve("catalog");
+  }
+
+  /** Where a store of format 1 kept its catalog (read by the upgrade only). */
+  Path legacyCatalogDir() {
     return root.resolve("catalog");
+  }
+
+  Path laneDir(int lane) {
+    return logsDir().resolve(String.format("lane-%03d", lane));
+  }
+
+  Path laneLock(int lane) {
+    return logsDir().resolve(String.format("lane-%03d.lock", lane));
+  }
+
+  /** Byte-range locks for runs' check-then-act (params, tags, status), striped by run id. */
+  Path runStateLocks() {
+    return logsDir().resolve("run-state.lock");
   }
 
   Path catalogCheckpoint() {
@@ -28,16 +51,9 @@ record StoreLayout(Path root) {
     return runsDir().resolve(runId);
   }
 
-  Path runEvents(String runId) {
+  /** A run's own log in a store of format 1 (read by the upgrade only). */
+  Path legacyRunEvents(String runId) {
     return runDir(runId).resolve("events");
-  }
-
-  Path runWriterLock(String runId) {
-    return runDir(runId).resolve("writer.lock");
-  }
-
-  Path runStateLock(String runId) {
-    return runDir(runId).resolve("state.lock");
   }
 
   Path runArtifacts(String runId) {

@@ -15,9 +15,19 @@ import java.nio.file.Path;
  */
 record StoreMetadata(int formatVersion, String storeId, long createdAt) {
   static final String FORMAT_NAME = "tracklog";
-  static final int CURRENT_VERSION = 1;
-  static final int MIN_SUPPORTED_VERSION = 1;
+  /** Format 2: writer lanes (docs/FORMAT.md §Lanes); format 1 had a Chronicle queue per run. */
+  static final int CURRENT_VERSION = 2;
+  static final int MIN_SUPPORTED_VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The format version a store file names, without checking it (-1 if it names none). */
+  static int readVersion(Path file) {
+    try {
+      return JSON.readTree(file.toFile()).path("formatVersion").asInt(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1; // read() reports what is wrong with the file
+    }
+  }
 
   static StoreMetadata read(Path file) {
     JsonNode node;

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param killRunsAtShutdown end runs whose writer is still open at JVM shutdown as KILLED
  * @param compaction when runs are compacted into Arrow files without an explicit {@link Store#compact()}
  * @param segmentCompression how compacted Arrow files are compressed ({@link SegmentCompression#NONE} by default)
+ * @param sourceTags set MLflow's source tags on new runs ({@code mlflow.source.name}, {@code
+ *     mlflow.source.type}, {@code mlflow.source.git.*} of the working directory); on by default
  */
 public record StoreOptions(
     InstantSource clock,
@@ -19,7 +21,8 @@ public record StoreOptions(
     String userName,
     ShutdownPolicy killRunsAtShutdown,
     CompactionTrigger compaction,
-    SegmentCompression segmentCompression) {
+    SegmentCompression segmentCompression,
+    boolean sourceTags) {
 
   /** When a store compacts on its own. */
   public enum CompactionTrigger {
@@ -64,6 +67,13 @@ public record StoreOptions(
     private ShutdownPolicy shutdownPolicy;
     private CompactionTrigger compaction;
     private SegmentCompression segmentCompression;
+    private boolean noSourceTags;
+
+    /** Whether new runs get MLflow's source tags (on by default; tests of exact tag sets turn it off). */
+    public Builder sourceTags(boolean on) {
+      this.noSourceTags = !on;
+      return this;
+    }
 
     private Builder() {}
 
@@ -122,7 +132,8 @@ public record StoreOptions(
           userName == null ? System.getProperty("user.name", "unknown") : userName,
           shutdownPolicy == null ? ShutdownPolicy.END_AS_KILLED : shutdownPolicy,
           compaction == null ? CompactionTrigger.WHEN_RUN_CLOSES : compaction,
-          segmentCompression == null ? SegmentCompression.NONE : segmentCompression);
+          segmentCompression == null ? SegmentCompression.NONE : segmentCompression,
+          !noSourceTags);
     }
   }
 }

@@ -52,7 +52,9 @@ class LargeEventsTest {
   }
 
   private Path blobDir(String runId) {
-    return store.layout().runEvents(runId).resolveSibling("events-blobs");
+    // Out-of-line events live beside the log of the lane the run was written to.
+    Path lane = store.layout().laneDir(store.catalogSnapshot().attachments(runId).get(0).lane());
+    return lane.resolveSibling(lane.getFileName() + "-blobs");
   }
 
   private List<Path> blobs(String runId) throws IOException {
@@ -144,7 +146,7 @@ class LargeEventsTest {
   }
 
   @Test
-  void sameLargeEventTwice_sharesOneBlob_andBothApply() throws IOException {
+  void sameLargeEventTwice_bothApply_eachFrameOutOfLine() throws IOException {
     String id;
     List<RunTag> tags = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -154,9 +156,10 @@ class LargeEventsTest {
       id = w.runId();
       w.logBatch(List.of(), List.of(), tags);
       w.setTag("t0", "changed");
-      w.logBatch(List.of(), List.of(), tags); // same bytes, same blob: sets t0 back
+      w.logBatch(List.of(), List.of(), tags); // same event, sets t0 back
     }
-    assertThat(blobs(id)).hasSize(1);
+    // Lane frames carry the event's place in the run's order, so the two frames differ: two blobs.
+    assertThat(blobs(id)).hasSize(2);
     assertThat(store.getRun(id).tags()).containsEntry("t0", "v".repeat(8000));
   }
 

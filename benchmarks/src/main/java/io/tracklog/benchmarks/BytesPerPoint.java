@@ -70,7 +70,7 @@ public final class BytesPerPoint {
         metricsBytes += s.metricsFile().length();
         metricsRows += s.metricsFile().rows();
       }
-      Path runsDir = root.resolve("runs");
+      Path runsDir = root.resolve("logs"); // the catalog and the lanes: every log of the store
       long logApparent = Fixtures.apparentBytes(runsDir);
       long logAllocated = Fixtures.allocatedBytes(runsDir);
       long compactedApparent = Fixtures.apparentBytes(root.resolve("compacted"));

@@ -109,10 +109,10 @@ public class HistoryBenchmark {
     middlePageSize = (int) Math.min(PAGE, points - offset);
   }
 
-  /** With the run's log moved aside, a fresh reader must still answer in full: from Arrow. */
+  /** With the run's logs (the store's lanes) moved aside, a fresh reader must still answer in full: from Arrow. */
   private void checkArrowOnly() {
-    Path runDir = root.resolve("runs").resolve(runId);
-    Path aside = root.resolve("runs-aside-" + runId);
+    Path runDir = root.resolve("logs").resolve("lane-000");
+    Path aside = root.resolve("lane-000-aside");
     try {
       Files.move(runDir, aside);
       try (StoreReader r = StoreReader.open(root)) {

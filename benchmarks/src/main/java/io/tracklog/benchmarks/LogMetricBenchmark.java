@@ -127,7 +127,8 @@ public class LogMetricBenchmark {
       shared = s;
       run = s.store.startRun(s.experimentId);
       s.openRuns.incrementAndGet();
-      // The run's folder, as docs/FORMAT.md §Layout places it: <root>/runs/<runId>.
+      // The run's folder (artifacts only, in format 2: its events are in the store's lanes, which
+      // the trial's teardown deletes with the store).
       runDir = s.store.root().resolve("runs").resolve(run.runId());
       step = 0;
       keyIndex = 0;

@@ -152,10 +152,10 @@ public class OpenStoreBenchmark {
 
   /** The cached fixture store of {@code runs} runs, built first if absent or incomplete. */
   // The suffix names the on-disk format the fixture was written with: bump it when that changes
-  // (v2: metrics files with one row per series, no validity bitmaps for null-free columns; v3:
+  // (v4: store format 2, writer lanes; v2: metrics files with one row per series, no validity bitmaps for null-free columns; v3:
   // manifest format 2, catalog.checkpoint).
   public static synchronized Path ensureFixture(int runs) {
-    Path root = fixtureDir().resolve("open-store-" + runs + "-v3");
+    Path root = fixtureDir().resolve("open-store-" + runs + "-v4");
     if (Files.exists(root.resolve("READY"))) {
       return root;
     }

@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
       ExportMlflowCommand.class,
       SearchCommand.class,
       ExperimentsCommand.class,
-      HistoryCommand.class
+      HistoryCommand.class,
+      UpgradeCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

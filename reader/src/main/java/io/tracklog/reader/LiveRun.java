@@ -22,6 +22,7 @@ import java.util.Map;
 final class LiveRun implements AutoCloseable {
   private final EventReader reader;
   private final long baseSeq;
+  private final boolean fromStart;
   private final RunState state;
   private final Map<String, Points> tails = new HashMap<>();
   private final StringCache keys = new StringCache();
@@ -34,6 +35,7 @@ final class LiveRun implements AutoCloseable {
    */
   LiveRun(EventReader reader, Run base, long baseSeq) {
     this.reader = reader;
+    this.fromStart = base == null;
     this.baseSeq = base == null ? 0 : baseSeq;
     this.state = base == null ? new RunState() : RunState.resume(base, baseSeq);
   }
@@ -61,7 +63,7 @@ final class LiveRun implements AutoCloseable {
     }
     Map<String, MetricPoints> views = new HashMap<>();
     tails.forEach((k, p) -> views.put(k, p.view()));
-    return new View(state.hasStarted() ? state.toRun() : null, Math.max(seq, baseSeq), views);
+    return new View(state.hasStarted() ? state.toRun() : null, Math.max(seq, baseSeq), views, fromStart);
   }
 
   private void addPoint(String key, double value, long ts, long step) {
@@ -80,8 +82,11 @@ final class LiveRun implements AutoCloseable {
     reader.close();
   }
 
-  /** The run as of {@code seq} events, and the metric points of the tail by key. */
-  record View(Run run, long seq, Map<String, MetricPoints> tails) {}
+  /**
+   * The run as of {@code seq} events, and the metric points of the tail by key; {@code fromStart}
+   * if the tail is the whole run (no compacted prefix under it).
+   */
+  record View(Run run, long seq, Map<String, MetricPoints> tails, boolean fromStart) {}
 
   /** Append-only primitive arrays of one key's points; grown by copy, so views stay valid. */
   private static final class Points {

@@ -235,9 +235,11 @@ public final class Snapshot {
     requireRun(runId);
     Objects.requireNonNull(key, "key");
     Manifest.Segment segment = segmentOfRun(runId);
-    MetricPoints points =
-        segment == null ? MetricPoints.empty(key) : reader.compactedHistory(manifest, segment, runId, key);
     LiveRun.View view = live.get(runId);
+    MetricPoints points =
+        segment == null || (view != null && view.fromStart())
+            ? MetricPoints.empty(key)
+            : reader.compactedHistory(manifest, segment, runId, key);
     MetricPoints tail = view == null ? null : view.tails().get(key);
     return tail == null ? points : points.concat(tail);
   }

@@ -162,10 +162,16 @@ public final class StoreReader implements AutoCloseable {
     for (Map.Entry<String, Manifest.Segment> t : tails.entrySet()) {
       String runId = t.getKey();
       Manifest.Segment seg = t.getValue();
+      if (seg != null && catalog.attachments(runId).size() > 1) {
+        // Written through several attachments since (a resume, a delete, another process): its
+        // compacted prefix is not a prefix of one lane's frames, so the whole run is read again.
+        seg = null;
+      }
+      Manifest.Segment segment = seg;
       Manifest.RunCoverage cov = seg == null ? null : seg.runs().get(runId);
       long baseSeq = cov == null ? 0 : cov.seq();
       String cacheKey = runId + "@" + baseSeq;
-      LiveRun run = liveRuns.get(cacheKey, k -> openLive(manifest, seg, runId, baseSeq));
+      LiveRun run = liveRuns.get(cacheKey, k -> openLive(manifest, segment, runId, baseSeq));
       int beforePoints = run.pointCount();
       LiveRun.View view = run.advance();
       if (run.pointCount() / 1024 != beforePoints / 1024) {

@@ -38,6 +38,13 @@ public final class ByteSource {
     }
   }
 
+  /** The unread bytes as a source of their own (shares the array); this one is left at its end. */
+  public ByteSource rest() {
+    ByteSource r = new ByteSource(buf, pos, limit - pos);
+    pos = limit;
+    return r;
+  }
+
   /** The next byte without consuming it, or -1 at the end. */
   public int peekByte() {
     return pos < limit ? buf[pos] & 0xFF : -1;

@@ -26,7 +26,7 @@ public final class CatalogCheckpoint {
   /** The first eight bytes of a checkpoint file. */
   static final byte[] MAGIC = "TLCATCKP".getBytes(StandardCharsets.US_ASCII);
   /** The format version written and read. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   private final String storeId;
   private final Anchor anchor;
@@ -168,6 +168,8 @@ public final class CatalogCheckpoint {
       out.writeVarLong(expIndex.get(r.experimentId()));
       out.writeVarLong(r.ordinal());
       out.writeVarLong(r.position());
+      out.writeZigZag(r.lane());
+      out.writeZigZag(r.laneToken());
     }
 
     List<CatalogSnapshot.Reopening> reopened = snap.reopenings();
@@ -175,6 +177,8 @@ public final class CatalogCheckpoint {
     for (CatalogSnapshot.Reopening r : reopened) {
       out.writeVarLong(snap.run(r.runId()).ordinal());
       out.writeVarLong(r.position());
+      out.writeZigZag(r.lane());
+      out.writeZigZag(r.laneToken());
     }
     int crc = crc(out.array(), 0, out.length());
     for (int i = 0; i < 4; i++) {
@@ -261,13 +265,15 @@ public final class CatalogCheckpoint {
       String experimentId = experiments.get(experiment).experimentId();
       int ordinal = index(in, runCount);
       long at = in.readVarLong();
+      int lane = lane(in);
+      long laneToken = in.readZigZag();
       if (previous != null && previous.compareTo(runId) >= 0) {
         throw new DecodeException("catalog checkpoint runs are not sorted by id");
       }
       if (byOrdinal[ordinal] != null) {
         throw new DecodeException("run ordinal " + ordinal + " twice in catalog checkpoint");
       }
-      CatalogSnapshot.RunEntry r = new CatalogSnapshot.RunEntry(runId, experimentId, ordinal, at);
+      CatalogSnapshot.RunEntry r = new CatalogSnapshot.RunEntry(runId, experimentId, ordinal, at, lane, laneToken);
       byOrdinal[ordinal] = r;
       sorted[i] = r;
       experimentOf[ordinal] = experiment;
@@ -290,11 +296,13 @@ public final class CatalogCheckpoint {
     for (int i = 0; i < reopenCount; i++) {
       CatalogSnapshot.RunEntry run = byOrdinal[index(in, runCount)];
       long at = in.readVarLong();
+      int lane = lane(in);
+      long laneToken = in.readZigZag();
       if (at <= lastAt || at >= position || at <= run.position()) {
         throw new DecodeException("catalog checkpoint reopenings out of order");
       }
       lastAt = at;
-      CatalogSnapshot.Reopening r = new CatalogSnapshot.Reopening(run.runId(), at, last.get(run.runId()));
+      CatalogSnapshot.Reopening r = new CatalogSnapshot.Reopening(run.runId(), at, last.get(run.runId()), lane, laneToken);
       last.put(run.runId(), r);
       reopenings.add(r);
     }
@@ -348,5 +356,13 @@ public final class CatalogCheckpoint {
     CRC32C crc = new CRC32C();
     crc.update(buf, offset, length);
     return (int) crc.getValue();
+  }
+
+  private static int lane(ByteSource in) {
+    long lane = in.readZigZag();
+    if (lane < -1 || lane > 1_000_000) {
+      throw new DecodeException("lane out of range in catalog checkpoint: " + lane);
+    }
+    return (int) lane;
   }
 }

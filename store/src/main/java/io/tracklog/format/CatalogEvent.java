@@ -103,11 +103,20 @@ public sealed interface CatalogEvent {
     }
   }
 
-  /** A run was created in an experiment; its own log holds everything else about it. */
-  record RunRegistered(String runId, String experimentId, long time) implements CatalogEvent {
+  /**
+   * A run was created in an experiment. In a lane store its events begin at {@code laneToken} of
+   * lane {@code lane}; in a store of format 1 ({@code lane} -1) its own log holds them.
+   */
+  record RunRegistered(String runId, String experimentId, long time, int lane, long laneToken)
+      implements CatalogEvent {
     public RunRegistered {
       Objects.requireNonNull(runId, "runId");
       Objects.requireNonNull(experimentId, "experimentId");
+    }
+
+    /** A registration of format 1: the run has a log of its own. */
+    public RunRegistered(String runId, String experimentId, long time) {
+      this(runId, experimentId, time, -1, -1);
     }
 
     @Override
@@ -117,12 +126,18 @@ public sealed interface CatalogEvent {
   }
 
   /**
-   * Something is about to append to an existing run's log again (a resumed writer, a delete, a status
-   * update). Readers that trusted a sealed compaction of the run read its log tail again from here on.
+   * Something is about to append to an existing run again (a resumed writer, a delete, a status
+   * update). Readers that trusted a sealed compaction of the run read it again from here on. In a lane
+   * store the appends go to lane {@code lane} from {@code laneToken} on (an ATTACHED frame).
    */
-  record RunReopened(String runId, long time) implements CatalogEvent {
+  record RunReopened(String runId, long time, int lane, long laneToken) implements CatalogEvent {
     public RunReopened {
       Objects.requireNonNull(runId, "runId");
+    }
+
+    /** A reopening of format 1: appends go to the run's own log. */
+    public RunReopened(String runId, long time) {
+      this(runId, time, -1, -1);
     }
 
     @Override

@@ -23,14 +23,47 @@ public final class CatalogSnapshot {
    *
    * @param ordinal how many runs were registered before it
    * @param position the catalog position of its RunRegistered event
+   * @param lane the lane holding its first events, or -1 (a store of format 1)
+   * @param laneToken the token of its RunStarted frame in that lane
    */
-  public record RunEntry(String runId, String experimentId, int ordinal, long position) {}
+  public record RunEntry(String runId, String experimentId, int ordinal, long position, int lane, long laneToken) {
+    public RunEntry(String runId, String experimentId, int ordinal, long position) {
+      this(runId, experimentId, ordinal, position, -1, -1);
+    }
+  }
 
   /**
-   * A RunReopened event of a run, and the one before it (null if none): a run's reopenings, newest
-   * first.
+   * A RunReopened event of a run (where its new appends begin), and the one before it (null if
+   * none): a run's reopenings, newest first.
    */
-  public record Reopening(String runId, long position, Reopening previous) {}
+  public record Reopening(String runId, long position, Reopening previous, int lane, long laneToken) {
+    public Reopening(String runId, long position, Reopening previous) {
+      this(runId, position, previous, -1, -1);
+    }
+  }
+
+  /**
+   * Where a run's events are: its registration's lane and token, then each reopening's, in catalog
+   * order ({@code position} is the catalog event's).
+   */
+  public record Attachment(int lane, long laneToken, long position) {}
+
+  /** A run's attachments in catalog order, as of this snapshot; empty for an unknown run. */
+  public List<Attachment> attachments(String runId) {
+    RunEntry e = run(runId);
+    if (e == null) {
+      return List.of();
+    }
+    java.util.ArrayList<Attachment> out = new java.util.ArrayList<>(2);
+    for (Reopening r = lastReopened.get(runId); r != null; r = r.previous()) {
+      if (r.position() < position) {
+        out.add(new Attachment(r.lane(), r.laneToken(), r.position()));
+      }
+    }
+    out.add(new Attachment(e.lane(), e.laneToken(), e.position()));
+    java.util.Collections.reverse(out);
+    return out;
+  }
 
   static final RunEntry[] NO_RUNS = new RunEntry[0];
 

@@ -97,7 +97,7 @@ public final class CatalogState {
       case RUN_REGISTERED -> {
         RunRegistered e = (RunRegistered) event;
         String experimentId = require(e.experimentId()).experimentId(); // one String per experiment
-        CatalogSnapshot.RunEntry entry = new CatalogSnapshot.RunEntry(e.runId(), experimentId, runs.size(), at);
+        CatalogSnapshot.RunEntry entry = new CatalogSnapshot.RunEntry(e.runId(), experimentId, runs.size(), at, e.lane(), e.laneToken());
         if (CatalogSnapshot.findSorted(restoredRuns, e.runId()) != null || runsById.putIfAbsent(entry) != null) {
           throw new DecodeException("run " + e.runId() + " registered twice");
         }
@@ -128,7 +128,7 @@ public final class CatalogState {
         if (run(e.runId()) == null) {
           throw new DecodeException("reopened unknown run " + e.runId());
         }
-        CatalogSnapshot.Reopening r = new CatalogSnapshot.Reopening(e.runId(), at, lastReopened.get(e.runId()));
+        CatalogSnapshot.Reopening r = new CatalogSnapshot.Reopening(e.runId(), at, lastReopened.get(e.runId()), e.lane(), e.laneToken());
         reopenings.add(r);
         lastReopened.put(r);
       }
@@ -166,6 +166,30 @@ public final class CatalogState {
       lastSnapshot = last;
     }
     return last;
+  }
+
+  /** A run's attachments in catalog order (see {@link CatalogSnapshot#attachments}); empty if unknown. */
+  public List<CatalogSnapshot.Attachment> attachments(String runId) {
+    CatalogSnapshot.RunEntry e = run(runId);
+    if (e == null) {
+      return List.of();
+    }
+    CatalogSnapshot.Reopening r = lastReopened.get(runId);
+    if (r == null) {
+      return List.of(new CatalogSnapshot.Attachment(e.lane(), e.laneToken(), e.position()));
+    }
+    java.util.ArrayList<CatalogSnapshot.Attachment> out = new java.util.ArrayList<>();
+    for (; r != null; r = r.previous()) {
+      out.add(new CatalogSnapshot.Attachment(r.lane(), r.laneToken(), r.position()));
+    }
+    out.add(new CatalogSnapshot.Attachment(e.lane(), e.laneToken(), e.position()));
+    java.util.Collections.reverse(out);
+    return out;
+  }
+
+  /** A registered run, or null. */
+  public CatalogSnapshot.RunEntry runEntry(String runId) {
+    return run(runId);
   }
 
   private CatalogSnapshot.RunEntry run(String runId) {

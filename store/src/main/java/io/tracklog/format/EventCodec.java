@@ -49,6 +49,12 @@ public final class EventCodec {
    */
   public static final int BATCH_FORMAT_VERSION = 2;
 
+  /**
+   * The version RunRegistered and RunReopened are written with in a lane store (format 2): they name
+   * the lane and the token of the run's first frame there. Version 1 (per-run logs) still decodes.
+   */
+  public static final int LANE_EVENT_VERSION = 2;
+
   // Run log tags 1..63, catalog tags 64..126, 127 is reserved by the log for out-of-line events.
   static final int RUN_STARTED = 1;
   static final int METRIC_LOGGED = 2;
@@ -345,7 +351,8 @@ public final class EventCodec {
   }
 
   private static void checkVersion(int tag, int version) {
-    int max = tag == BATCH_LOGGED ? BATCH_FORMAT_VERSION : FORMAT_VERSION;
+    int max =
+        tag == BATCH_LOGGED ? BATCH_FORMAT_VERSION : tag == RUN_REGISTERED || tag == RUN_REOPENED ? LANE_EVENT_VERSION : FORMAT_VERSION;
     if (version < MIN_SUPPORTED_VERSION || version > max) {
       throw UnsupportedFormatException.version("event format (type tag " + tag + ")", version, MIN_SUPPORTED_VERSION, max);
     }
@@ -475,12 +482,23 @@ public final class EventCodec {
         out.writeString(e.runId());
         out.writeString(e.experimentId());
         out.writeVarLong(e.time());
+        writeLanePlace(out, e.lane(), e.laneToken());
       }
       case RUN_REOPENED -> {
         CatalogEvent.RunReopened e = (CatalogEvent.RunReopened) event;
         out.writeString(e.runId());
         out.writeVarLong(e.time());
+        writeLanePlace(out, e.lane(), e.laneToken());
       }
+    }
+  }
+
+  /** Version 2 of RunRegistered/RunReopened appends the lane and token; version 1 has neither. */
+  private static void writeLanePlace(ByteSink out, int lane, long token) {
+    if (lane >= 0) {
+      out.array()[1] = (byte) LANE_EVENT_VERSION;
+      out.writeVarLong(lane);
+      out.writeVarLong(token);
     }
   }
 
@@ -496,6 +514,14 @@ public final class EventCodec {
       out.writeString(t.getKey());
       out.writeString(t.getValue());
     }
+  }
+
+  private static int readLane(ByteSource in) {
+    long lane = in.readVarLong();
+    if (lane > 1_000_000) {
+      throw new DecodeException("lane number out of range: " + lane);
+    }
+    return (int) lane;
   }
 
   public static CatalogEvent decodeCatalogEvent(ByteSource in) {
@@ -524,8 +550,21 @@ public final class EventCodec {
           case EXPERIMENT_TAG_DELETED -> new ExperimentTagDeleted(in.readString(), in.readString());
           case EXPERIMENT_DELETED -> new ExperimentDeleted(in.readString(), in.readVarLong());
           case EXPERIMENT_RESTORED -> new ExperimentRestored(in.readString(), in.readVarLong());
-          case RUN_REGISTERED -> new RunRegistered(in.readString(), in.readString(), in.readVarLong());
-          case RUN_REOPENED -> new CatalogEvent.RunReopened(in.readString(), in.readVarLong());
+          case RUN_REGISTERED -> {
+            String runId = in.readString();
+            String experimentId = in.readString();
+            long time = in.readVarLong();
+            yield version >= LANE_EVENT_VERSION
+                ? new RunRegistered(runId, experimentId, time, readLane(in), in.readVarLong())
+                : new RunRegistered(runId, experimentId, time);
+          }
+          case RUN_REOPENED -> {
+            String runId = in.readString();
+            long time = in.readVarLong();
+            yield version >= LANE_EVENT_VERSION
+                ? new CatalogEvent.RunReopened(runId, time, readLane(in), in.readVarLong())
+                : new CatalogEvent.RunReopened(runId, time);
+          }
           default -> throw new UnsupportedFormatException(
               "Unknown catalog event type tag " + tag + " (version " + version + ")");
         };

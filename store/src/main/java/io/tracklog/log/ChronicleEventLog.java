@@ -42,9 +42,9 @@ public final class ChronicleEventLog implements EventLog {
   }
 
   /** Chronicle block size for every queue Tracklog creates. */
-  public static final int BLOCK_SIZE = 1 << 20;
-  /** Events longer than this go to a side file; well under Chronicle's limit of a quarter block. */
-  public static final int MAX_INLINE_EVENT = 64 * 1024;
+  public static final int BLOCK_SIZE = 64 << 10;
+  /** Events longer than this go to a side file; under Chronicle's limit of a quarter block. */
+  public static final int MAX_INLINE_EVENT = 15 * 1024;
   /** Type tag of a reference to an out-of-line event; never a real event's tag. */
   static final int BLOB_REF_TAG = 127;
 
@@ -89,16 +89,15 @@ public final class ChronicleEventLog implements EventLog {
   }
 
   @Override
-  public void append(byte[] bytes, int length) {
+  public long append(byte[] bytes, int length) {
     if (length > MAX_INLINE_EVENT) {
       ByteSink ref = writeBlob(bytes, length);
-      appendInline(ref.array(), ref.length());
-    } else {
-      appendInline(bytes, length);
+      return appendInline(ref.array(), ref.length());
     }
+    return appendInline(bytes, length);
   }
 
-  private void appendInline(byte[] bytes, int length) {
+  private long appendInline(byte[] bytes, int length) {
     appendLock.lock();
     try {
       ensureOpen();
@@ -114,6 +113,7 @@ public final class ChronicleEventLog implements EventLog {
           throw e;
         }
       }
+      return appender.lastIndexAppended();
     } finally {
       appendLock.unlock();
     }

@@ -14,8 +14,9 @@ public interface EventLog extends AutoCloseable {
   /**
    * Appends one encoded event, {@code bytes[0, length)}. When this returns the event is in the OS
    * page cache: it survives the process dying, not the machine losing power ({@link #sync()}).
+   * Returns the event's token (stable for the life of the log, for {@link EventReader#seek}).
    */
-  void append(byte[] bytes, int length);
+  long append(byte[] bytes, int length);
 
   /** A reader from the first event; the caller closes it. Thread-confined. */
   EventReader openReader();

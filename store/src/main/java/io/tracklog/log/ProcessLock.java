@@ -20,6 +20,62 @@ import java.util.function.Supplier;
  */
 public final class ProcessLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
+  /** Channels kept open by {@link #retain}, with how many retain them; guarded by the map. */
+  private static final java.util.HashMap<Path, Object[]> RETAINED = new java.util.HashMap<>();
+
+  /**
+   * Keeps a channel on {@code lockFile} open until the matching {@link #unretain}, so that {@link
+   * #withLock} takes the lock with two system calls instead of also opening and closing the file (a
+   * store retains its catalog lock while open).
+   */
+  public static void retain(Path lockFile) {
+    Path key = lockFile.toAbsolutePath().normalize();
+    ReentrantLock local = IN_JVM.computeIfAbsent(key, k -> new ReentrantLock());
+    local.lock(); // no withLock is between opening and closing a channel of its own
+    try {
+      synchronized (RETAINED) {
+        Object[] held = RETAINED.get(key);
+        if (held == null) {
+          Files.createDirectories(key.getParent());
+          RETAINED.put(key, new Object[] {FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE), 1});
+        } else {
+          held[1] = (Integer) held[1] + 1;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open " + key, e);
+    } finally {
+      local.unlock();
+    }
+  }
+
+  public static void unretain(Path lockFile) {
+    Path key = lockFile.toAbsolutePath().normalize();
+    ReentrantLock local = IN_JVM.computeIfAbsent(key, k -> new ReentrantLock());
+    local.lock();
+    try {
+      FileChannel closing = null;
+      synchronized (RETAINED) {
+        Object[] held = RETAINED.get(key);
+        if (held != null) {
+          int n = (Integer) held[1] - 1;
+          if (n == 0) {
+            RETAINED.remove(key);
+            closing = (FileChannel) held[0];
+          } else {
+            held[1] = n;
+          }
+        }
+      }
+      if (closing != null) {
+        closing.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot close " + key, e);
+    } finally {
+      local.unlock();
+    }
+  }
 
   private ProcessLock() {}
 
@@ -31,6 +87,16 @@ public final class ProcessLock {
     try {
       if (local.getHoldCount() > 1) {
         return action.get(); // re-entered: this thread already holds the OS lock
+      }
+      FileChannel retained;
+      synchronized (RETAINED) {
+        Object[] held = RETAINED.get(key);
+        retained = held == null ? null : (FileChannel) held[0];
+      }
+      if (retained != null) {
+        try (FileLock ignored = lockRetryingFalseDeadlocks(retained, false)) {
+          return action.get();
+        }
       }
       Files.createDirectories(key.getParent());
       try (FileChannel ch =

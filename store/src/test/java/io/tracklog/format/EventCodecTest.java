@@ -245,11 +245,13 @@ class EventCodecTest {
     }
     for (CatalogEvent.Kind kind : CatalogEvent.Kind.values()) {
       byte[] bytes = encode(gen.catalogEvent(kind));
-      bytes[1] = (byte) (EventCodec.FORMAT_VERSION + 1);
+      boolean lanePlace = kind == CatalogEvent.Kind.RUN_REGISTERED || kind == CatalogEvent.Kind.RUN_REOPENED;
+      int unsupported = (lanePlace ? EventCodec.LANE_EVENT_VERSION : EventCodec.FORMAT_VERSION) + 1;
+      bytes[1] = (byte) unsupported;
       assertThatThrownBy(() -> decodeCatalog(bytes))
           .as("%s", kind)
           .isInstanceOf(UnsupportedFormatException.class)
-          .hasMessageContaining("version " + (EventCodec.FORMAT_VERSION + 1));
+          .hasMessageContaining("version " + unsupported);
     }
   }
 

@@ -196,8 +196,13 @@ final class RandomEvents {
       case EXPERIMENT_TAG_DELETED -> new CatalogEvent.ExperimentTagDeleted(nextString(), nextString());
       case EXPERIMENT_DELETED -> new CatalogEvent.ExperimentDeleted(nextString(), nextTimestamp());
       case EXPERIMENT_RESTORED -> new CatalogEvent.ExperimentRestored(nextString(), nextTimestamp());
-      case RUN_REGISTERED -> new CatalogEvent.RunRegistered(nextString(), nextString(), nextTimestamp());
-      case RUN_REOPENED -> new CatalogEvent.RunReopened(nextString(), nextTimestamp());
+      case RUN_REGISTERED -> random.nextBoolean()
+          ? new CatalogEvent.RunRegistered(nextString(), nextString(), nextTimestamp())
+          : new CatalogEvent.RunRegistered(
+              nextString(), nextString(), nextTimestamp(), random.nextInt(1000), random.nextLong() >>> 1);
+      case RUN_REOPENED -> random.nextBoolean()
+          ? new CatalogEvent.RunReopened(nextString(), nextTimestamp())
+          : new CatalogEvent.RunReopened(nextString(), nextTimestamp(), random.nextInt(1000), random.nextLong() >>> 1);
       case EXPERIMENT_REPLACED -> new CatalogEvent.ExperimentReplaced(
           nextString(), nextString(), nextString(), nextTimestamp(), nextTimestamp(), Map.of(nextString(), nextString()));
     };

@@ -4,7 +4,7 @@ import io.tracklog.format.ByteSource;
 import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.RunState;
-import io.tracklog.log.ChronicleEventLog;
+import io.tracklog.Store;
 import io.tracklog.log.EventReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,24 +14,15 @@ import java.util.List;
 public final class RunLogs {
   private RunLogs() {}
 
-  /** The directory of a run's event log in the store at {@code root}. */
-  public static Path eventsDir(Path root, String runId) {
-    return root.resolve("runs").resolve(runId).resolve("events");
-  }
-
   /**
-   * Every event of the run, decoded, in log order.
+   * Every event of the run, decoded, in the run's order (from every lane it was written to).
    *
-   * @throws AssertionError if the run has no log
+   * @throws io.tracklog.error.RunNotFoundException if the store has no such run
    */
   public static List<RunEvent> read(Path root, String runId) {
-    Path dir = eventsDir(root, runId);
-    if (!ChronicleEventLog.exists(dir)) {
-      throw new AssertionError("No event log for run " + runId + " in " + dir);
-    }
     List<RunEvent> events = new ArrayList<>();
-    try (ChronicleEventLog log = ChronicleEventLog.open(dir);
-        EventReader reader = log.openReader()) {
+    try (Store store = Store.open(root);
+        EventReader reader = store.openRunLog(runId)) {
       for (ByteSource src = reader.next(); src != null; src = reader.next()) {
         events.add(EventCodec.decodeRunEvent(src));
       }

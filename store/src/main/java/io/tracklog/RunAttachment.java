@@ -1,0 +1,135 @@
+package io.tracklog;
+
+import io.tracklog.format.ByteSource;
+import io.tracklog.format.CatalogSnapshot;
+import io.tracklog.format.EventCodec;
+import io.tracklog.format.LaneCodec;
+import io.tracklog.format.RunEvent;
+import io.tracklog.format.RunState;
+import io.tracklog.log.StripedLock;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One writer's attachment to a run: where it appends (a lane of its store), how it encodes the
+ * run's metrics there, and its view of the run's state for check-then-act writes, kept current
+ * from every attachment of the run (other processes may write to the run too).
+ *
+ * <p>Thread-safe: metric appends go through the lane's lock; stateful appends hold the run's state
+ * lock, whose in-JVM half also guards the mirror.
+ */
+final class RunAttachment implements AutoCloseable {
+  final String runId;
+  final int ordinal;
+  private final Store store;
+  private final Lanes lanes;
+  private final Lane lane;
+  private final Lane.MetricState metrics;
+  // Guarded by the state lock. While the run has no attachment but this one (a run this writer
+  // started: nearly always), the mirror is kept from what this writer appends and nothing is read;
+  // once the catalog shows another, the run's stateful events are read from every attachment.
+  private RunStream history;
+  private RunState mirror = new RunState();
+  private long nextOrder;
+  private boolean detached; // guarded by this
+
+  /** Attaches a writer to a run it has just started: {@code started} is the run's first frame. */
+  RunAttachment(Store store, Lanes lanes, Lane lane, String runId, int ordinal, RunEvent.RunStarted started) {
+    this(store, lanes, lane, runId, ordinal);
+    mirror.apply(started);
+    nextOrder = 1;
+  }
+
+  /** Attaches a writer to an existing run: its history is read from every attachment. */
+  RunAttachment(Store store, Lanes lanes, Lane lane, String runId, int ordinal) {
+    this.store = store;
+    this.lanes = lanes;
+    this.lane = lane;
+    this.runId = runId;
+    this.ordinal = ordinal;
+    this.metrics = new Lane.MetricState(ordinal);
+  }
+
+  void logMetric(String key, double value, long timestampMs, long step) {
+    lane.appendMetric(metrics, key, value, timestampMs, step);
+  }
+
+  /**
+   * Under the run's state lock: catch up with every attachment of the run, let {@code decide}
+   * check the state and name the event (or null for none), append it in its place in the run's
+   * order. Returns the state as checked.
+   */
+  RunState appendChecked(Function<RunState, RunEvent> decide) {
+    return StripedLock.withLock(
+        store.layout().runStateLocks(),
+        runId,
+        () -> {
+          catchUp();
+          RunEvent event = decide.apply(mirror);
+          if (event != null) {
+            lane.appendRunEvent(metrics, nextOrder, event);
+            if (history == null) {
+              mirror.apply(event); // else it is read back with the others' events
+              nextOrder++;
+            }
+          }
+          return mirror;
+        });
+  }
+
+  /** The run's state (metrics aside) as of now, under the state lock. */
+  <T> T withState(Function<RunState, T> read) {
+    return StripedLock.withLock(
+        store.layout().runStateLocks(),
+        runId,
+        () -> {
+          catchUp();
+          return read.apply(mirror);
+        });
+  }
+
+  /** Reads what every attachment appended since; the caller holds the state lock. */
+  private void catchUp() {
+    List<CatalogSnapshot.Attachment> all = store.attachments(runId);
+    if (history == null) {
+      if (all.size() == 1 && nextOrder > 0) {
+        return; // only this writer's attachment, and its mirror holds everything it appended
+      }
+      history = new RunStream(store.layout(), ordinal, List.of(), true);
+      mirror = new RunState();
+    }
+    for (int i = history.attachmentCount(); i < all.size(); i++) {
+      history.add(all.get(i));
+    }
+    for (ByteSource src = history.next(); src != null; src = history.next()) {
+      mirror.apply(EventCodec.decodeRunEvent(src));
+    }
+    nextOrder = history.nextOrder();
+  }
+
+  void sync() {
+    lane.sync();
+  }
+
+  /** Appends DETACHED: this writer appends no more to the run here. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (detached) {
+      return;
+    }
+    detached = true;
+    try {
+      StripedLock.withLock(store.layout().runStateLocks(), runId, () -> {
+        if (history != null) {
+          history.close();
+        }
+        return null;
+      });
+      if (!lane.isClosed()) {
+        lane.detach(metrics);
+      }
+    } finally {
+      lanes.detach(lane);
+    }
+  }
+}
