@@ -6,7 +6,6 @@ import io.tracklog.format.EventCodec;
 import io.tracklog.format.LaneCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.RunState;
-import io.tracklog.log.StripedLock;
 import java.util.List;
 import java.util.function.Function;
 
@@ -60,8 +59,7 @@ final class RunAttachment implements AutoCloseable {
    * order. Returns the state as checked.
    */
   RunState appendChecked(Function<RunState, RunEvent> decide) {
-    return StripedLock.withLock(
-        store.layout().runStateLocks(),
+    return store.stateLocks().withLock(
         runId,
         () -> {
           catchUp();
@@ -79,13 +77,21 @@ final class RunAttachment implements AutoCloseable {
 
   /** The run's state (metrics aside) as of now, under the state lock. */
   <T> T withState(Function<RunState, T> read) {
-    return StripedLock.withLock(
-        store.layout().runStateLocks(),
+    return store.stateLocks().withLock(
         runId,
         () -> {
           catchUp();
           return read.apply(mirror);
         });
+  }
+
+  /**
+   * The state of a run this writer has just started, before anything else could have been written
+   * to it (its registration is only now visible): no lock, nothing to read. Null for an attachment
+   * to an existing run.
+   */
+  RunState startedState() {
+    return history == null && nextOrder == 1 ? mirror : null;
   }
 
   /** Reads what every attachment appended since; the caller holds the state lock. */
@@ -119,12 +125,12 @@ final class RunAttachment implements AutoCloseable {
     }
     detached = true;
     try {
-      StripedLock.withLock(store.layout().runStateLocks(), runId, () -> {
-        if (history != null) {
+      if (history != null) {
+        store.stateLocks().withLock(runId, () -> {
           history.close();
-        }
-        return null;
-      });
+          return null;
+        });
+      }
       if (!lane.isClosed()) {
         lane.detach(metrics);
       }

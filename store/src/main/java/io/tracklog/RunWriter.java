@@ -60,7 +60,8 @@ public final class RunWriter implements AutoCloseable {
     this.runId = attachment.runId;
     this.attachment = attachment;
     this.durability = durability;
-    RunState state = attachment.withState(s -> s);
+    RunState started = attachment.startedState();
+    RunState state = started != null ? started : attachment.withState(s -> s);
     this.experimentId = state.experimentId();
     this.deleted = state.lifecycleStage() == LifecycleStage.DELETED;
   }

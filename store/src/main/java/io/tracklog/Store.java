@@ -78,6 +78,7 @@ public final class Store implements AutoCloseable {
   private final StoreMetadata metadata;
   private final SharedLogs.Lease catalogLease;
   private final Lanes lanes;
+  private StripedLock stateLocks; // set once by the constructor
 
   private final Object catalogMonitor = new Object();
   private final CatalogState catalog = new CatalogState(); // guarded by catalogMonitor
@@ -113,7 +114,7 @@ public final class Store implements AutoCloseable {
       Files.createDirectories(root);
       ProcessLock.retain(layout.catalogLock());
       retainedCatalog = true;
-      StripedLock.retain(layout.runStateLocks());
+      stateLocks = StripedLock.open(layout.runStateLocks());
       retained = true;
       lease = SharedLogs.acquire(layout.catalogDir());
       reader = lease.log().openReader();
@@ -136,7 +137,7 @@ public final class Store implements AutoCloseable {
           ProcessLock.unretain(layout.catalogLock());
         }
         if (retained) {
-          StripedLock.unretain(layout.runStateLocks());
+          stateLocks.close();
         }
       }
     }
@@ -1320,6 +1321,11 @@ public final class Store implements AutoCloseable {
         .following(() -> catalogSnapshot().attachments(runId));
   }
 
+  /** The runs' check-then-act locks (one byte-range lock file, striped by run id). */
+  StripedLock stateLocks() {
+    return stateLocks;
+  }
+
   /** A run's attachments as the catalog says now (see {@link CatalogSnapshot#attachments}). */
   List<CatalogSnapshot.Attachment> attachments(String runId) {
     return readCatalog(cat -> cat.attachments(runId));
@@ -1454,7 +1460,7 @@ public final class Store implements AutoCloseable {
     }
     try {
       ProcessLock.unretain(layout.catalogLock());
-      StripedLock.unretain(layout.runStateLocks());
+      stateLocks.close();
     } catch (RuntimeException e) {
       if (failure == null) {
         failure = e;

@@ -143,6 +143,11 @@ public final class EventCodec {
   /** Encodes {@code event} into {@code out}, replacing what it held. */
   public static void encode(RunEvent event, ByteSink out) {
     out.reset();
+    append(event, out);
+  }
+
+  /** Appends {@code event}'s encoding to what {@code out} holds (a lane frame's body). */
+  static void append(RunEvent event, ByteSink out) {
     out.writeByte(tag(event.kind()));
     out.writeByte(version(event.kind()));
     switch (event.kind()) {

@@ -38,11 +38,7 @@ public final class LaneCodec {
     out.writeByte(RUN_EVENT);
     out.writeVarLong(ordinal);
     out.writeVarLong(order);
-    ByteSink inner = new ByteSink(64);
-    EventCodec.encode(event, inner);
-    for (int i = 0; i < inner.length(); i++) {
-      out.writeByte(inner.array()[i]);
-    }
+    EventCodec.append(event, out);
   }
 
   /**

@@ -7,7 +7,8 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -18,40 +19,45 @@ import java.util.function.Supplier;
  * check-then-act locks by a hash of the run id into {@link #STRIPES} such locks, so no run needs a
  * lock file of its own; two runs sharing a stripe only ever wait for each other briefly.
  *
- * <p>The JVM keeps one channel per file while any stripe of it is held, because closing a channel
- * on a file drops every lock the process holds on that file.
+ * <p>One instance per file per JVM, shared by whoever {@link #open}s it and kept with its channel
+ * open until the last {@link #close}: closing a channel on a file drops every lock the process
+ * holds on that file, and keeping it open makes a lock two system calls. Thread-safe.
  */
-public final class StripedLock {
+public final class StripedLock implements AutoCloseable {
   /** Locks per file. */
   public static final int STRIPES = 4096;
 
-  private static final ConcurrentHashMap<String, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
-  private static final ConcurrentHashMap<Path, Shared> CHANNELS = new ConcurrentHashMap<>();
+  private static final Map<Path, StripedLock> OPEN = new HashMap<>(); // guarded by itself
 
-  private static final class Shared {
-    FileChannel channel;
-    int holders;
-  }
+  private final Path file;
+  private final FileChannel channel;
+  private final ReentrantLock[] inJvm = new ReentrantLock[STRIPES];
+  private int users; // guarded by OPEN
 
-  private StripedLock() {}
-
-  /**
-   * Keeps the file's channel open until {@link #unretain}: a store retains its lock files while open,
-   * so taking a lock costs the two lock system calls, not also an open and a close.
-   */
-  public static void retain(Path lockFile) {
-    try {
-      open(lockFile.toAbsolutePath().normalize());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot open " + lockFile, e);
+  private StripedLock(Path file, FileChannel channel) {
+    this.file = file;
+    this.channel = channel;
+    for (int i = 0; i < STRIPES; i++) {
+      inJvm[i] = new ReentrantLock();
     }
   }
 
-  public static void unretain(Path lockFile) {
-    try {
-      release(lockFile.toAbsolutePath().normalize());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close " + lockFile, e);
+  /** The JVM's instance for {@code lockFile} (created if absent); close it when done. */
+  public static StripedLock open(Path lockFile) {
+    Path key = lockFile.toAbsolutePath().normalize();
+    synchronized (OPEN) {
+      StripedLock lock = OPEN.get(key);
+      if (lock == null) {
+        try {
+          Files.createDirectories(key.getParent());
+          lock = new StripedLock(key, FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot open " + key, e);
+        }
+        OPEN.put(key, lock);
+      }
+      lock.users++;
+      return lock;
     }
   }
 
@@ -61,26 +67,20 @@ public final class StripedLock {
     return (h ^ (h >>> 16)) & (STRIPES - 1);
   }
 
-  /** Runs {@code action} holding stripe {@code stripe(key)} of {@code lockFile} (created if absent). */
-  public static <T> T withLock(Path lockFile, String key, Supplier<T> action) {
-    Path file = lockFile.toAbsolutePath().normalize();
+  /** Runs {@code action} holding stripe {@code stripe(key)}. */
+  public <T> T withLock(String key, Supplier<T> action) {
     int stripe = stripe(key);
-    ReentrantLock local = IN_JVM.computeIfAbsent(file + "#" + stripe, k -> new ReentrantLock());
+    ReentrantLock local = inJvm[stripe];
     local.lock();
     try {
       if (local.getHoldCount() > 1) {
         return action.get();
       }
-      FileChannel ch = open(file);
+      FileLock lock = lock(stripe);
       try {
-        FileLock lock = lock(ch, stripe);
-        try {
-          return action.get();
-        } finally {
-          lock.release();
-        }
+        return action.get();
       } finally {
-        release(file);
+        lock.release();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot lock " + file + " stripe " + stripe, e);
@@ -89,40 +89,33 @@ public final class StripedLock {
     }
   }
 
-  private static FileChannel open(Path file) throws IOException {
-    Shared shared = CHANNELS.computeIfAbsent(file, k -> new Shared());
-    synchronized (shared) {
-      if (shared.channel == null) {
-        Files.createDirectories(file.getParent());
-        shared.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      }
-      shared.holders++;
-      return shared.channel;
-    }
-  }
-
-  private static void release(Path file) throws IOException {
-    Shared shared = CHANNELS.get(file);
-    synchronized (shared) {
-      if (--shared.holders == 0) {
-        FileChannel ch = shared.channel;
-        shared.channel = null;
-        ch.close();
-      }
-    }
-  }
-
   /** Takes byte {@code stripe}, retrying false deadlock reports (see ProcessLock). */
-  private static FileLock lock(FileChannel ch, int stripe) throws IOException {
+  private FileLock lock(int stripe) throws IOException {
     for (int attempt = 0; ; attempt++) {
       try {
-        return ch.lock(stripe, 1, false);
+        return channel.lock(stripe, 1, false);
       } catch (IOException e) {
         if (e.getMessage() == null || !e.getMessage().contains("Resource deadlock avoided")) {
           throw e;
         }
         LockSupport.parkNanos(Math.min(1L << Math.min(attempt, 10), 1000L) * 1_000L);
       }
+    }
+  }
+
+  /** Releases this user's share; the channel closes with the last. Idempotent per user is not tracked. */
+  @Override
+  public void close() {
+    synchronized (OPEN) {
+      if (--users > 0) {
+        return;
+      }
+      OPEN.remove(file);
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot close " + file, e);
     }
   }
 }
