@@ -20,8 +20,7 @@ import java.util.function.Function;
 final class RunAttachment implements AutoCloseable {
   final String runId;
   final int ordinal;
-  private final Store store;
-  private final Lanes lanes;
+  private final RunLogs logs;
   private final Lane lane;
   private final Lane.MetricState metrics;
   // Guarded by the state lock. While the run has no attachment but this one (a run this writer
@@ -33,16 +32,15 @@ final class RunAttachment implements AutoCloseable {
   private boolean detached; // guarded by this
 
   /** Attaches a writer to a run it has just started: {@code started} is the run's first frame. */
-  RunAttachment(Store store, Lanes lanes, Lane lane, String runId, int ordinal, RunEvent.RunStarted started) {
-    this(store, lanes, lane, runId, ordinal);
+  RunAttachment(RunLogs logs, Lane lane, String runId, int ordinal, RunEvent.RunStarted started) {
+    this(logs, lane, runId, ordinal);
     mirror.apply(started);
     nextOrder = 1;
   }
 
   /** Attaches a writer to an existing run: its history is read from every attachment. */
-  RunAttachment(Store store, Lanes lanes, Lane lane, String runId, int ordinal) {
-    this.store = store;
-    this.lanes = lanes;
+  RunAttachment(RunLogs logs, Lane lane, String runId, int ordinal) {
+    this.logs = logs;
     this.lane = lane;
     this.runId = runId;
     this.ordinal = ordinal;
@@ -59,7 +57,7 @@ final class RunAttachment implements AutoCloseable {
    * order. Returns the state as checked.
    */
   RunState appendChecked(Function<RunState, RunEvent> decide) {
-    return store.stateLocks().withLock(
+    return logs.stateLocks().withLock(
         runId,
         () -> {
           catchUp();
@@ -77,7 +75,7 @@ final class RunAttachment implements AutoCloseable {
 
   /** The run's state (metrics aside) as of now, under the state lock. */
   <T> T withState(Function<RunState, T> read) {
-    return store.stateLocks().withLock(
+    return logs.stateLocks().withLock(
         runId,
         () -> {
           catchUp();
@@ -96,12 +94,12 @@ final class RunAttachment implements AutoCloseable {
 
   /** Reads what every attachment appended since; the caller holds the state lock. */
   private void catchUp() {
-    List<CatalogSnapshot.Attachment> all = store.attachments(runId);
+    List<CatalogSnapshot.Attachment> all = logs.catalog().attachments(runId);
     if (history == null) {
       if (all.size() == 1 && nextOrder > 0) {
         return; // only this writer's attachment, and its mirror holds everything it appended
       }
-      history = new RunStream(store.layout(), ordinal, List.of(), true);
+      history = new RunStream(logs.layout(), ordinal, List.of(), true);
       mirror = new RunState();
     }
     for (int i = history.attachmentCount(); i < all.size(); i++) {
@@ -126,7 +124,7 @@ final class RunAttachment implements AutoCloseable {
     detached = true;
     try {
       if (history != null) {
-        store.stateLocks().withLock(runId, () -> {
+        logs.stateLocks().withLock(runId, () -> {
           history.close();
           return null;
         });
@@ -135,7 +133,7 @@ final class RunAttachment implements AutoCloseable {
         lane.detach(metrics);
       }
     } finally {
-      lanes.detach(lane);
+      logs.lanes().detach(lane);
     }
   }
 }

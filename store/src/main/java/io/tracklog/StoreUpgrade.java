@@ -95,7 +95,7 @@ public final class StoreUpgrade {
         CatalogEvent e = EventCodec.decodeCatalogEvent(src);
         if (e instanceof CatalogEvent.RunRegistered r) {
           requireNoWriter(layout, r.runId());
-          target.importRunEvents(r.runId(), r.experimentId(), legacyEvents(layout, r.runId()));
+          target.importer().importRunEvents(r.runId(), r.experimentId(), legacyEvents(layout, r.runId()));
           runs++;
         } else if (e instanceof CatalogEvent.RunReopened) {
           continue; // the run's whole log was copied where it was registered
@@ -103,7 +103,7 @@ public final class StoreUpgrade {
           if (e instanceof CatalogEvent.ExperimentCreated) {
             experiments++;
           }
-          target.appendCatalogVerbatim(e);
+          target.importer().importCatalogEvent(e);
         }
       }
       target.sync();

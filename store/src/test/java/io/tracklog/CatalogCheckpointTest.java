@@ -82,7 +82,7 @@ class CatalogCheckpointTest {
     long checkpointAt;
     try (Store store = Store.open(dir, manual())) {
       runs = busyCatalog(store);
-      assertThat(store.checkpointCatalog()).isTrue();
+      assertThat(store.catalog().checkpoint()).isTrue();
       checkpointAt = store.catalogPosition();
       // the tail: more of everything after the checkpoint
       String d = store.createExperiment("d");
@@ -93,10 +93,10 @@ class CatalogCheckpointTest {
     }
     Catalog replayed;
     try (Store store = Store.open(dir, manual())) {
-      assertThat(store.restoredCheckpointPosition()).isEqualTo(checkpointAt);
+      assertThat(store.catalog().restoredFrom()).isEqualTo(checkpointAt);
       Catalog restored = Catalog.of(store);
       try (Store second = Store.open(copyWithoutCheckpoint())) {
-        assertThat(second.restoredCheckpointPosition()).isZero();
+        assertThat(second.catalog().restoredFrom()).isZero();
         replayed = Catalog.of(second);
       }
       assertThat(restored).isEqualTo(replayed);
@@ -130,14 +130,14 @@ class CatalogCheckpointTest {
   private Catalog checkpointedStore() {
     try (Store store = Store.open(dir, manual())) {
       busyCatalog(store);
-      assertThat(store.checkpointCatalog()).isTrue();
+      assertThat(store.catalog().checkpoint()).isTrue();
       return Catalog.of(store);
     }
   }
 
   private Catalog reopen(long expectedRestoredFrom) {
     try (Store store = Store.open(dir, manual())) {
-      assertThat(store.restoredCheckpointPosition()).isEqualTo(expectedRestoredFrom);
+      assertThat(store.catalog().restoredFrom()).isEqualTo(expectedRestoredFrom);
       return Catalog.of(store);
     }
   }
@@ -170,7 +170,7 @@ class CatalogCheckpointTest {
     Path other = tmp.resolve("other");
     try (Store store = Store.open(other, manual())) {
       store.createExperiment("elsewhere");
-      assertThat(store.checkpointCatalog()).isTrue();
+      assertThat(store.catalog().checkpoint()).isTrue();
     }
     Files.copy(other.resolve("catalog.checkpoint"), dir.resolve("catalog.checkpoint"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThat(reopen(0)).isEqualTo(expected);
@@ -213,7 +213,7 @@ class CatalogCheckpointTest {
       String e = store.createExperiment("e");
       store.compact();
       assertThat(file).doesNotExist(); // a few events: replaying them is cheap
-      for (int i = 0; store.catalogPosition() < Store.CHECKPOINT_MIN_EVENTS; i++) {
+      for (int i = 0; store.catalogPosition() < io.tracklog.Catalog.CHECKPOINT_MIN_EVENTS; i++) {
         store.setExperimentTag(e, "k" + (i % 7), "v" + i);
       }
       Files.writeString(dir.resolve("catalog.checkpoint.999999.tmp"), "left by a crash mid-write");
@@ -231,8 +231,8 @@ class CatalogCheckpointTest {
       assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(written);
     }
     try (Store store = Store.open(dir, manual())) {
-      assertThat(store.restoredCheckpointPosition()).isEqualTo(Store.CHECKPOINT_MIN_EVENTS);
-      assertThat(store.catalogPosition()).isEqualTo(Store.CHECKPOINT_MIN_EVENTS + 1);
+      assertThat(store.catalog().restoredFrom()).isEqualTo(io.tracklog.Catalog.CHECKPOINT_MIN_EVENTS);
+      assertThat(store.catalogPosition()).isEqualTo(io.tracklog.Catalog.CHECKPOINT_MIN_EVENTS + 1);
       assertThat(store.getExperiment("1").tags()).containsEntry("one", "more");
     }
   }
@@ -241,15 +241,15 @@ class CatalogCheckpointTest {
   void aStoreOpenedFromACheckpoint_keepsWorking_andCheckpointsAgain() {
     Catalog expected = checkpointedStore();
     try (Store store = Store.open(dir, manual())) {
-      assertThat(store.restoredCheckpointPosition()).isEqualTo(expected.position());
+      assertThat(store.catalog().restoredFrom()).isEqualTo(expected.position());
       String exp = store.createExperiment("after");
       String run = store.run(RunSpec.of(exp, "r"), r -> r.logMetric("m", 1, 0));
       store.deleteRun(run);
       assertThat(store.runIds(exp)).containsExactly(run);
-      assertThat(store.checkpointCatalog()).isTrue();
+      assertThat(store.catalog().checkpoint()).isTrue();
     }
     try (Store store = Store.open(dir, manual())) {
-      assertThat(store.restoredCheckpointPosition()).isEqualTo(store.catalogPosition());
+      assertThat(store.catalog().restoredFrom()).isEqualTo(store.catalogPosition());
       assertThat(store.findExperimentByName("after")).isPresent();
     }
   }

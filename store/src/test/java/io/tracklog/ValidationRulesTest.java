@@ -60,7 +60,7 @@ class ValidationRulesTest {
 
   /** How many events the run's log holds. */
   static long eventCount(Store store, String runId) {
-    return store.replay(runId).eventCount();
+    return store.runLogs().replay(runId).eventCount();
   }
 
   /** {@code call} throws {@code type} with every fragment in its message and leaves the run as it was. */
