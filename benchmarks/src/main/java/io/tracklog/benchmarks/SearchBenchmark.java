@@ -38,8 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       each, written through the public API and compacted), all 4 experiments searched; the
  *       reader's search columns are built by the warm-up (one reader per trial), as in a long-lived
  *       reader.
- *   <li>{@code firstSearch}: the same search on a fresh reader (open + snapshot + building every
- *       segment's columns + the search): what the first search of a process costs.
+ *   <li>{@code firstSearch}: the same search on a fresh reader (open + snapshot + loading every
+ *       segment's columns from its search file, or building them from the runs and latest files
+ *       for segments without one + the search): what the first search of a process costs. {@code
+ *       firstSearchOnly}: the same without open + snapshot (done untimed).
  *   <li>{@code engine}: the same engine ({@link ColumnarRunSearch}) over {@link RunColumns} built in
  *       memory with the same shape and value distributions ({@code runs} = 100 k and 1 M, segments of
  *       25 000 runs). A 1 M-run store cannot be written through the public API in reasonable time
@@ -137,6 +139,36 @@ public class SearchBenchmark {
     try (StoreReader reader = StoreReader.open(f.root)) {
       return RunSearch.search(reader.snapshot(), f.req);
     }
+  }
+
+  /** A fresh reader and snapshot per invocation, opened outside the measurement. */
+  @State(Scope.Thread)
+  public static class FreshReader {
+    StoreReader reader;
+    Snapshot snapshot;
+
+    @Setup(Level.Invocation)
+    public void open(StoreFixture f) {
+      reader = StoreReader.open(f.root);
+      snapshot = reader.snapshot();
+    }
+
+    @TearDown(Level.Invocation)
+    public void close() {
+      reader.close();
+    }
+  }
+
+  /**
+   * Only the first search of a fresh reader and snapshot (opened untimed): loading or building every
+   * segment's columns, and the search. {@code firstSearch} minus this is open + snapshot + close.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 2)
+  @Measurement(iterations = 8)
+  public RunPage firstSearchOnly(StoreFixture f, FreshReader r) {
+    return RunSearch.search(r.snapshot, f.req);
   }
 
   @Benchmark

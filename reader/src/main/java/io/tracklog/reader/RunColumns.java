@@ -21,8 +21,10 @@ import java.util.TreeMap;
  * run id; attributes as arrays; each param and tag key a dictionary-encoded string column; each
  * metric key its latest value, timestamp and step with a presence bit. A column whose key few runs
  * have is sparse (the rows that have it, in order), so a store with many rare keys does not cost
- * rows × keys. Built once per reader and segment ({@link Snapshot#columns}) from the runs and latest
- * files, or with {@link #builder} (tests, benchmarks).
+ * rows × keys. Built once per reader and segment ({@link Snapshot#columns}): loaded from the
+ * segment's search file when it has one ({@code SearchFileReader}), otherwise built from the runs
+ * and latest files; or with {@link #builder} (tests, benchmarks). Strings loaded from a search file
+ * stay UTF-8 bytes until a search or a page needs them (issue #10: a fresh reader's first search).
  *
  * <p>Immutable and thread-safe once built. Not a stable API: the shape follows the search engine.
  */
@@ -30,7 +32,7 @@ public final class RunColumns {
   private final String experimentId;
   private final Path source;
   private final int rows;
-  private final String[] runIds;
+  private final Strings runIds;
   private final StringColumn runName;
   private final StringColumn userId;
   private final StringColumn status;
@@ -48,28 +50,58 @@ public final class RunColumns {
   private final long weight;
 
   private RunColumns(Builder b, Map<String, Manifest.KeyStats> stats) {
-    this.experimentId = b.experimentId;
-    this.source = b.source;
-    this.rows = b.rows;
-    this.runIds = Arrays.copyOf(b.runIds, rows);
-    this.runName = b.runName.build(rows);
-    this.userId = b.userId.build(rows);
-    this.status = b.status.build(rows);
-    this.artifactUri = b.artifactUri.build(rows);
+    this(
+        b.experimentId,
+        b.source,
+        b.rows,
+        new Strings(Arrays.copyOf(b.runIds, b.rows)),
+        b.runName.build(b.rows),
+        b.userId.build(b.rows),
+        b.status.build(b.rows),
+        b.artifactUri.build(b.rows),
+        Arrays.copyOf(b.deleted, words(b.rows)),
+        Arrays.copyOf(b.startTime, b.rows),
+        Arrays.copyOf(b.endTime, b.rows),
+        Arrays.copyOf(b.endPresent, words(b.rows)),
+        build(b.params, b.rows),
+        build(b.tags, b.rows),
+        buildMetrics(b.metrics, b.rows),
+        b.anyInputs ? Arrays.copyOf(b.inputsJson, b.rows) : null,
+        stats);
+  }
+
+  /**
+   * Columns from their parts (SearchFileReader). Arrays are owned by the result; {@code rows} of
+   * each, bitsets {@code words(rows)} long.
+   *
+   * @param inputsJson the runs' inputs JSON by row, or null if no run has inputs
+   * @param stats the manifest's metric ranges, or null to compute them
+   */
+  RunColumns(
+      String experimentId, Path source, int rows, Strings runIds, StringColumn runName, StringColumn userId,
+      StringColumn status, StringColumn artifactUri, long[] deleted, long[] startTime, long[] endTime,
+      long[] endPresent, Map<String, StringColumn> params, Map<String, StringColumn> tags,
+      Map<String, MetricColumn> metrics, String[] inputsJson, Map<String, Manifest.KeyStats> stats) {
+    this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
+    this.source = source;
+    this.rows = rows;
+    this.runIds = runIds;
+    this.runName = runName;
+    this.userId = userId;
+    this.status = status;
+    this.artifactUri = artifactUri;
     int[] identity = new int[rows];
     Arrays.setAll(identity, i -> i);
     this.runIdColumn = new StringColumn(runIds, identity, null);
-    this.deleted = Arrays.copyOf(b.deleted, words(rows));
-    this.startTime = Arrays.copyOf(b.startTime, rows);
-    this.endTime = Arrays.copyOf(b.endTime, rows);
-    this.endPresent = Arrays.copyOf(b.endPresent, words(rows));
-    this.params = build(b.params, rows);
-    this.tags = build(b.tags, rows);
-    Map<String, MetricColumn> m = new HashMap<>();
-    b.metrics.forEach((k, v) -> m.put(k, v.build(rows)));
-    this.metrics = Collections.unmodifiableMap(m);
-    this.inputsJson = b.anyInputs ? Arrays.copyOf(b.inputsJson, rows) : null;
-    this.metricStats = stats != null ? Map.copyOf(stats) : computeStats(metrics);
+    this.deleted = deleted;
+    this.startTime = startTime;
+    this.endTime = endTime;
+    this.endPresent = endPresent;
+    this.params = Collections.unmodifiableMap(params);
+    this.tags = Collections.unmodifiableMap(tags);
+    this.metrics = Collections.unmodifiableMap(metrics);
+    this.inputsJson = inputsJson;
+    this.metricStats = stats != null ? Map.copyOf(stats) : computeStats(this.metrics);
     long w = rows * 4L;
     for (StringColumn c : params.values()) {
       w += c.entries();
@@ -86,7 +118,13 @@ public final class RunColumns {
   private static Map<String, StringColumn> build(Map<String, StringColumnBuilder> builders, int rows) {
     Map<String, StringColumn> out = new HashMap<>();
     builders.forEach((k, v) -> out.put(k, v.build(rows)));
-    return Collections.unmodifiableMap(out);
+    return out;
+  }
+
+  private static Map<String, MetricColumn> buildMetrics(Map<String, MetricColumnBuilder> builders, int rows) {
+    Map<String, MetricColumn> out = new HashMap<>();
+    builders.forEach((k, v) -> out.put(k, v.build(rows)));
+    return out;
   }
 
   private static Map<String, Manifest.KeyStats> computeStats(Map<String, MetricColumn> metrics) {
@@ -145,19 +183,36 @@ public final class RunColumns {
     return rows;
   }
 
+  /** The file these columns came from (the segment's search file, or its runs file), or null. */
+  Path source() {
+    return source;
+  }
+
   /** A cost for cache weighing: about one unit per cell. */
   public long weight() {
     return weight;
   }
 
   public String runId(int row) {
-    return runIds[row];
+    return runIds.get(row);
   }
 
   /** The row of a run, or -1. */
   public int rowOf(String runId) {
-    int i = Arrays.binarySearch(runIds, runId);
-    return i >= 0 ? i : -1;
+    int lo = 0;
+    int hi = rows - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = runIds.get(mid).compareTo(runId);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
   }
 
   /** The string attribute {@code run_id}, {@code run_name}, {@code user_id}, {@code status} or {@code artifact_uri}. */
@@ -218,7 +273,7 @@ public final class RunColumns {
   public Run run(int row) {
     RunInfo info =
         new RunInfo(
-            runIds[row],
+            runIds.get(row),
             runName.value(row),
             experimentId,
             userId.value(row),
@@ -264,22 +319,82 @@ public final class RunColumns {
   // ---- columns ---------------------------------------------------------------------------------
 
   /**
+   * Strings by index: either given as {@code String}s, or UTF-8 bytes decoded on first use and then
+   * kept (a search file's run ids, names and values: most are never looked at). Thread-safe: two
+   * threads may decode the same string, and either copy serves.
+   */
+  static final class Strings {
+    private final byte[] utf8;
+    private final int[] offsets;
+    private final String[] decoded;
+    private volatile boolean complete;
+
+    Strings(String[] values) {
+      this.utf8 = null;
+      this.offsets = null;
+      this.decoded = values;
+      this.complete = true;
+    }
+
+    /** String {@code i} is {@code utf8[offsets[i], offsets[i + 1])}. */
+    Strings(byte[] utf8, int[] offsets) {
+      this.utf8 = utf8;
+      this.offsets = offsets;
+      this.decoded = new String[offsets.length - 1];
+    }
+
+    int size() {
+      return decoded.length;
+    }
+
+    String get(int i) {
+      String s = decoded[i];
+      if (s == null && utf8 != null) {
+        s = new String(utf8, offsets[i], offsets[i + 1] - offsets[i], java.nio.charset.StandardCharsets.UTF_8);
+        decoded[i] = s;
+      }
+      return s;
+    }
+
+    /** Every string, decoded. */
+    String[] all() {
+      if (!complete) {
+        for (int i = 0; i < decoded.length; i++) {
+          get(i);
+        }
+        complete = true;
+      }
+      return decoded;
+    }
+  }
+
+  /**
    * A dictionary-encoded string column. Dense: {@code ids[row]}, -1 where absent. Sparse: entry
    * {@code i} is row {@code rows[i]} (increasing) with id {@code ids[i]}.
    */
   public static final class StringColumn {
-    private final String[] dictionary;
+    private final Strings dictionary;
     private final int[] ids;
     private final int[] rows;
 
     StringColumn(String[] dictionary, int[] ids, int[] rows) {
+      this(new Strings(dictionary), ids, rows);
+    }
+
+    StringColumn(Strings dictionary, int[] ids, int[] rows) {
       this.dictionary = dictionary;
       this.ids = ids;
       this.rows = rows;
     }
 
+    /** Every distinct value (decoded on the first call if the column came from a search file). */
     public String[] dictionary() {
-      return dictionary;
+      return dictionary.all();
+    }
+
+    /** The value of dictionary id {@code id}. */
+    public String dictionaryValue(int id) {
+      return dictionary.get(id);
     }
 
     /** True if entry {@code i} is row {@code i}. */
@@ -313,7 +428,7 @@ public final class RunColumns {
     /** A row's value, or null. */
     public String value(int row) {
       int id = id(row);
-      return id < 0 ? null : dictionary[id];
+      return id < 0 ? null : dictionary.get(id);
     }
   }
 
@@ -473,9 +588,10 @@ public final class RunColumns {
   }
 
   /** A column is kept sparse when fewer than one row in this many has the key. */
-  private static final int SPARSE_RATIO = 8;
+  private static final int SPARSE_RATIO = io.tracklog.compact.SegmentSchemas.SEARCH_SPARSE_RATIO;
 
-  private static final class StringColumnBuilder {
+  /** One key's (row, value) pairs in increasing row order; dense or sparse by {@link #SPARSE_RATIO}. */
+  static final class StringColumnBuilder {
     private final Map<String, Integer> ids = new HashMap<>();
     private String[] dictionary = new String[8];
     private int[] rows = new int[16];
@@ -521,7 +637,8 @@ public final class RunColumns {
     }
   }
 
-  private static final class MetricColumnBuilder {
+  /** One metric key's (row, latest point) in increasing row order. */
+  static final class MetricColumnBuilder {
     private int[] rows = new int[16];
     private double[] values = new double[16];
     private long[] timestamps = new long[16];
