@@ -7,6 +7,7 @@ import io.tracklog.Run;
 import io.tracklog.RunInfo;
 import io.tracklog.RunStatus;
 import io.tracklog.compact.Manifest;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,19 +34,19 @@ public final class RunColumns {
   private final Path source;
   private final int rows;
   private final Strings runIds;
-  private final StringColumn runName;
-  private final StringColumn userId;
-  private final StringColumn status;
-  private final StringColumn artifactUri;
-  private final StringColumn runIdColumn;
+  private final Lazy<StringColumn, String> runName;
+  private final Lazy<StringColumn, String> userId;
+  private final Lazy<StringColumn, String> status;
+  private final Lazy<StringColumn, String> artifactUri;
+  private final Lazy<StringColumn, String> runIdColumn;
   private final long[] deleted;
   private final long[] startTime;
   private final long[] endTime;
   private final long[] endPresent;
-  private final Map<String, StringColumn> params;
-  private final Map<String, StringColumn> tags;
-  private final Map<String, MetricColumn> metrics;
-  private final String[] inputsJson;
+  private final Map<String, Lazy<StringColumn, String>> params;
+  private final Map<String, Lazy<StringColumn, String>> tags;
+  private final Map<String, Lazy<MetricColumn, Metric>> metrics;
+  private final Lazy<StringColumn, String> inputsJson;
   private final Map<String, Manifest.KeyStats> metricStats;
   private final long weight;
 
@@ -55,33 +56,35 @@ public final class RunColumns {
         b.source,
         b.rows,
         new Strings(Arrays.copyOf(b.runIds, b.rows)),
-        b.runName.build(b.rows),
-        b.userId.build(b.rows),
-        b.status.build(b.rows),
-        b.artifactUri.build(b.rows),
+        Lazy.of(b.runName.build(b.rows)),
+        Lazy.of(b.userId.build(b.rows)),
+        Lazy.of(b.status.build(b.rows)),
+        Lazy.of(b.artifactUri.build(b.rows)),
         Arrays.copyOf(b.deleted, words(b.rows)),
         Arrays.copyOf(b.startTime, b.rows),
         Arrays.copyOf(b.endTime, b.rows),
         Arrays.copyOf(b.endPresent, words(b.rows)),
-        build(b.params, b.rows),
-        build(b.tags, b.rows),
-        buildMetrics(b.metrics, b.rows),
-        b.anyInputs ? Arrays.copyOf(b.inputsJson, b.rows) : null,
+        loaded(b.params, b.rows, StringColumnBuilder::build),
+        loaded(b.tags, b.rows, StringColumnBuilder::build),
+        loaded(b.metrics, b.rows, MetricColumnBuilder::build),
+        b.anyInputs ? Lazy.of(plain(Arrays.copyOf(b.inputsJson, b.rows))) : null,
         stats);
   }
 
   /**
-   * Columns from their parts (SearchFileReader). Arrays are owned by the result; {@code rows} of
-   * each, bitsets {@code words(rows)} long.
+   * Columns from their parts (SearchFileReader): arrays owned by the result, {@code rows} long
+   * (bitsets {@code words(rows)}); the other columns loaded or to be loaded on first use.
    *
-   * @param inputsJson the runs' inputs JSON by row, or null if no run has inputs
-   * @param stats the manifest's metric ranges, or null to compute them
+   * @param inputsJson the runs' inputs JSON, or null if no run has inputs
+   * @param stats the manifest's metric ranges, or null to compute them (which loads every metric column)
    */
   RunColumns(
-      String experimentId, Path source, int rows, Strings runIds, StringColumn runName, StringColumn userId,
-      StringColumn status, StringColumn artifactUri, long[] deleted, long[] startTime, long[] endTime,
-      long[] endPresent, Map<String, StringColumn> params, Map<String, StringColumn> tags,
-      Map<String, MetricColumn> metrics, String[] inputsJson, Map<String, Manifest.KeyStats> stats) {
+      String experimentId, Path source, int rows, Strings runIds, Lazy<StringColumn, String> runName,
+      Lazy<StringColumn, String> userId, Lazy<StringColumn, String> status, Lazy<StringColumn, String> artifactUri,
+      long[] deleted, long[] startTime, long[] endTime, long[] endPresent,
+      Map<String, Lazy<StringColumn, String>> params, Map<String, Lazy<StringColumn, String>> tags,
+      Map<String, Lazy<MetricColumn, Metric>> metrics, Lazy<StringColumn, String> inputsJson,
+      Map<String, Manifest.KeyStats> stats) {
     this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
     this.source = source;
     this.rows = rows;
@@ -90,9 +93,15 @@ public final class RunColumns {
     this.userId = userId;
     this.status = status;
     this.artifactUri = artifactUri;
-    int[] identity = new int[rows];
-    Arrays.setAll(identity, i -> i);
-    this.runIdColumn = new StringColumn(runIds, identity, null);
+    this.runIdColumn =
+        new Lazy<>(
+            () -> {
+              int[] identity = new int[rows];
+              Arrays.setAll(identity, i -> i);
+              return new StringColumn(runIds, identity, null);
+            },
+            runIds::get,
+            rows);
     this.deleted = deleted;
     this.startTime = startTime;
     this.endTime = endTime;
@@ -103,33 +112,40 @@ public final class RunColumns {
     this.inputsJson = inputsJson;
     this.metricStats = stats != null ? Map.copyOf(stats) : computeStats(this.metrics);
     long w = rows * 4L;
-    for (StringColumn c : params.values()) {
+    for (Lazy<StringColumn, String> c : params.values()) {
       w += c.entries();
     }
-    for (StringColumn c : tags.values()) {
+    for (Lazy<StringColumn, String> c : tags.values()) {
       w += c.entries();
     }
-    for (MetricColumn c : metrics.values()) {
+    for (Lazy<MetricColumn, Metric> c : metrics.values()) {
       w += c.entries() * 2L;
     }
     this.weight = w;
   }
 
-  private static Map<String, StringColumn> build(Map<String, StringColumnBuilder> builders, int rows) {
-    Map<String, StringColumn> out = new HashMap<>();
-    builders.forEach((k, v) -> out.put(k, v.build(rows)));
+  private static <B, C, V> Map<String, Lazy<C, V>> loaded(
+      Map<String, B> builders, int rows, java.util.function.BiFunction<B, Integer, C> build) {
+    Map<String, Lazy<C, V>> out = new HashMap<>();
+    builders.forEach((k, v) -> out.put(k, Lazy.of(build.apply(v, rows))));
     return out;
   }
 
-  private static Map<String, MetricColumn> buildMetrics(Map<String, MetricColumnBuilder> builders, int rows) {
-    Map<String, MetricColumn> out = new HashMap<>();
-    builders.forEach((k, v) -> out.put(k, v.build(rows)));
-    return out;
+  /** A column whose row {@code i} is {@code values[i]} (null: absent), not deduplicated. */
+  static StringColumn plain(String[] values) {
+    int[] ids = new int[values.length];
+    String[] dictionary = new String[values.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = values[i] == null ? -1 : i;
+      dictionary[i] = values[i] == null ? "" : values[i];
+    }
+    return new StringColumn(dictionary, ids, null);
   }
 
-  private static Map<String, Manifest.KeyStats> computeStats(Map<String, MetricColumn> metrics) {
+  private static Map<String, Manifest.KeyStats> computeStats(Map<String, Lazy<MetricColumn, Metric>> metrics) {
     Map<String, Manifest.KeyStats> out = new HashMap<>();
-    metrics.forEach((key, c) -> {
+    metrics.forEach((key, lazy) -> {
+      MetricColumn c = lazy.get();
       double min = Double.NaN;
       double max = Double.NaN;
       for (int i = 0; i < c.values.length; i++) {
@@ -218,11 +234,11 @@ public final class RunColumns {
   /** The string attribute {@code run_id}, {@code run_name}, {@code user_id}, {@code status} or {@code artifact_uri}. */
   public StringColumn attribute(String name) {
     return switch (name) {
-      case "run_id" -> runIdColumn;
-      case "run_name" -> runName;
-      case "user_id" -> userId;
-      case "status" -> status;
-      case "artifact_uri" -> artifactUri;
+      case "run_id" -> runIdColumn.get();
+      case "run_name" -> runName.get();
+      case "user_id" -> userId.get();
+      case "status" -> status.get();
+      case "artifact_uri" -> artifactUri.get();
       default -> throw new IllegalArgumentException("Invalid string attribute: " + name);
     };
   }
@@ -245,17 +261,20 @@ public final class RunColumns {
 
   /** The param column of {@code key}, or null if no run of the segment has it. */
   public StringColumn param(String key) {
-    return params.get(key);
+    Lazy<StringColumn, String> c = params.get(key);
+    return c == null ? null : c.get();
   }
 
   /** The tag column of {@code key}, or null. */
   public StringColumn tag(String key) {
-    return tags.get(key);
+    Lazy<StringColumn, String> c = tags.get(key);
+    return c == null ? null : c.get();
   }
 
   /** The latest-value column of metric {@code key}, or null. */
   public MetricColumn metric(String key) {
-    return metrics.get(key);
+    Lazy<MetricColumn, Metric> c = metrics.get(key);
+    return c == null ? null : c.get();
   }
 
   /** Range of each metric's latest values (NaN ignored): the manifest's {@code metric_stats}. */
@@ -265,7 +284,7 @@ public final class RunColumns {
 
   /** The run's dataset inputs (decoded on each call; most runs have none). */
   public List<DatasetInput> inputs(int row) {
-    String json = inputsJson == null ? null : inputsJson[row];
+    String json = inputsJson == null ? null : value(inputsJson, row);
     return json == null ? List.of() : SegmentReader.inputs(source, json);
   }
 
@@ -274,22 +293,36 @@ public final class RunColumns {
     RunInfo info =
         new RunInfo(
             runIds.get(row),
-            runName.value(row),
+            value(runName, row),
             experimentId,
-            userId.value(row),
-            RunStatus.valueOf(status.value(row)),
+            value(userId, row),
+            RunStatus.valueOf(value(status, row)),
             startTime[row],
             get(endPresent, row) ? endTime[row] : null,
-            artifactUri.value(row),
+            value(artifactUri, row),
             get(deleted, row) ? LifecycleStage.DELETED : LifecycleStage.ACTIVE);
     Map<String, Metric> latest = new TreeMap<>();
-    metrics.forEach((key, c) -> {
+    metrics.forEach((key, lazy) -> {
+      MetricColumn c = lazy.peek();
+      if (c == null) {
+        Metric m = lazy.row(row);
+        if (m != null) {
+          latest.put(key, m);
+        }
+        return;
+      }
       int i = c.index(row);
       if (i >= 0) {
         latest.put(key, new Metric(key, c.values[i], c.timestamps[i], c.steps[i]));
       }
     });
     return new Run(info, latest, values(params, row), values(tags, row), inputs(row));
+  }
+
+  /** A row's value: from the loaded column, or read alone from the file while it is not loaded. */
+  private static String value(Lazy<StringColumn, String> column, int row) {
+    StringColumn c = column.peek();
+    return c != null ? c.value(row) : column.row(row);
   }
 
   /** The param keys, tag keys and metric keys present in some row. */
@@ -305,10 +338,10 @@ public final class RunColumns {
     return metrics.keySet();
   }
 
-  private static Map<String, String> values(Map<String, StringColumn> columns, int row) {
+  private static Map<String, String> values(Map<String, Lazy<StringColumn, String>> columns, int row) {
     Map<String, String> out = new TreeMap<>();
     columns.forEach((key, c) -> {
-      String v = c.value(row);
+      String v = value(c, row);
       if (v != null) {
         out.put(key, v);
       }
@@ -319,28 +352,90 @@ public final class RunColumns {
   // ---- columns ---------------------------------------------------------------------------------
 
   /**
-   * Strings by index: either given as {@code String}s, or UTF-8 bytes decoded on first use and then
-   * kept (a search file's run ids, names and values: most are never looked at). Thread-safe: two
-   * threads may decode the same string, and either copy serves.
+   * A column loaded on its first bulk use (a filter or an order_by on it: {@link #get}); until
+   * then a page's runs read single rows ({@link #row}) from the search file, so a search copies only
+   * the columns it evaluates (issue #10). Columns built in memory start loaded. Thread-safe.
+   *
+   * @param <C> the loaded column
+   * @param <V> a row's value read alone (null: the row has none)
+   */
+  static final class Lazy<C, V> {
+    private final java.util.function.Supplier<C> loader;
+    private final java.util.function.IntFunction<V> row;
+    private final long entries;
+    private volatile C loaded;
+
+    /**
+     * @param entries the loaded column's entries (rows, or rows having the key), for the cache weight
+     */
+    Lazy(java.util.function.Supplier<C> loader, java.util.function.IntFunction<V> row, long entries) {
+      this.loader = loader;
+      this.row = row;
+      this.entries = entries;
+    }
+
+    static <C, V> Lazy<C, V> of(C column) {
+      Lazy<C, V> l = new Lazy<>(null, null, column instanceof StringColumn s ? s.entries()
+          : column instanceof MetricColumn m ? m.entries() : 0);
+      l.loaded = column;
+      return l;
+    }
+
+    C get() {
+      C c = loaded;
+      if (c == null) {
+        synchronized (this) {
+          c = loaded;
+          if (c == null) {
+            c = loader.get();
+            loaded = c;
+          }
+        }
+      }
+      return c;
+    }
+
+    /** The column if loaded, else null. */
+    C peek() {
+      return loaded;
+    }
+
+    V row(int i) {
+      return row.apply(i);
+    }
+
+    long entries() {
+      return entries;
+    }
+  }
+
+  /**
+   * Strings by index: either given as {@code String}s, or UTF-8 in a search file's buffers (Arrow
+   * utf8 layout: int32 offsets, data), decoded on first use and then kept; most of a segment's run
+   * ids, names and values are never looked at. Thread-safe: the buffers are read with absolute gets,
+   * and two threads may decode the same string, either copy serving.
    */
   static final class Strings {
-    private final byte[] utf8;
-    private final int[] offsets;
+    private final ByteBuffer data;
+    private final ByteBuffer offsets;
+    private final Path file;
     private final String[] decoded;
     private volatile boolean complete;
 
     Strings(String[] values) {
-      this.utf8 = null;
+      this.data = null;
       this.offsets = null;
+      this.file = null;
       this.decoded = values;
       this.complete = true;
     }
 
-    /** String {@code i} is {@code utf8[offsets[i], offsets[i + 1])}. */
-    Strings(byte[] utf8, int[] offsets) {
-      this.utf8 = utf8;
+    /** {@code size} strings: string {@code i} is bytes {@code [offsets[i], offsets[i + 1])} of {@code data}. */
+    Strings(ByteBuffer data, ByteBuffer offsets, int size, Path file) {
+      this.data = data;
       this.offsets = offsets;
-      this.decoded = new String[offsets.length - 1];
+      this.file = file;
+      this.decoded = new String[size];
     }
 
     int size() {
@@ -349,8 +444,15 @@ public final class RunColumns {
 
     String get(int i) {
       String s = decoded[i];
-      if (s == null && utf8 != null) {
-        s = new String(utf8, offsets[i], offsets[i + 1] - offsets[i], java.nio.charset.StandardCharsets.UTF_8);
+      if (s == null && data != null) {
+        int start = offsets.getInt(i << 2);
+        int end = offsets.getInt((i + 1) << 2);
+        if (start < 0 || end < start || end > data.limit()) {
+          throw new io.tracklog.error.CorruptFileException(file, "bad utf8 offsets at " + i);
+        }
+        byte[] utf8 = new byte[end - start];
+        data.get(start, utf8);
+        s = new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
         decoded[i] = s;
       }
       return s;

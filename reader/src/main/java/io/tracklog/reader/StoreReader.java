@@ -285,8 +285,7 @@ public final class StoreReader implements AutoCloseable {
     return columns.get(segment.runsFile().path(), k -> {
       if (segment.searchFile() != null) {
         try {
-          verify(segment.searchFile());
-          return SearchFileReader.read(root, segment, allocator);
+          return SearchFileReader.read(root, segment);
         } catch (CorruptFileException | UnsupportedFormatException e) {
           // built from the runs and latest files below
         }

@@ -232,7 +232,10 @@ final class SegmentWriter {
   private Manifest.FileEntry writeSearch(String path, List<RunDigest> runs, Map<String, String> meta)
       throws IOException {
     try (SearchFileWriter.Table table = SearchFileWriter.fill(runs, meta, allocator)) {
-      return writeFile(path, table.root(), table.dictionaries(), runs.size(), ArrowFileWriter::writeBatch);
+      // never compressed, whatever the option: readers map it and read columns in place
+      return writeFile(
+          path, table.root(), table.dictionaries(), CompressionUtil.CodecType.NO_COMPRESSION, runs.size(),
+          ArrowFileWriter::writeBatch);
     }
   }
 
@@ -255,6 +258,7 @@ final class SegmentWriter {
           path,
           table,
           null,
+          codec,
           points,
           writer -> {
             for (List<Series> batch : batches) {
@@ -399,7 +403,7 @@ final class SegmentWriter {
 
   /** Writes a one-batch table to {@code path}. */
   private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows) throws IOException {
-    return writeFile(path, table, null, rows, ArrowFileWriter::writeBatch);
+    return writeFile(path, table, null, codec, rows, ArrowFileWriter::writeBatch);
   }
 
   /** What goes between an Arrow file's header and footer. */
@@ -414,8 +418,8 @@ final class SegmentWriter {
    * @param dictionaries of the table's dictionary-encoded columns, or null if it has none
    */
   private Manifest.FileEntry writeFile(
-      String path, VectorSchemaRoot table, DictionaryProvider dictionaries, long rows, Batches batches)
-      throws IOException {
+      String path, VectorSchemaRoot table, DictionaryProvider dictionaries, CompressionUtil.CodecType codec,
+      long rows, Batches batches) throws IOException {
     Path file = root.resolve(path);
     Path tmp = tempFor(file);
     ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
