@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that is damaged, missing, of another table, or not listed (segments written before search files)
  * is ignored: the columns are built from the runs and latest files instead.
  */
-class SearchFileTest {
+public class SearchFileTest {
   private static final double[] NUMBERS = {
     Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, 0.5, 1, 2, -1, 1e300, 0.25
   };
@@ -41,8 +41,11 @@ class SearchFileTest {
 
   @TempDir Path dir;
 
-  /** Writes runs of random shapes into two experiments, compacted twice (several segments each). */
-  static void randomStore(Path root, long seed) {
+  /**
+   * Writes runs of random shapes into experiments "0" and "1", compacted twice (several segments
+   * each): dense and rare keys, unique and repeated values, NaN and ±Infinity, deleted runs, inputs.
+   */
+  public static void randomStore(Path root, long seed) {
     Random random = new Random(seed);
     StoreOptions options = StoreOptions.builder().compaction(StoreOptions.CompactionTrigger.MANUAL).build();
     try (Store store = Store.open(root, options)) {
@@ -197,6 +200,48 @@ class SearchFileTest {
     assertThat(old.searchFile()).isNull();
     assertThat(old.files()).hasSize(3);
     assertBuiltFromRunsFile(old, expected, "no search file listed");
+  }
+
+  @Test
+  void searchFileThatPassesItsChecksButHasABadIndex_failsWhenTheColumnLoads_andTheSearchAnswersFromTheLogs()
+      throws IOException {
+    randomStore(dir, 5);
+    io.tracklog.reader.search.SearchRequest req =
+        io.tracklog.reader.search.SearchRequest.builder("0", "1")
+            .filter("params.lr != 'zz'")
+            .orderBy("metrics.loss DESC")
+            .maxResults(1000)
+            .build();
+    io.tracklog.reader.search.RunPage intact;
+    try (StoreReader reader = StoreReader.open(dir)) {
+      intact = io.tracklog.reader.search.RunSearch.search(reader.snapshot(), req);
+    }
+    assertThat(intact.runs()).hasSizeGreaterThan(10);
+    // a row of the first segment's params.lr gets dictionary index 1e6; the manifest gets the new CRC
+    Manifest.Segment seg = latestManifest(dir).segments().get(0);
+    Path search = dir.resolve(seg.searchFile().path());
+    byte[] bytes = Files.readAllBytes(search);
+    ArrowFileView view = ArrowFileView.parse(search, java.nio.ByteBuffer.wrap(bytes));
+    ArrowFileView.Column lr = view.column("params.lr");
+    assertThat(lr.field().getDictionary()).isNotNull();
+    int row = 0;
+    while (!lr.isValid(row)) {
+      row++;
+    }
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(lr.buffer(1).arrayOffset() + 4 * row, 1_000_000);
+    Files.write(search, bytes);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes);
+    rewriteManifest(json -> json.replace(quoteEntry(seg.searchFile()),
+        quoteEntry(new Manifest.FileEntry(seg.searchFile().path(), bytes.length, String.format("%08x", crc.getValue()), seg.searchFile().rows()))));
+    try (StoreReader reader = StoreReader.open(dir)) {
+      Snapshot snap = reader.snapshot();
+      Manifest.Segment damaged = latestManifest(dir).segments().get(0);
+      RunColumns cols = snap.columns(damaged);
+      assertThat(cols.source()).isEqualTo(search); // it passes its checks
+      assertThatThrownBy(() -> cols.param("lr")).isInstanceOf(CorruptFileException.class).hasMessageContaining("dictionary index");
+      assertThat(io.tracklog.reader.search.RunSearch.search(snap, req)).isEqualTo(intact);
+    }
   }
 
   private void assertBuiltFromRunsFile(Manifest.Segment seg, RunColumns expected, String why) {
