@@ -2,6 +2,8 @@ package io.tracklog.benchmarks;
 
 import io.tracklog.LifecycleStage;
 import io.tracklog.RunStatus;
+import io.tracklog.compact.Manifest;
+import io.tracklog.compact.ManifestFiles;
 import io.tracklog.reader.RunColumns;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
@@ -169,6 +171,45 @@ public class SearchBenchmark {
   @Measurement(iterations = 8)
   public RunPage firstSearchOnly(StoreFixture f, FreshReader r) {
     return RunSearch.search(r.snapshot, f.req);
+  }
+
+  /** The 100 k-run store's search files, read {@code copies} times: 10 copies are 1 M runs of columns. */
+  @State(Scope.Benchmark)
+  public static class SearchFiles {
+    @Param({"1", "10"})
+    public int copies;
+
+    Path root;
+    List<Manifest.Segment> segments;
+    SearchRequest req;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      root = OpenStoreBenchmark.ensureFixture(100_000);
+      segments = ManifestFiles.read(root, ManifestFiles.latestGeneration(root).getAsLong()).segments();
+      req = request("metricAndParam");
+    }
+  }
+
+  /**
+   * The columns part of a first search at 100 k and at 1 M runs, without a 1 M-run store (its
+   * fixture takes hours to write through the public API): every segment's search file mapped,
+   * checked and read ({@code copies} times over, each copy its own columns and mapping), then the
+   * engine's first search over them, which loads the columns the request needs and reads the page's
+   * runs in place. Open and snapshot are not included (see {@code firstSearch}).
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 5)
+  @Measurement(iterations = 10)
+  public RunPage firstSearchColumns(SearchFiles f) {
+    List<RunColumns> columns = new ArrayList<>(f.segments.size() * f.copies);
+    for (int c = 0; c < f.copies; c++) {
+      for (Manifest.Segment s : f.segments) {
+        columns.add(RunColumns.fromSearchFile(f.root, s));
+      }
+    }
+    return ColumnarRunSearch.search(columns, f.req);
   }
 
   @Benchmark

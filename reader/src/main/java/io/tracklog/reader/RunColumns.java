@@ -168,6 +168,19 @@ public final class RunColumns {
     return new Builder(experimentId, null);
   }
 
+  /**
+   * A segment's columns from its search file, as a reader loads them (benchmarks, tools); a reader
+   * goes through {@link Snapshot#columns}, which also falls back to the runs and latest files.
+   *
+   * @throws io.tracklog.error.CorruptFileException if the segment has no search file or it fails its checks
+   */
+  public static RunColumns fromSearchFile(Path root, Manifest.Segment segment) {
+    if (segment.searchFile() == null) {
+      throw new io.tracklog.error.CorruptFileException(root.resolve(segment.runsFile().path()), "segment has no search file");
+    }
+    return SearchFileReader.read(root, segment);
+  }
+
   static Builder builder(String experimentId, Path source) {
     return new Builder(experimentId, source);
   }
@@ -304,7 +317,7 @@ public final class RunColumns {
     Map<String, Metric> latest = new TreeMap<>();
     metrics.forEach((key, lazy) -> {
       MetricColumn c = lazy.peek();
-      if (c == null) {
+      if (c == null || c.timestamps == null) { // not loaded, or loaded for search only: the row in place
         Metric m = lazy.row(row);
         if (m != null) {
           latest.put(key, m);
@@ -419,13 +432,15 @@ public final class RunColumns {
     private final ByteBuffer data;
     private final ByteBuffer offsets;
     private final Path file;
-    private final String[] decoded;
+    private final int size;
+    private String[] decoded; // allocated on first use; a racing thread's copy may be dropped
     private volatile boolean complete;
 
     Strings(String[] values) {
       this.data = null;
       this.offsets = null;
       this.file = null;
+      this.size = values.length;
       this.decoded = values;
       this.complete = true;
     }
@@ -435,14 +450,19 @@ public final class RunColumns {
       this.data = data;
       this.offsets = offsets;
       this.file = file;
-      this.decoded = new String[size];
+      this.size = size;
     }
 
     int size() {
-      return decoded.length;
+      return size;
     }
 
     String get(int i) {
+      String[] decoded = this.decoded;
+      if (decoded == null) {
+        decoded = new String[size];
+        this.decoded = decoded;
+      }
       String s = decoded[i];
       if (s == null && data != null) {
         int start = offsets.getInt(i << 2);
@@ -461,10 +481,13 @@ public final class RunColumns {
     /** Every string, decoded. */
     String[] all() {
       if (!complete) {
-        for (int i = 0; i < decoded.length; i++) {
-          get(i);
+        String[] all = new String[size];
+        for (int i = 0; i < size; i++) {
+          all[i] = get(i);
         }
+        decoded = all;
         complete = true;
+        return all;
       }
       return decoded;
     }

@@ -234,7 +234,8 @@ final class SearchFileReader {
           () -> {
             double[] vs = new double[rows];
             values.asDoubleBuffer().get(0, vs);
-            return new RunColumns.MetricColumn(vs, longs(ts, rows), longs(steps, rows), validity(v), null);
+            // values only: timestamps and steps serve pages, which read their rows in place
+            return new RunColumns.MetricColumn(vs, null, null, validity(v), null);
           },
           row -> v.isValid(row)
               ? new Metric(key, values.getDouble(row << 3), ts.getLong(row << 3), steps.getLong(row << 3))
