@@ -150,12 +150,18 @@ public class OpenStoreBenchmark {
             "tracklog.bench.fixtures", Path.of(System.getProperty("java.io.tmpdir"), "tracklog-bench-fixtures").toString()));
   }
 
-  /** The cached fixture store of {@code runs} runs, built first if absent or incomplete. */
+  /**
+   * The cached fixture store of {@code runs} runs, built first if absent or incomplete. {@code
+   * -Dtracklog.bench.fixtureVersion=v3} reads an older fixture instead (e.g. segments without search
+   * files, to measure the fallback); it is built by this code if absent, so in this code's format.
+   */
   // The suffix names the on-disk format the fixture was written with: bump it when that changes
-  // (v4: store format 2, writer lanes; v2: metrics files with one row per series, no validity bitmaps for null-free columns; v3:
-  // manifest format 2, catalog.checkpoint).
+  // (v5: store format 2 (writer lanes) with a search file per segment; v4: lanes without search
+  // files; v3-search: format 1 with search files; v3: manifest format 2, catalog.checkpoint; v2:
+  // metrics files with one row per series, no validity bitmaps for null-free columns).
   public static synchronized Path ensureFixture(int runs) {
-    Path root = fixtureDir().resolve("open-store-" + runs + "-v4");
+    String version = System.getProperty("tracklog.bench.fixtureVersion", "v5");
+    Path root = fixtureDir().resolve("open-store-" + runs + "-" + version);
     if (Files.exists(root.resolve("READY"))) {
       return root;
     }

@@ -2,6 +2,8 @@ package io.tracklog.benchmarks;
 
 import io.tracklog.LifecycleStage;
 import io.tracklog.RunStatus;
+import io.tracklog.compact.Manifest;
+import io.tracklog.compact.ManifestFiles;
 import io.tracklog.reader.RunColumns;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
@@ -38,8 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       each, written through the public API and compacted), all 4 experiments searched; the
  *       reader's search columns are built by the warm-up (one reader per trial), as in a long-lived
  *       reader.
- *   <li>{@code firstSearch}: the same search on a fresh reader (open + snapshot + building every
- *       segment's columns + the search): what the first search of a process costs.
+ *   <li>{@code firstSearch}: the same search on a fresh reader (open + snapshot + loading every
+ *       segment's columns from its search file, or building them from the runs and latest files
+ *       for segments without one + the search): what the first search of a process costs. {@code
+ *       firstSearchOnly}: the same without open + snapshot (done untimed).
  *   <li>{@code engine}: the same engine ({@link ColumnarRunSearch}) over {@link RunColumns} built in
  *       memory with the same shape and value distributions ({@code runs} = 100 k and 1 M, segments of
  *       25 000 runs). A 1 M-run store cannot be written through the public API in reasonable time
@@ -137,6 +141,75 @@ public class SearchBenchmark {
     try (StoreReader reader = StoreReader.open(f.root)) {
       return RunSearch.search(reader.snapshot(), f.req);
     }
+  }
+
+  /** A fresh reader and snapshot per invocation, opened outside the measurement. */
+  @State(Scope.Thread)
+  public static class FreshReader {
+    StoreReader reader;
+    Snapshot snapshot;
+
+    @Setup(Level.Invocation)
+    public void open(StoreFixture f) {
+      reader = StoreReader.open(f.root);
+      snapshot = reader.snapshot();
+    }
+
+    @TearDown(Level.Invocation)
+    public void close() {
+      reader.close();
+    }
+  }
+
+  /**
+   * Only the first search of a fresh reader and snapshot (opened untimed): loading or building every
+   * segment's columns, and the search. {@code firstSearch} minus this is open + snapshot + close.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 2)
+  @Measurement(iterations = 8)
+  public RunPage firstSearchOnly(StoreFixture f, FreshReader r) {
+    return RunSearch.search(r.snapshot, f.req);
+  }
+
+  /** The 100 k-run store's search files, read {@code copies} times: 10 copies are 1 M runs of columns. */
+  @State(Scope.Benchmark)
+  public static class SearchFiles {
+    @Param({"1", "10"})
+    public int copies;
+
+    Path root;
+    List<Manifest.Segment> segments;
+    SearchRequest req;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      root = OpenStoreBenchmark.ensureFixture(100_000);
+      segments = ManifestFiles.read(root, ManifestFiles.latestGeneration(root).getAsLong()).segments();
+      req = request("metricAndParam");
+    }
+  }
+
+  /**
+   * The columns part of a first search at 100 k and at 1 M runs, without a 1 M-run store (its
+   * fixture takes hours to write through the public API): every segment's search file mapped,
+   * checked and read ({@code copies} times over, each copy its own columns and mapping), then the
+   * engine's first search over them, which loads the columns the request needs and reads the page's
+   * runs in place. Open and snapshot are not included (see {@code firstSearch}).
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 5)
+  @Measurement(iterations = 10)
+  public RunPage firstSearchColumns(SearchFiles f) {
+    List<RunColumns> columns = new ArrayList<>(f.segments.size() * f.copies);
+    for (int c = 0; c < f.copies; c++) {
+      for (Manifest.Segment s : f.segments) {
+        columns.add(RunColumns.fromSearchFile(f.root, s));
+      }
+    }
+    return ColumnarRunSearch.search(columns, f.req);
   }
 
   @Benchmark

@@ -51,6 +51,37 @@ final class SegmentFiles {
     }
   }
 
+  /**
+   * Maps a whole file read-only after checking its length and CRC32C against its manifest entry (one
+   * pass over the mapping); the mapping stays valid until it is garbage-collected.
+   *
+   * @throws CorruptFileException if the file is missing, fails a check, or is too large for one mapping
+   */
+  static java.nio.ByteBuffer mapVerified(Path root, Manifest.FileEntry entry) {
+    Path file = root.resolve(entry.path());
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size != entry.length()) {
+        throw new CorruptFileException(file, "length " + size + ", manifest says " + entry.length());
+      }
+      if (size > Integer.MAX_VALUE) {
+        throw new CorruptFileException(file, "is larger than one mapping (2 GiB)");
+      }
+      MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      CRC32C crc = new CRC32C();
+      crc.update(buf.duplicate());
+      String actual = String.format("%08x", crc.getValue());
+      if (!actual.equals(entry.crc32c())) {
+        throw new CorruptFileException(file, "CRC32C " + actual + ", manifest says " + entry.crc32c());
+      }
+      return buf;
+    } catch (NoSuchFileException e) {
+      throw new CorruptFileException(file, "missing", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+  }
+
   /** An initialised reader over a verified file of the given table; the caller closes both. */
   static Opened open(Path root, Manifest.FileEntry entry, String table, BufferAllocator allocator) {
     Path file = root.resolve(entry.path());
@@ -78,7 +109,8 @@ final class SegmentFiles {
     }
   }
 
-  private static void checkMetadata(Path file, Map<String, String> meta, String table) {
+  /** Checks a file's schema metadata: the format's name, a version this reader knows, the table. */
+  static void checkMetadata(Path file, Map<String, String> meta, String table) {
     if (meta == null || !SegmentSchemas.FORMAT_NAME.equals(meta.get(SegmentSchemas.META_FORMAT))) {
       throw new CorruptFileException(file, "schema metadata does not name the tracklog-segment format");
     }

@@ -9,6 +9,7 @@ import io.tracklog.Store;
 import io.tracklog.compact.Manifest;
 import io.tracklog.compact.ManifestFiles;
 import io.tracklog.error.CorruptFileException;
+import io.tracklog.error.UnsupportedFormatException;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.EventCodec;
@@ -280,12 +281,21 @@ public final class StoreReader implements AutoCloseable {
   }
 
   /**
-   * A segment's search columns, built once per reader and cached (weight-bounded).
+   * A segment's search columns, once per reader and cached (weight-bounded): loaded from its search
+   * file if it has one that passes its checks, else built from its runs and latest files (segments
+   * written before search files existed, or whose search file is damaged: the answers are the same).
    *
-   * @throws CorruptFileException if its runs or latest file fails its checks
+   * @throws CorruptFileException if its runs or latest file fails its checks (and no search file served)
    */
   RunColumns searchColumns(Manifest.Segment segment) {
     return columns.get(segment.runsFile().path(), k -> {
+      if (segment.searchFile() != null) {
+        try {
+          return SearchFileReader.read(root, segment);
+        } catch (CorruptFileException | UnsupportedFormatException e) {
+          // built from the runs and latest files below
+        }
+      }
       verify(segment.runsFile());
       verify(segment.latestFile());
       return SegmentReader.readColumns(root, segment, allocator);

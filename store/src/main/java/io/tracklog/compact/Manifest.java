@@ -52,7 +52,13 @@ public record Manifest(
     return map;
   }
 
-  /** One segment: the three Arrow files of some runs of one experiment, written together. */
+  /**
+   * One segment: the Arrow files of some runs of one experiment, written together.
+   *
+   * @param searchFile the segment's search columns (docs/FORMAT.md §search), or null: segments
+   *     written before it existed, or by a writer that left it out, are searched from the runs and
+   *     latest files
+   */
   public record Segment(
       String experimentId,
       long generation,
@@ -60,14 +66,27 @@ public record Manifest(
       FileEntry latestFile,
       FileEntry metricsFile,
       RunCoverages runs,
-      Map<String, KeyStats> metricStats) {
+      Map<String, KeyStats> metricStats,
+      FileEntry searchFile) {
     public Segment {
       Objects.requireNonNull(experimentId, "experimentId");
       Objects.requireNonNull(runs, "runs");
       metricStats = Map.copyOf(metricStats);
     }
 
-    /** With the runs of any map, in its iteration order. */
+    /** A segment without a search file. */
+    public Segment(
+        String experimentId,
+        long generation,
+        FileEntry runsFile,
+        FileEntry latestFile,
+        FileEntry metricsFile,
+        RunCoverages runs,
+        Map<String, KeyStats> metricStats) {
+      this(experimentId, generation, runsFile, latestFile, metricsFile, runs, metricStats, null);
+    }
+
+    /** With the runs of any map, in its iteration order; no search file. */
     public Segment(
         String experimentId,
         long generation,
@@ -76,11 +95,14 @@ public record Manifest(
         FileEntry metricsFile,
         Map<String, RunCoverage> runs,
         Map<String, KeyStats> metricStats) {
-      this(experimentId, generation, runsFile, latestFile, metricsFile, RunCoverages.of(runs), metricStats);
+      this(experimentId, generation, runsFile, latestFile, metricsFile, RunCoverages.of(runs), metricStats, null);
     }
 
+    /** Every file of the segment: runs, latest, metrics, and the search file if it has one. */
     public List<FileEntry> files() {
-      return List.of(runsFile, latestFile, metricsFile);
+      return searchFile == null
+          ? List.of(runsFile, latestFile, metricsFile)
+          : List.of(runsFile, latestFile, metricsFile, searchFile);
     }
 
     public long pointCount() {

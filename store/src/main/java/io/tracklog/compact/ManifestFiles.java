@@ -82,6 +82,9 @@ public final class ManifestFiles {
       provider.defaultSerializeField("runs_file", s.runsFile(), gen);
       provider.defaultSerializeField("latest_file", s.latestFile(), gen);
       provider.defaultSerializeField("metrics_file", s.metricsFile(), gen);
+      if (s.searchFile() != null) {
+        provider.defaultSerializeField("search_file", s.searchFile(), gen);
+      }
       RunCoverages runs = s.runs();
       gen.writeFieldName("runs");
       gen.writeStartObject();
@@ -120,6 +123,7 @@ public final class ManifestFiles {
       Manifest.FileEntry runsFile = null;
       Manifest.FileEntry latestFile = null;
       Manifest.FileEntry metricsFile = null;
+      Manifest.FileEntry searchFile = null;
       RunCoverages.Builder runs = null;
       List<String> unsealed = List.of();
       Map<String, Manifest.KeyStats> stats = null;
@@ -132,6 +136,7 @@ public final class ManifestFiles {
           case "runs_file" -> runsFile = ctx.readValue(p, Manifest.FileEntry.class);
           case "latest_file" -> latestFile = ctx.readValue(p, Manifest.FileEntry.class);
           case "metrics_file" -> metricsFile = ctx.readValue(p, Manifest.FileEntry.class);
+          case "search_file" -> searchFile = ctx.readValue(p, Manifest.FileEntry.class);
           case "runs" -> runs = readRuns(p, ctx);
           case "unsealed" -> unsealed = readStrings(p, ctx);
           case "metric_stats" -> stats = ctx.readValue(p, KEY_STATS);
@@ -149,7 +154,8 @@ public final class ManifestFiles {
             latestFile,
             metricsFile,
             runs.unseal(unsealed).build(),
-            stats == null ? Map.of() : stats);
+            stats == null ? Map.of() : stats,
+            searchFile);
       } catch (IllegalArgumentException | NullPointerException e) {
         throw JsonMappingException.from(p, "invalid segment: " + e.getMessage(), e);
       }

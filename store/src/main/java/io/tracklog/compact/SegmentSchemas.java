@@ -10,7 +10,7 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The Arrow schemas of the three compacted tables (docs/FORMAT.md §Compacted files). Column names
+ * The Arrow schemas of the compacted tables (docs/FORMAT.md §Compacted files). Column names
  * and types are the contract notebooks rely on; change them only with a format version bump.
  */
 public final class SegmentSchemas {
@@ -54,7 +54,7 @@ public final class SegmentSchemas {
     return new Field(name, FieldType.nullable(type), null);
   }
 
-  private static Field stringMap(String name) {
+  static Field stringMap(String name) {
     Field key = new Field("key", FieldType.notNullable(UTF8), null);
     Field value = new Field("value", FieldType.notNullable(UTF8), null);
     Field entries = new Field("entries", FieldType.notNullable(ArrowType.Struct.INSTANCE), List.of(key, value));
@@ -121,6 +121,48 @@ public final class SegmentSchemas {
             list("value", FLOAT64),
             list("append_order", new ArrowType.Int(32, true))),
         with(meta, "metrics"));
+  }
+
+  // ---- search (issue #10) -----------------------------------------------------------------------
+
+  /** Column name prefix of a param key's column in the search table: {@code params.<key>}. */
+  public static final String SEARCH_PARAM_PREFIX = "params.";
+  /** Column name prefix of a tag key's column: {@code tags.<key>}. */
+  public static final String SEARCH_TAG_PREFIX = "tags.";
+  /** Column name prefix of a metric key's latest value: {@code metrics.<key>}. */
+  public static final String SEARCH_METRIC_PREFIX = "metrics.";
+  /** Column name prefix of a metric key's latest timestamp: {@code metric_timestamps.<key>}. */
+  public static final String SEARCH_METRIC_TIMESTAMP_PREFIX = "metric_timestamps.";
+  /** Column name prefix of a metric key's latest step: {@code metric_steps.<key>}. */
+  public static final String SEARCH_METRIC_STEP_PREFIX = "metric_steps.";
+  /** Map column of each run's params whose key has no column of its own. */
+  public static final String SEARCH_RARE_PARAMS = "rare_params";
+  public static final String SEARCH_RARE_TAGS = "rare_tags";
+  /** Map column of each run's rare metric keys to their latest (value, timestamp, step). */
+  public static final String SEARCH_RARE_METRICS = "rare_metrics";
+  /** A key has a column of its own unless fewer than one run in this many has it. */
+  public static final int SEARCH_SPARSE_RATIO = 8;
+
+  /**
+   * One row per run, sorted by run_id, as the runs file: the run attributes, then one column per
+   * param, tag and metric key that at least one run in {@link #SEARCH_SPARSE_RATIO} has, then the
+   * other keys in three map columns (docs/FORMAT.md §search). The key columns depend on the segment,
+   * so the caller lists them.
+   */
+  static Schema search(List<Field> fields, Map<String, String> meta) {
+    return new Schema(fields, with(meta, "search"));
+  }
+
+  /** {@code map<utf8, struct<value: float64, timestamp: int64, step: int64>>}. */
+  static Field rareMetrics(String name) {
+    Field key = new Field("key", FieldType.notNullable(UTF8), null);
+    Field value =
+        new Field(
+            "value",
+            FieldType.notNullable(ArrowType.Struct.INSTANCE),
+            List.of(required("value", FLOAT64), required("timestamp", INT64), required("step", INT64)));
+    Field entries = new Field("entries", FieldType.notNullable(ArrowType.Struct.INSTANCE), List.of(key, value));
+    return new Field(name, FieldType.notNullable(new ArrowType.Map(false)), List.of(entries));
   }
 
   private static Field list(String name, ArrowType element) {

@@ -37,12 +37,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.impl.UnionMapWriter;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Writes one segment: the runs, latest-metrics and metric-points Arrow IPC files of a set of runs of
- * one experiment (docs/FORMAT.md §Compacted files). Each file is written to a temp name, fsynced and
+ * Writes one segment: the runs, latest-metrics, metric-points and search Arrow IPC files of a set of
+ * runs of one experiment (docs/FORMAT.md §Compacted files). Each file is written to a temp name, fsynced and
  * renamed; the caller publishes them by committing a manifest. The only Arrow writer in Tracklog.
  */
 final class SegmentWriter {
@@ -85,12 +86,14 @@ final class SegmentWriter {
     Map<String, Manifest.KeyStats> stats = new HashMap<>();
     Manifest.FileEntry latestFile = writeLatest(dir + "/latest" + suffix, sorted, meta, stats);
     Manifest.FileEntry metricsFile = writeMetrics(dir + "/metrics" + suffix, sorted, meta);
+    Manifest.FileEntry searchFile = writeSearch(dir + "/search" + suffix, sorted, meta);
 
     RunCoverages.Builder coverage = new RunCoverages.Builder(sorted.size());
     for (RunDigest d : sorted) { // sorted by run id, as the manifest lists them
       coverage.add(d.runId(), d.seq(), sealed.getOrDefault(d.runId(), false));
     }
-    return new Manifest.Segment(experimentId, generation, runsFile, latestFile, metricsFile, coverage.build(), stats);
+    return new Manifest.Segment(
+        experimentId, generation, runsFile, latestFile, metricsFile, coverage.build(), stats, searchFile);
   }
 
   // ---- runs ------------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ final class SegmentWriter {
   }
 
   /** MLflow's REST shape of {@code RunInputs.dataset_inputs}, or null when there are none. */
-  private static String inputsJson(List<DatasetInput> inputs) {
+  static String inputsJson(List<DatasetInput> inputs) {
     if (inputs.isEmpty()) {
       return null;
     }
@@ -223,6 +226,19 @@ final class SegmentWriter {
     }
   }
 
+  // ---- search columns (issue #10) --------------------------------------------------------------
+
+  /** The runs transposed into one column per key, for a reader's first search (SearchFileWriter). */
+  private Manifest.FileEntry writeSearch(String path, List<RunDigest> runs, Map<String, String> meta)
+      throws IOException {
+    try (SearchFileWriter.Table table = SearchFileWriter.fill(runs, meta, allocator)) {
+      // never compressed, whatever the option: readers map it and read columns in place
+      return writeFile(
+          path, table.root(), table.dictionaries(), CompressionUtil.CodecType.NO_COMPRESSION, runs.size(),
+          ArrowFileWriter::writeBatch);
+    }
+  }
+
   // ---- metric points ---------------------------------------------------------------------------
 
   private Manifest.FileEntry writeMetrics(String path, List<RunDigest> runs, Map<String, String> meta)
@@ -241,6 +257,8 @@ final class SegmentWriter {
       return writeFile(
           path,
           table,
+          null,
+          codec,
           points,
           writer -> {
             for (List<Series> batch : batches) {
@@ -385,7 +403,7 @@ final class SegmentWriter {
 
   /** Writes a one-batch table to {@code path}. */
   private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows) throws IOException {
-    return writeFile(path, table, rows, ArrowFileWriter::writeBatch);
+    return writeFile(path, table, null, codec, rows, ArrowFileWriter::writeBatch);
   }
 
   /** What goes between an Arrow file's header and footer. */
@@ -394,9 +412,14 @@ final class SegmentWriter {
     void write(ArrowFileWriter writer) throws IOException;
   }
 
-  /** Writes an Arrow IPC file to {@code path}: temp file, fsync, rename; checksummed on the way. */
-  private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows, Batches batches)
-      throws IOException {
+  /**
+   * Writes an Arrow IPC file to {@code path}: temp file, fsync, rename; checksummed on the way.
+   *
+   * @param dictionaries of the table's dictionary-encoded columns, or null if it has none
+   */
+  private Manifest.FileEntry writeFile(
+      String path, VectorSchemaRoot table, DictionaryProvider dictionaries, CompressionUtil.CodecType codec,
+      long rows, Batches batches) throws IOException {
     Path file = root.resolve(path);
     Path tmp = tempFor(file);
     ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
@@ -405,10 +428,10 @@ final class SegmentWriter {
     try {
       try (ArrowFileWriter writer =
           codec == CompressionUtil.CodecType.NO_COMPRESSION
-              ? new LeanFileWriter(table, out, allocator)
+              ? new LeanFileWriter(table, dictionaries, out, allocator)
               : new ArrowFileWriter(
                   table,
-                  null,
+                  dictionaries,
                   out,
                   table.getSchema().getCustomMetadata(),
                   IpcOption.DEFAULT,
@@ -438,16 +461,23 @@ final class SegmentWriter {
    */
   private static final class LeanFileWriter extends ArrowFileWriter {
     private final VectorSchemaRoot table;
+    private final DictionaryProvider dictionaries;
     private final BufferAllocator allocator;
 
-    LeanFileWriter(VectorSchemaRoot table, java.nio.channels.WritableByteChannel out, BufferAllocator allocator) {
-      super(table, null, out, table.getSchema().getCustomMetadata());
+    LeanFileWriter(
+        VectorSchemaRoot table, DictionaryProvider dictionaries, java.nio.channels.WritableByteChannel out,
+        BufferAllocator allocator) {
+      super(table, dictionaries, out, table.getSchema().getCustomMetadata());
       this.table = table;
+      this.dictionaries = dictionaries;
       this.allocator = allocator;
     }
 
     @Override
     public void writeBatch() throws IOException {
+      if (dictionaries != null) {
+        ensureDictionariesWritten(dictionaries, dictionaries.getDictionaryIds()); // once, before the batch
+      }
       try (ArrowRecordBatch full = new VectorUnloader(table).getRecordBatch()) {
         List<ArrowBuf> buffers = new ArrayList<>(full.getBuffers());
         int[] at = {0, 0}; // next node, next buffer

@@ -48,6 +48,23 @@ class ManifestFormatTest {
   }
 
   @Test
+  void searchFile_isWrittenAndReadWhenPresent_andIsAFileOfItsSegment() throws IOException {
+    Manifest.FileEntry search = new Manifest.FileEntry("compacted/experiment=1/search-00000001.arrow", 20, "0000beef", 3);
+    RunCoverages.Builder b = new RunCoverages.Builder(1);
+    b.add("a1", 3, true);
+    Manifest.Segment seg = new Manifest.Segment("1", 1, FILE, FILE, FILE, b.build(), Map.of(), search);
+    Manifest m = new Manifest(Manifest.FORMAT_VERSION, 1, "store", 5, 9, Map.of(), List.of(seg));
+    assertThat(ManifestFiles.publish(dir, m, FileOps.DEFAULT)).isTrue();
+    String json = Files.readString(dir.resolve(ManifestFiles.fileName(1)));
+    assertThat(json).contains("\"search_file\":{\"path\":\"compacted/experiment=1/search-00000001.arrow\"");
+    Manifest back = ManifestFiles.read(dir, 1);
+    assertThat(back).isEqualTo(m);
+    assertThat(back.segments().get(0).files()).containsExactly(FILE, FILE, FILE, search);
+    // without one (segments written before search files): three files, and no search_file key
+    assertThat(manifest(Map.of("a1", new Manifest.RunCoverage(3, true))).segments().get(0).searchFile()).isNull();
+  }
+
+  @Test
   void format1_prettyPrintedWithCoverageObjects_isStillRead() throws IOException {
     String v1 =
         """

@@ -70,8 +70,19 @@ public final class ColumnarRunSearch {
           continue;
         }
         RunColumns cols;
+        long[] bits;
+        SegmentSource source;
         try {
           cols = snapshot.columns(seg);
+          // a search file's columns load here, on first use: a damaged one fails now, before any hit is kept
+          bits = matches(cols, p.filter(), p.view());
+          source = isEmpty(bits) ? null : new SegmentSource(cols, p.order());
+          for (String runId : live) {
+            int row = cols.rowOf(runId);
+            if (row >= 0) {
+              bits[row >>> 6] &= ~(1L << row);
+            }
+          }
         } catch (CorruptFileException e) {
           for (String runId : seg.runs().keySet()) {
             if (!live.contains(runId)) {
@@ -80,14 +91,9 @@ public final class ColumnarRunSearch {
           }
           continue;
         }
-        long[] bits = matches(cols, p.filter(), p.view());
-        for (String runId : live) {
-          int row = cols.rowOf(runId);
-          if (row >= 0) {
-            bits[row >>> 6] &= ~(1L << row);
-          }
+        if (source != null) {
+          hits.addSegment(source, bits);
         }
-        hits.addSegment(cols, bits);
       }
       for (String runId : naive) {
         Run run = snapshot.getRun(runId);
@@ -114,7 +120,10 @@ public final class ColumnarRunSearch {
     Hits hits = new Hits(p.order());
     for (RunColumns cols : segments) {
       if (experiments.contains(cols.experimentId()) && mayMatch(cols.metricStats(), p.filter())) {
-        hits.addSegment(cols, matches(cols, p.filter(), p.view()));
+        long[] bits = matches(cols, p.filter(), p.view());
+        if (!isEmpty(bits)) {
+          hits.addSegment(new SegmentSource(cols, p.order()), bits);
+        }
       }
     }
     return hits.page(p.offset(), p.maxResults());
@@ -498,15 +507,15 @@ public final class ColumnarRunSearch {
       }
     }
 
-    void addSegment(RunColumns cols, long[] bits) {
-      SegmentSource src = null;
+    void addSegment(SegmentSource source, long[] bits) {
+      boolean added = false;
       int id = sources.size();
       for (int w = 0; w < bits.length; w++) {
         long word = bits[w];
         while (word != 0) {
-          if (src == null) {
-            src = new SegmentSource(cols, order);
-            sources.add(src);
+          if (!added) {
+            sources.add(source);
+            added = true;
           }
           int row = (w << 6) + Long.numberOfTrailingZeros(word);
           word &= word - 1;
