@@ -152,8 +152,9 @@ public class OpenStoreBenchmark {
 
   /**
    * The cached fixture store of {@code runs} runs, built first if absent or incomplete. {@code
-   * -Dtracklog.bench.fixtureVersion=v3} reads an older fixture instead (e.g. segments without search
-   * files, to measure the fallback); it is built by this code if absent, so in this code's format.
+   * -Dtracklog.bench.fixtureVersion=v4} reads another fixture instead (v4: lanes, segments without
+   * search files, to measure the fallback); it is built by this code if absent, so in this code's
+   * format except what that code no longer writes.
    */
   // The suffix names the on-disk format the fixture was written with: bump it when that changes
   // (v5: store format 2 (writer lanes) with a search file per segment; v4: lanes without search
