@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JMH benchmarks with the JVM flags Chronicle Queue and Arrow need (DEPENDENCIES.md §2, §7).
+# Runs the JMH benchmarks with the JVM flags Chronicle Queue and Arrow need (README, "JVM flags"; docs/BENCHMARKS.md, "Running").
 #
 #   scripts/bench.sh                       quick run of LogMetricBenchmark, results in target/jmh-result.json
 #   scripts/bench.sh LogMetricBenchmark -prof gc

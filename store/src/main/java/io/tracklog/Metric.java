@@ -14,7 +14,7 @@ public record Metric(String key, double value, long timestampMs, long step) {
   /**
    * True if this point replaces {@code other} as the run's latest value for the key: MLflow compares
    * {@code (step, timestamp, value)} as a tuple, so a higher step beats a later timestamp, and a NaN
-   * value never wins a tie (MLFLOW-SEMANTICS.md §7).
+   * value never wins a tie (mlflow/store/tracking/file_store.py).
    */
   public boolean isNewerThan(Metric other) {
     if (step != other.step) {

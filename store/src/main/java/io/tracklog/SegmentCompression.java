@@ -6,7 +6,7 @@ package io.tracklog;
  * that is the default; ZSTD makes metric files 2–3× smaller at some cost to compaction and reads.
  *
  * <p>LZ4 is not offered for writing: Arrow Java's LZ4 codec is commons-compress's pure-Java one, which
- * took 44 s to write 40,000 points here (shared/DEPENDENCIES.md §LZ4 saw the same). Readers still
+ * took 44 s to write 40,000 points here (the dependency measurements saw the same). Readers still
  * accept LZ4 files written by other tools.
  */
 public enum SegmentCompression {

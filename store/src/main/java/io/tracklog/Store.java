@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  * <p>Thread-safe. Any number of processes may open the same store and write to it at once: runs are
  * separate logs, and every check-then-act on shared state (creating an experiment if absent, a
  * param's first value) holds a cross-process file lock. Closing the store closes the writers it
- * handed out that are still open. Semantics and limits are MLflow's (MLFLOW-SEMANTICS.md §1-3).
+ * handed out that are still open. Semantics and limits are MLflow's (mlflow/utils/validation.py).
  */
 public final class Store implements AutoCloseable {
   /** The environment variable naming the default store directory. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** MLflow's store semantics (MLFLOW-SEMANTICS.md §1-2, §7) as Store and RunWriter implement them. */
+/** MLflow's store semantics (mlflow/utils/validation.py, mlflow/store/tracking/file_store.py) as Store and RunWriter implement them. */
 class StoreSemanticsTest {
   /** A clock the test moves by hand. */
   static final class ManualClock implements InstantSource {

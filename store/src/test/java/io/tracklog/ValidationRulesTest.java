@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * MLflow's validation rules and limits (MLFLOW-SEMANTICS.md §2-3) through the public API. Every
+ * MLflow's validation rules and limits (mlflow/utils/validation.py) through the public API. Every
  * rejection must be the typed exception, name the offending key or value, and write nothing: the run
  * replays to the same state and its log holds no new event; the catalog holds the same experiments.
  */

@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * starts a new run for every iteration, closes it (leaving it RUNNING) and deletes its files
  * afterwards, so disk use stays at about
  * one iteration's worth of events per thread (~40 B per event: a 2 s iteration at 2 M events/s is
- * ~160 MB). Keep iterations short (DEPENDENCIES.md §7).
+ * ~160 MB). Keep iterations short (docs/BENCHMARKS.md, "Running").
  *
  * <p>The JVM flags Chronicle needs are not in this jar's manifest for the fork to see; run it through
  * {@code scripts/bench.sh}, which puts {@code @cli/target/jvm.options} on the host command line so

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Issue #4's budget: search_runs with a filter on a metric and a param, ordered by a metric, 100
- * results, ≤ 20 ms at 100 k runs and ≤ 200 ms at 1 M (DESIGN.md §7).
+ * results, ≤ 20 ms at 100 k runs and ≤ 200 ms at 1 M (issue #4).
  *
  * <ul>
  *   <li>{@code store}: end to end, {@link RunSearch#search} on a snapshot of {@link

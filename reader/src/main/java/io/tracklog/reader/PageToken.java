@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * MLflow's page tokens: standard Base64 of the JSON {@code {"offset": N}} (MLFLOW-SEMANTICS.md §8).
+ * MLflow's page tokens: standard Base64 of the JSON {@code {"offset": N}} (mlflow/store/tracking/file_store.py, search_runs).
  * An offset of 0, a missing offset, or anything that is not such a token is "Invalid page token".
  */
 public final class PageToken {

@@ -1,7 +1,7 @@
 package io.tracklog.error;
 
 /**
- * MLflow's error codes (MLFLOW-REST.md), carried by every Tracklog exception so that a CLI or a REST
+ * MLflow's error codes (mlflow/protos/databricks.proto), carried by every Tracklog exception so that a CLI or a REST
  * layer can answer exactly as MLflow would.
  */
 public enum ErrorCode {

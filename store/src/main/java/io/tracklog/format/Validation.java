@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * MLflow's validation rules and limits ({@code mlflow/utils/validation.py}, MLFLOW-SEMANTICS.md §3).
+ * MLflow's validation rules and limits ({@code mlflow/utils/validation.py}).
  * Every violation throws {@link InvalidParameterException} naming the key or value. Lengths count
  * Unicode code points, as Python's {@code len()} does.
  *

@@ -29,7 +29,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * An {@link EventLog} on a Chronicle Queue: memory-mapped, append-only, lock-safe across threads and
  * processes (Chronicle's queue write lock). This is the only class in Tracklog that imports Chronicle.
  *
- * <p>Queues use a small block size so thousands of per-run queues stay cheap (DEPENDENCIES.md §5):
+ * <p>Queues use a small block size so thousands of per-run queues stay cheap (docs/DESIGN-NOTES.md, "Event logs"):
  * the largest message Chronicle accepts is a quarter of a block, so an event longer than {@link
  * #MAX_INLINE_EVENT} is written aside to {@code <dir>-blobs/<sha256>} (temp file, fsync, atomic
  * rename) and the log holds a reference to it (docs/FORMAT.md §Out-of-line events).

@@ -3,7 +3,7 @@ package io.tracklog.log;
 /**
  * System properties Chronicle reads when its classes load. Set here, before any Chronicle class is
  * touched, so that embedding applications that forget the JVM flags still never phone home: the
- * analytics library is also excluded from the build (DEPENDENCIES.md §3).
+ * analytics library is also excluded from the build (README, "JVM flags").
  */
 final class ChronicleSettings {
   private ChronicleSettings() {}

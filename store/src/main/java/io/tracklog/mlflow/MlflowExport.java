@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 
 /**
  * Writes experiments and runs of a Tracklog store in MLflow's file-store layout ({@code mlruns/},
- * MLFLOW-SEMANTICS.md §11), so that MLflow's own tools ({@code mlflow ui --backend-store-uri
+ * {@code mlflow/store/tracking/file_store.py}), so that MLflow's own tools ({@code mlflow ui --backend-store-uri
  * <dir>}, {@code MlflowClient}) can open it. Deleted experiments go to {@code .trash/}.
  *
  * <pre>{@code

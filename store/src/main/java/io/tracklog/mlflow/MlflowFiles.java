@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** The pieces of MLflow's FileStore format both directions share (MLFLOW-SEMANTICS.md §11). */
+/** The pieces of MLflow's FileStore format both directions share (mlflow/store/tracking/file_store.py). */
 final class MlflowFiles {
   static final String META = "meta.yaml";
   static final String TRASH = ".trash";

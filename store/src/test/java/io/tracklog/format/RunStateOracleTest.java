@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random run-event streams applied through {@link RunState} (after an encode/decode round trip)
- * against a naive oracle written here from MLFLOW-SEMANTICS.md §2 and §7, not from RunState's code.
+ * against a naive oracle written here from MLflow's rules (mlflow/utils/validation.py, mlflow/store/tracking/file_store.py), not from RunState's code.
  */
 class RunStateOracleTest {
   private static final long SEED = Long.getLong("tracklog.test.seed", System.nanoTime());

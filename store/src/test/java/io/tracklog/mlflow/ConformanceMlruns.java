@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes the dataset of {@code conformance/search-sample.json} (a copy of
- * ../shared/conformance/search-sample.json) as an MLflow file store, the way MLflow's FileStore lays
+ * Writes the dataset of {@code conformance/search-sample.json} (in
+ * store/src/test/resources) as an MLflow file store, the way MLflow's FileStore lays
  * it out: meta.yaml per experiment and run, one file per tag, param and metric, datasets and inputs
  * by MLflow's md5 ids, deleted experiments in {@code .trash/}.
  */

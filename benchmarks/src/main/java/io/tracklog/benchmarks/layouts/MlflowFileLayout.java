@@ -21,7 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * MLflow's FileStore layout (MLFLOW-SEMANTICS.md §11) written from Java, as an upper bound for
+ * MLflow's FileStore layout (mlflow/store/tracking/file_store.py) written from Java, as an upper bound for
  * MLflow's own file store: {@code <root>/<exp>/meta.yaml}; {@code <root>/<exp>/<run>/meta.yaml};
  * {@code metrics/<key>} with a {@code "<timestamp> <value> <step>"} line appended per point (the file
  * opened, appended and closed per call, as MLflow does); {@code params/<key>} and {@code tags/<key>}

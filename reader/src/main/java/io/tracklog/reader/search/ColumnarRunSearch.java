@@ -20,7 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * search_runs evaluated on columns (issue #4, DESIGN.md §5): for each compacted segment of the
+ * search_runs evaluated on columns (issue #4): for each compacted segment of the
  * requested experiments, skip it if its manifest {@code metric_stats} show a metric clause cannot
  * match; otherwise take its {@link RunColumns} (built once per reader), compute one bitset per
  * clause over the columns and AND them, with the view type's lifecycle mask and with the rows of

@@ -22,7 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The dataset of {@code conformance/search-sample.json} (a copy of shared/conformance) loaded
+ * The dataset of {@code conformance/search-sample.json} (test resources) loaded
  * through the store's import API exactly as its "loading" convention says: experiments with their
  * ids, names, tags and timestamps (Default "0" comes from a store clock fixed at its creation time),
  * then runs with their ids, start times and users, statuses and end times, params, tags, metrics in
