@@ -1,7 +1,6 @@
 package io.tracklog;
 
 import io.tracklog.format.ByteSink;
-import io.tracklog.format.LaneCodec;
 import io.tracklog.format.RunEvent;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,5 @@
 package io.tracklog;
 
-import io.tracklog.format.LaneCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

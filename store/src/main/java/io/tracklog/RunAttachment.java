@@ -3,7 +3,6 @@ package io.tracklog;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.EventCodec;
-import io.tracklog.format.LaneCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.RunState;
 import java.util.List;

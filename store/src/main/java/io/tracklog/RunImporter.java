@@ -5,7 +5,6 @@ import io.tracklog.error.InvalidParameterException;
 import io.tracklog.error.ResourceAlreadyExistsException;
 import io.tracklog.format.CatalogEvent;
 import io.tracklog.format.CatalogState;
-import io.tracklog.format.LaneCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.Validation;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,6 @@ import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.DecodeException;
 import io.tracklog.format.EventCodec;
-import io.tracklog.format.LaneCodec;
 import io.tracklog.log.EventReader;
 import java.util.ArrayList;
 import java.util.Arrays;

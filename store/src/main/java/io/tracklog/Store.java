@@ -13,7 +13,6 @@ import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.Validation;
 import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventReader;
-import io.tracklog.log.StripedLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

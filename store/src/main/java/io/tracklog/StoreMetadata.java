@@ -29,7 +29,13 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
     }
   }
 
-  static StoreMetadata read(Path file) {
+  /** Reads the file as {@link #read} does, but accepts any format version (the upgrade reads format 1). */
+  static StoreMetadata readAnyVersion(Path file) {
+    JsonNode node = parse(file);
+    return new StoreMetadata(node.path("formatVersion").asInt(-1), node.path("storeId").asText(), node.path("createdAt").asLong());
+  }
+
+  private static JsonNode parse(Path file) {
     JsonNode node;
     try {
       node = JSON.readTree(file.toFile());
@@ -39,6 +45,11 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
     if (node == null || !FORMAT_NAME.equals(node.path("format").asText())) {
       throw new CorruptFileException(file, "not a Tracklog store file (\"format\" is not \"tracklog\")");
     }
+    return node;
+  }
+
+  static StoreMetadata read(Path file) {
+    JsonNode node = parse(file);
     int version = node.path("formatVersion").asInt(-1);
     if (version < MIN_SUPPORTED_VERSION || version > CURRENT_VERSION) {
       throw UnsupportedFormatException.version("store format", version, MIN_SUPPORTED_VERSION, CURRENT_VERSION);

@@ -70,15 +70,7 @@ public final class StoreUpgrade {
 
   private static Result convert(StoreLayout layout) {
     Path root = layout.root();
-    String storeId;
-    long createdAt;
-    try {
-      var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(layout.storeJson().toFile());
-      storeId = node.path("storeId").asText();
-      createdAt = node.path("createdAt").asLong();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + layout.storeJson(), e);
-    }
+    StoreMetadata old = StoreMetadata.readAnyVersion(layout.storeJson());
     Path aside = root.resolve(".upgrade");
     deleteTree(aside);
     deleteTree(layout.logsDir());
@@ -87,7 +79,7 @@ public final class StoreUpgrade {
 
     int experiments = 0;
     int runs = 0;
-    StoreMetadata next = new StoreMetadata(StoreMetadata.CURRENT_VERSION, storeId, createdAt);
+    StoreMetadata next = new StoreMetadata(StoreMetadata.CURRENT_VERSION, old.storeId(), old.createdAt());
     try (Store target = Store.openBare(aside, next);
         ChronicleEventLog catalog = ChronicleEventLog.open(layout.legacyCatalogDir());
         EventReader events = catalog.openReader()) {

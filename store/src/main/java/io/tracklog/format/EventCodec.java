@@ -147,7 +147,7 @@ public final class EventCodec {
   }
 
   /** Appends {@code event}'s encoding to what {@code out} holds (a lane frame's body). */
-  static void append(RunEvent event, ByteSink out) {
+  public static void append(RunEvent event, ByteSink out) {
     out.writeByte(tag(event.kind()));
     out.writeByte(version(event.kind()));
     switch (event.kind()) {
@@ -445,7 +445,7 @@ public final class EventCodec {
   public static void encode(CatalogEvent event, ByteSink out) {
     out.reset();
     out.writeByte(tag(event.kind()));
-    out.writeByte(FORMAT_VERSION);
+    out.writeByte(version(event));
     switch (event.kind()) {
       case EXPERIMENT_CREATED -> {
         ExperimentCreated e = (ExperimentCreated) event;
@@ -498,10 +498,18 @@ public final class EventCodec {
     }
   }
 
+  /** The version a catalog event is written with: 2 for a registration or reopening that names a lane. */
+  private static int version(CatalogEvent event) {
+    if (event instanceof RunRegistered r && r.lane() >= 0
+        || event instanceof CatalogEvent.RunReopened o && o.lane() >= 0) {
+      return LANE_EVENT_VERSION;
+    }
+    return FORMAT_VERSION;
+  }
+
   /** Version 2 of RunRegistered/RunReopened appends the lane and token; version 1 has neither. */
   private static void writeLanePlace(ByteSink out, int lane, long token) {
     if (lane >= 0) {
-      out.array()[1] = (byte) LANE_EVENT_VERSION;
       out.writeVarLong(lane);
       out.writeVarLong(token);
     }

@@ -1,6 +1,11 @@
-package io.tracklog.format;
+package io.tracklog;
 
 import io.tracklog.error.UnsupportedFormatException;
+import io.tracklog.format.ByteSink;
+import io.tracklog.format.ByteSource;
+import io.tracklog.format.DecodeException;
+import io.tracklog.format.EventCodec;
+import io.tracklog.format.RunEvent;
 
 /**
  * Frames of a writer lane (docs/FORMAT.md §Lanes): a lane is a log shared by the runs one writer
@@ -9,31 +14,31 @@ import io.tracklog.error.UnsupportedFormatException;
  * per-attachment state (a key dictionary and the previous point's timestamp and step), which only
  * the attachment's writer updates and any reader rebuilds by reading the attachment from its start.
  */
-public final class LaneCodec {
+final class LaneCodec {
   /** A run event in the plain encoding, with its place among the run's stateful events. */
-  public static final int RUN_EVENT = 32;
+  static final int RUN_EVENT = 32;
   /** A metric point of a key the attachment has used before, of a named run. */
-  public static final int METRIC = 33;
+  static final int METRIC = 33;
   /** A metric point of a key the attachment uses for the first time (it gets the next index). */
-  public static final int METRIC_NEW_KEY = 34;
+  static final int METRIC_NEW_KEY = 34;
   /** A metric point of a known key of the run the lane's previous frame named. */
-  public static final int METRIC_SAME_RUN = 35;
+  static final int METRIC_SAME_RUN = 35;
   /** A writer starts appending to an existing run in this lane. */
-  public static final int ATTACHED = 36;
+  static final int ATTACHED = 36;
   /** A writer stops appending to a run in this lane. */
-  public static final int DETACHED = 37;
+  static final int DETACHED = 37;
   /** A process took the lane: every attachment of earlier holders has ended. */
-  public static final int LANE_OPENED = 38;
+  static final int LANE_OPENED = 38;
 
   /** Version byte of the ATTACHED, DETACHED and LANE_OPENED frames. */
-  public static final int FRAME_VERSION = 1;
+  static final int FRAME_VERSION = 1;
 
   /** Marks a decoded frame that carries no stateful order (metrics and markers). */
-  public static final long NO_ORDER = -1;
+  static final long NO_ORDER = -1;
 
   private LaneCodec() {}
 
-  public static void runEvent(ByteSink out, int ordinal, long order, RunEvent event) {
+  static void runEvent(ByteSink out, int ordinal, long order, RunEvent event) {
     out.reset();
     out.writeByte(RUN_EVENT);
     out.writeVarLong(ordinal);
@@ -45,7 +50,7 @@ public final class LaneCodec {
    * A metric frame; {@code sameRun} when the lane's previous frame named this run (the ordinal is
    * then left out), {@code keyIndex} -1 for a key new to the attachment (written in full).
    */
-  public static void metric(
+  static void metric(
       ByteSink out, boolean sameRun, int ordinal, int keyIndex, String key, double value, long tsDelta, long stepDelta) {
     out.reset();
     if (keyIndex < 0) {
@@ -65,14 +70,14 @@ public final class LaneCodec {
     out.writeZigZag(stepDelta);
   }
 
-  public static void marker(ByteSink out, int tag, int ordinal) {
+  static void marker(ByteSink out, int tag, int ordinal) {
     out.reset();
     out.writeByte(tag);
     out.writeByte(FRAME_VERSION);
     out.writeVarLong(ordinal);
   }
 
-  public static void laneOpened(ByteSink out, long pid, long time) {
+  static void laneOpened(ByteSink out, long pid, long time) {
     out.reset();
     out.writeByte(LANE_OPENED);
     out.writeByte(FRAME_VERSION);
@@ -81,7 +86,7 @@ public final class LaneCodec {
   }
 
   /** The frame's type tag, consuming it. */
-  public static int readTag(ByteSource in) {
+  static int readTag(ByteSource in) {
     int tag = in.readByte();
     if (tag < RUN_EVENT || tag > LANE_OPENED) {
       throw new UnsupportedFormatException("Unknown lane frame type tag " + tag);
@@ -95,7 +100,7 @@ public final class LaneCodec {
     return tag;
   }
 
-  public static int readOrdinal(ByteSource in) {
+  static int readOrdinal(ByteSource in) {
     long v = in.readVarLong();
     if (v < 0 || v > Integer.MAX_VALUE) {
       throw new DecodeException("run ordinal out of range: " + v);

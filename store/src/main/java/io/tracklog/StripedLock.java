@@ -1,4 +1,4 @@
-package io.tracklog.log;
+package io.tracklog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * Many cross-process locks in one file: lock {@code i} is byte {@code i} of the file, taken with an
- * OS byte-range lock after an in-JVM lock (as {@link ProcessLock}). A store keys its runs'
+ * OS byte-range lock after an in-JVM lock (as {@link io.tracklog.log.ProcessLock}). A store keys its runs'
  * check-then-act locks by a hash of the run id into {@link #STRIPES} such locks, so no run needs a
  * lock file of its own; two runs sharing a stripe only ever wait for each other briefly.
  *
@@ -23,9 +23,9 @@ import java.util.function.Supplier;
  * open until the last {@link #close}: closing a channel on a file drops every lock the process
  * holds on that file, and keeping it open makes a lock two system calls. Thread-safe.
  */
-public final class StripedLock implements AutoCloseable {
+final class StripedLock implements AutoCloseable {
   /** Locks per file. */
-  public static final int STRIPES = 4096;
+  static final int STRIPES = 4096;
 
   private static final Map<Path, StripedLock> OPEN = new HashMap<>(); // guarded by itself
 
@@ -43,7 +43,7 @@ public final class StripedLock implements AutoCloseable {
   }
 
   /** The JVM's instance for {@code lockFile} (created if absent); close it when done. */
-  public static StripedLock open(Path lockFile) {
+  static StripedLock open(Path lockFile) {
     Path key = lockFile.toAbsolutePath().normalize();
     synchronized (OPEN) {
       StripedLock lock = OPEN.get(key);
@@ -62,13 +62,13 @@ public final class StripedLock implements AutoCloseable {
   }
 
   /** The stripe of a key. */
-  public static int stripe(String key) {
+  static int stripe(String key) {
     int h = key.hashCode();
     return (h ^ (h >>> 16)) & (STRIPES - 1);
   }
 
   /** Runs {@code action} holding stripe {@code stripe(key)}. */
-  public <T> T withLock(String key, Supplier<T> action) {
+  <T> T withLock(String key, Supplier<T> action) {
     int stripe = stripe(key);
     ReentrantLock local = inJvm[stripe];
     local.lock();
@@ -89,7 +89,7 @@ public final class StripedLock implements AutoCloseable {
     }
   }
 
-  /** Takes byte {@code stripe}, retrying false deadlock reports (see ProcessLock). */
+  /** Takes byte {@code stripe}, retrying false deadlock reports (see io.tracklog.log.ProcessLock). */
   private FileLock lock(int stripe) throws IOException {
     for (int attempt = 0; ; attempt++) {
       try {
