@@ -11,7 +11,6 @@ import io.tracklog.format.EventCodec;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -26,8 +25,9 @@ import java.util.function.Function;
 /**
  * A store's catalog (experiments, and which lanes hold each run): its log, the state this store has
  * folded from it, the cross-process catalog lock and the in-JVM monitor that guard both, and the
- * checkpoint file {@code catalog.checkpoint} (docs/FORMAT.md §Catalog checkpoint) that lets an open
- * replay only the log's tail.
+ * checkpoint parts in {@code catalog-checkpoint/} (docs/FORMAT.md §Catalog checkpoint, {@link
+ * CheckpointParts}) that let an open restore the catalog without decoding its runs and replay only
+ * the log's tail.
  *
  * <p>Split out of {@link Store} so that every other part of a store reaches the catalog through
  * {@link #read} and {@link #withLock} only. Thread-safe. The checkpoint is only ever a shortcut: any
@@ -35,7 +35,10 @@ import java.util.function.Function;
  * store replays the whole log, as without it.
  */
 final class Catalog implements AutoCloseable {
-  /** Fewest catalog events worth a checkpoint; smaller catalogs replay in well under a millisecond. */
+  /**
+   * Fewest catalog events worth a checkpoint part: an open replays at most about this many events
+   * past the checkpoint (plus those since the last compaction), well under a millisecond.
+   */
   static final long CHECKPOINT_MIN_EVENTS = 1024;
 
   private final StoreLayout layout;
@@ -46,7 +49,6 @@ final class Catalog implements AutoCloseable {
   private final CatalogState state = new CatalogState(); // guarded by monitor
   private final EventReader reader; // guarded by monitor
   private final ByteSink sink = new ByteSink(); // guarded by monitor
-  private long checkpointPosition; // guarded by monitor: of the checkpoint loaded or written here
   private long restoredFrom; // the checkpoint position the catalog was restored from at open, or 0
   private StoreMetadata metadata; // set once by open
   private volatile boolean closed;
@@ -104,8 +106,7 @@ final class Catalog implements AutoCloseable {
     StoreMetadata existing = Files.exists(json) ? StoreMetadata.read(json) : null;
     synchronized (monitor) {
       if (existing != null) {
-        restoredFrom = restore(layout.catalogCheckpoint(), existing.storeId(), reader, state);
-        checkpointPosition = restoredFrom;
+        restoredFrom = restore(layout.catalogCheckpoints(), existing.storeId(), reader, state);
       }
       refresh();
       if (state.experiment(Experiment.DEFAULT_ID) == null) {
@@ -224,26 +225,22 @@ final class Catalog implements AutoCloseable {
   // ---- checkpoint ---------------------------------------------------------------------------------
 
   /**
-   * After a compaction: checkpoints the catalog if its log has grown by {@link
-   * #CHECKPOINT_MIN_EVENTS} and a quarter since the newest checkpoint (so rewriting it stays a small
-   * share of the catalog's growth).
+   * After a compaction: writes a checkpoint part if the log has grown by {@link
+   * #CHECKPOINT_MIN_EVENTS} past the checkpoint's chain.
    */
   void checkpointIfDue() {
     long position = position();
-    long known;
-    synchronized (monitor) {
-      known = checkpointPosition;
-    }
-    known = Math.max(known, checkpointFilePosition(layout.catalogCheckpoint()));
-    if (position - known >= Math.max(CHECKPOINT_MIN_EVENTS, known / 4)) {
+    long covered = CheckpointParts.end(CheckpointParts.chain(CheckpointParts.list(layout.catalogCheckpoints())));
+    if (position - covered >= CHECKPOINT_MIN_EVENTS) {
       checkpoint();
     }
   }
 
   /**
-   * Writes {@code catalog.checkpoint}: the catalog as this store has folded it, anchored on the last
-   * event it read (docs/FORMAT.md §Catalog checkpoint). Returns false if there was nothing to anchor
-   * on or the file could not be written; the log stays the source of truth either way.
+   * Brings the checkpoint up to the catalog as this store has folded it, anchored on the last event
+   * it read (docs/FORMAT.md §Catalog checkpoint): writes one part, which may absorb the chain's last
+   * parts, then removes the parts it replaces. Returns false if there was nothing to anchor on or the
+   * part could not be written; the log stays the source of truth either way.
    */
   boolean checkpoint() {
     checkOpen();
@@ -270,14 +267,14 @@ final class Catalog implements AutoCloseable {
       }
       anchor = new CatalogCheckpoint.Anchor(snap.position(), token, last.remaining(), last.crc32c());
     }
-    byte[] bytes = CatalogCheckpoint.encode(metadata.storeId(), anchor, snap, names);
+    Path dir = layout.catalogCheckpoints();
     try {
       // compaction.lock serialises checkpoint writers across processes (a compaction holds it)
       ProcessLock.withLock(
           layout.root().resolve("compaction.lock"),
           () -> {
             try {
-              writeCheckpoint(layout.catalogCheckpoint(), bytes);
+              writePart(dir, snap, names, anchor);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -285,10 +282,35 @@ final class Catalog implements AutoCloseable {
     } catch (RuntimeException e) {
       return false;
     }
-    synchronized (monitor) {
-      checkpointPosition = Math.max(checkpointPosition, snap.position());
-    }
     return true;
+  }
+
+  private void writePart(Path dir, CatalogSnapshot snap, Map<String, String> names, CatalogCheckpoint.Anchor anchor)
+      throws IOException {
+    List<CheckpointParts.Part> all = CheckpointParts.list(dir);
+    List<CheckpointParts.Part> chain = CheckpointParts.chain(all);
+    long position = snap.position();
+    if (CheckpointParts.end(chain) >= position) {
+      return; // another store got there first
+    }
+    long from = CheckpointParts.mergeFrom(chain, position);
+    byte[] bytes = CatalogCheckpoint.encode(metadata.storeId(), from, anchor, snap, names);
+    Files.createDirectories(dir);
+    Path file = dir.resolve(CheckpointParts.name(from, position));
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*.tmp")) {
+      for (Path p : stale) {
+        Files.deleteIfExists(p);
+      }
+    }
+    AtomicFiles.replace(file, bytes);
+    // Now the new chain is whole: remove what it absorbed, and parts of no chain.
+    for (CheckpointParts.Part p : all) {
+      boolean kept = p.to() <= from && chain.contains(p);
+      if (!kept && !p.file().equals(file)) {
+        Files.deleteIfExists(p.file());
+      }
+    }
+    Files.deleteIfExists(layout.legacyCatalogCheckpoint());
   }
 
   /** The catalog position this store's open restored from a checkpoint, 0 if it replayed the log. */
@@ -299,77 +321,51 @@ final class Catalog implements AutoCloseable {
   }
 
   /**
-   * Restores {@code catalog} (which has applied nothing) from the checkpoint file and moves {@code
-   * reader} (at the log's start) past the checkpoint's last event, if the file is valid, belongs to
-   * {@code storeId} and the log holds that very event where the file says. Returns the position
+   * Restores {@code catalog} (which has applied nothing) from the longest chain of checkpoint parts
+   * in {@code dir} whose parts are whole, belong to {@code storeId}, follow one another, and whose
+   * last event the log holds where the chain says; then moves {@code reader} (at the log's start)
+   * past it. A chain that fails is cut at the failing part and tried again. Returns the position
    * restored, or 0 with nothing changed (the reader at the start).
    */
-  private static long restore(Path file, String storeId, EventReader reader, CatalogState catalog) {
-    if (!file.toFile().isFile()) {
-      return 0; // none, the usual case for small stores (java.io's check throws nothing when absent)
-    }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException | RuntimeException e) {
-      return 0; // unreadable: replay the log
-    }
-    CatalogCheckpoint checkpoint;
-    try {
-      checkpoint = CatalogCheckpoint.decode(bytes);
-    } catch (RuntimeException e) {
-      return 0; // corrupt, truncated, or a version this code does not know
-    }
-    if (!checkpoint.storeId().equals(storeId)) {
-      return 0;
-    }
-    CatalogCheckpoint.Anchor anchor = checkpoint.anchor();
-    try {
-      if (!reader.seek(anchor.logToken(), anchor.position() - 1)) {
-        return 0;
+  private static long restore(Path dir, String storeId, EventReader reader, CatalogState catalog) {
+    for (int listing = 0; listing < 2; listing++) { // a second listing if a part vanished meanwhile
+      List<CheckpointParts.Part> chain = CheckpointParts.chain(CheckpointParts.list(dir));
+      List<CatalogCheckpoint> parts = new ArrayList<>(chain.size());
+      boolean vanished = false;
+      for (CheckpointParts.Part p : chain) {
+        try {
+          CatalogCheckpoint part = CheckpointParts.read(p);
+          if (!part.storeId().equals(storeId)) {
+            break;
+          }
+          parts.add(part);
+        } catch (java.nio.file.NoSuchFileException e) {
+          vanished = true;
+          break;
+        } catch (IOException | RuntimeException e) {
+          break; // corrupt, truncated, unreadable: the chain ends before it
+        }
       }
-      ByteSource last = reader.next();
-      if (!anchor.matches(last)) {
-        reader.rewind();
-        return 0; // stale: the log is not the one the checkpoint was taken of
+      if (vanished && listing == 0) {
+        continue;
       }
-    } catch (RuntimeException e) {
-      reader.rewind(); // the full replay meets the same problem and reports it
-      return 0;
-    }
-    catalog.restore(checkpoint);
-    return checkpoint.position();
-  }
-
-  /** The position of the checkpoint in {@code file}, from its header only; 0 if none or unreadable. */
-  private static long checkpointFilePosition(Path file) {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(512);
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-    try {
-      return CatalogCheckpoint.headerPosition(head);
-    } catch (RuntimeException e) {
-      return 0;
-    }
-  }
-
-  /**
-   * Replaces the checkpoint: writes {@code bytes} aside, forces them to the device, renames over
-   * {@code file} and forces the directory. A crash leaves the old file or the new one, whole (and a
-   * stray temp file, removed by the next write). Call holding {@code compaction.lock}, which
-   * serialises writers across processes.
-   */
-  private static void writeCheckpoint(Path file, byte[] bytes) throws IOException {
-    Path dir = file.getParent();
-    String name = file.getFileName().toString();
-    try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, name + ".*.tmp")) {
-      for (Path p : stale) {
-        Files.deleteIfExists(p);
+      for (int n = parts.size(); n > 0; n--) {
+        List<CatalogCheckpoint> prefix = parts.subList(0, n);
+        CatalogCheckpoint.Anchor anchor = prefix.get(n - 1).anchor();
+        try {
+          if (!reader.seek(anchor.logToken(), anchor.position() - 1) || !anchor.matches(reader.next())) {
+            reader.rewind();
+            continue; // stale: the log is not the one this part was taken of
+          }
+          catalog.restore(List.copyOf(prefix));
+          return anchor.position();
+        } catch (RuntimeException e) {
+          reader.rewind(); // the replay meets the same problem and reports it
+          return 0;
+        }
       }
+      return 0;
     }
-    AtomicFiles.replace(file, bytes);
+    return 0;
   }
 }

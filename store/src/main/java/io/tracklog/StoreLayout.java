@@ -35,7 +35,13 @@ record StoreLayout(Path root) {
     return logsDir().resolve("run-state.lock");
   }
 
-  Path catalogCheckpoint() {
+  /** The catalog checkpoint's parts (docs/FORMAT.md §Catalog checkpoint). */
+  Path catalogCheckpoints() {
+    return root.resolve("catalog-checkpoint");
+  }
+
+  /** The one-file checkpoint of catalog checkpoint version 2: no longer read, removed by the next checkpoint. */
+  Path legacyCatalogCheckpoint() {
     return root.resolve("catalog.checkpoint");
   }
 

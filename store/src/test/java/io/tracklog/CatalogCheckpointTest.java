@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * catalog.checkpoint: a store restored from it and the log's tail knows exactly what a full replay
- * knows, and any doubt about the file (corrupt, truncated, another store's, not matching the log)
- * means a full replay.
+ * The catalog checkpoint's parts (catalog-checkpoint/): a store restored from a chain of them and the
+ * log's tail knows exactly what a full replay knows; any doubt about a part (corrupt, truncated,
+ * another store's, not matching the log) cuts the chain before it, down to a full replay.
  */
 class CatalogCheckpointTest {
   @TempDir Path tmp;
@@ -117,7 +117,7 @@ class CatalogCheckpointTest {
         Path to = copy.resolve(dir.relativize(p).toString());
         if (Files.isDirectory(p)) {
           Files.createDirectories(to);
-        } else if (!p.getFileName().toString().equals("catalog.checkpoint")) {
+        } else if (!p.getParent().getFileName().toString().equals("catalog-checkpoint")) {
           Files.copy(p, to);
         }
       }
@@ -145,7 +145,7 @@ class CatalogCheckpointTest {
   @Test
   void aCorruptCheckpoint_isIgnored() throws IOException {
     Catalog expected = checkpointedStore();
-    Path file = dir.resolve("catalog.checkpoint");
+    Path file = onlyPart();
     byte[] good = Files.readAllBytes(file);
     assertThat(reopen(expected.position())).isEqualTo(expected);
 
@@ -172,14 +172,20 @@ class CatalogCheckpointTest {
       store.createExperiment("elsewhere");
       assertThat(store.catalog().checkpoint()).isTrue();
     }
-    Files.copy(other.resolve("catalog.checkpoint"), dir.resolve("catalog.checkpoint"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path ours = onlyPart();
+    Path theirs;
+    try (Stream<Path> files = Files.list(other.resolve("catalog-checkpoint"))) {
+      theirs = files.findFirst().orElseThrow();
+    }
+    Files.delete(ours);
+    Files.copy(theirs, ours.resolveSibling(theirs.getFileName()));
     assertThat(reopen(0)).isEqualTo(expected);
   }
 
   @Test
   void aCheckpointWhoseLastEventIsNotInTheLog_isIgnored() throws IOException {
     Catalog expected = checkpointedStore();
-    Path file = dir.resolve("catalog.checkpoint");
+    Path file = onlyPart();
     CatalogCheckpoint good = CatalogCheckpoint.decode(Files.readAllBytes(file));
     String storeId;
     CatalogSnapshot snap;
@@ -199,41 +205,118 @@ class CatalogCheckpointTest {
             new CatalogCheckpoint.Anchor(a.position(), a.logToken(), a.length() + 1, a.crc32c()),
             new CatalogCheckpoint.Anchor(a.position(), a.logToken() + 1_000_000, a.length(), a.crc32c()));
     for (CatalogCheckpoint.Anchor anchor : stale) {
-      Files.write(file, CatalogCheckpoint.encode(storeId, anchor, snap, names));
+      Files.write(file, CatalogCheckpoint.encode(storeId, 0, anchor, snap, names));
       assertThat(reopen(0)).as("%s", anchor).isEqualTo(expected);
     }
-    Files.write(file, CatalogCheckpoint.encode(storeId, a, snap, names));
+    Files.write(file, CatalogCheckpoint.encode(storeId, 0, a, snap, names));
     assertThat(reopen(a.position())).isEqualTo(expected);
   }
 
+  /** The one part of the checkpoint. */
+  private Path onlyPart() throws IOException {
+    List<String> names = partNames();
+    assertThat(names).hasSize(1);
+    return dir.resolve("catalog-checkpoint").resolve(names.get(0));
+  }
+
+  private List<String> partNames() throws IOException {
+    Path parts = dir.resolve("catalog-checkpoint");
+    if (!Files.isDirectory(parts)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(parts)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
   @Test
-  void compaction_writesACheckpointOnceTheCatalogHasGrownEnough_asideAndRenamed() throws IOException {
-    Path file = dir.resolve("catalog.checkpoint");
+  void compaction_writesAPartOnceTheCatalogHasGrownEnough_asideAndRenamed() throws IOException {
     try (Store store = Store.open(dir, manual())) {
       String e = store.createExperiment("e");
       store.compact();
-      assertThat(file).doesNotExist(); // a few events: replaying them is cheap
+      assertThat(partNames()).isEmpty(); // a few events: replaying them is cheap
       for (int i = 0; store.catalogPosition() < io.tracklog.Catalog.CHECKPOINT_MIN_EVENTS; i++) {
         store.setExperimentTag(e, "k" + (i % 7), "v" + i);
       }
-      Files.writeString(dir.resolve("catalog.checkpoint.999999.tmp"), "left by a crash mid-write");
+      Files.createDirectories(dir.resolve("catalog-checkpoint"));
+      Files.writeString(dir.resolve("catalog-checkpoint").resolve("000000000000-000000000009.part.999999.tmp"), "left by a crash mid-write");
+      Files.writeString(dir.resolve("catalog.checkpoint"), "a version-2 checkpoint, no longer read");
       store.compact();
-      assertThat(file).exists();
-      assertThat(CatalogCheckpoint.decode(Files.readAllBytes(file)).position()).isEqualTo(store.catalogPosition());
-      try (Stream<Path> files = Files.list(dir)) {
-        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
-      }
-      long written = Files.getLastModifiedTime(file).toMillis();
-      byte[] before = Files.readAllBytes(file);
+      assertThat(partNames()).containsExactly(CheckpointParts.name(0, store.catalogPosition()));
+      assertThat(CatalogCheckpoint.decode(Files.readAllBytes(onlyPart())).position()).isEqualTo(store.catalogPosition());
+      assertThat(dir.resolve("catalog.checkpoint")).doesNotExist();
+      byte[] before = Files.readAllBytes(onlyPart());
       store.setExperimentTag(e, "one", "more");
       store.compact();
-      assertThat(Files.readAllBytes(file)).isEqualTo(before); // not grown enough to rewrite
-      assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(written);
+      assertThat(Files.readAllBytes(onlyPart())).isEqualTo(before); // not grown enough for a part
     }
     try (Store store = Store.open(dir, manual())) {
       assertThat(store.catalog().restoredFrom()).isEqualTo(io.tracklog.Catalog.CHECKPOINT_MIN_EVENTS);
       assertThat(store.catalogPosition()).isEqualTo(io.tracklog.Catalog.CHECKPOINT_MIN_EVENTS + 1);
       assertThat(store.getExperiment("1").tags()).containsEntry("one", "more");
+    }
+  }
+
+  private static long events(String partName) {
+    return Long.parseLong(partName.substring(13, 25)) - Long.parseLong(partName.substring(0, 12));
+  }
+
+  @Test
+  void aGrowingCatalog_keepsALogarithmicChain_andEveryOpenRestoresAllOfIt() throws IOException {
+    List<String> runs = new ArrayList<>();
+    int mostParts = 0;
+    try (Store store = Store.open(dir, manual())) {
+      String e = store.createExperiment("e");
+      for (int round = 0; round < 24; round++) {
+        for (int i = 0; i < 5 + round * 2; i++) {
+          runs.add(store.run(RunSpec.of(e, "r"), r -> {}));
+        }
+        store.deleteRun(runs.get(round * 3)); // a reopening in most parts
+        assertThat(store.catalog().checkpoint()).isTrue();
+        List<String> names = partNames();
+        mostParts = Math.max(mostParts, names.size());
+        // each part covers more than twice what the next does: O(log events) parts
+        for (int i = 0; i + 1 < names.size(); i++) {
+          assertThat(events(names.get(i))).isGreaterThan(2 * events(names.get(i + 1)));
+        }
+        assertThat(CheckpointParts.end(CheckpointParts.chain(CheckpointParts.list(dir.resolve("catalog-checkpoint")))))
+            .isEqualTo(store.catalogPosition());
+      }
+    }
+    assertThat(mostParts).isGreaterThan(2);
+    Catalog restored;
+    long position;
+    try (Store store = Store.open(dir, manual())) {
+      position = store.catalogPosition();
+      assertThat(store.catalog().restoredFrom()).isEqualTo(position);
+      restored = Catalog.of(store);
+      for (String runId : runs) {
+        assertThat(store.getRun(runId).info().runId()).isEqualTo(runId);
+      }
+    }
+    Catalog replayed;
+    try (Store second = Store.open(copyWithoutCheckpoint())) {
+      replayed = Catalog.of(second);
+    }
+    assertThat(restored).isEqualTo(replayed);
+
+    // a damaged newest part: the chain before it is restored, the rest replayed, answers unchanged
+    List<String> names = partNames();
+    Path newest = dir.resolve("catalog-checkpoint").resolve(names.get(names.size() - 1));
+    byte[] bytes = Files.readAllBytes(newest);
+    bytes[bytes.length / 3] ^= 0x40;
+    Files.write(newest, bytes);
+    long before = Long.parseLong(names.get(names.size() - 1).substring(0, 12));
+    try (Store store = Store.open(dir, manual())) {
+      assertThat(store.catalog().restoredFrom()).isEqualTo(before);
+      assertThat(Catalog.of(store)).isEqualTo(replayed);
+    }
+    // a damaged first part: nothing restored
+    Path first = dir.resolve("catalog-checkpoint").resolve(names.get(0));
+    Files.write(first, java.util.Arrays.copyOf(Files.readAllBytes(first), 40));
+    try (Store store = Store.open(dir, manual())) {
+      assertThat(store.catalog().restoredFrom()).isZero();
+      assertThat(Catalog.of(store)).isEqualTo(replayed);
     }
   }
 

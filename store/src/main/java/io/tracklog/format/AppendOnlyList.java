@@ -16,7 +16,9 @@ import java.util.RandomAccess;
  * another thread sees every element it covers.
  */
 final class AppendOnlyList<T> {
-  private Object[] items;
+  private final List<T> base; // immutable, shared: elements [0, baseSize) (a restored checkpoint's)
+  private final int baseSize;
+  private Object[] items; // elements [baseSize, size)
   private int size;
 
   AppendOnlyList() {
@@ -24,29 +26,32 @@ final class AppendOnlyList<T> {
   }
 
   AppendOnlyList(int capacity) {
-    items = new Object[Math.max(1, capacity)];
+    this(List.of(), capacity);
+  }
+
+  private AppendOnlyList(List<T> base, int capacity) {
+    this.base = base;
+    this.baseSize = base.size();
+    this.items = new Object[Math.max(1, capacity)];
+    this.size = baseSize;
   }
 
   /**
-   * A list of exactly the elements of {@code items}, without copying them. The array is full, so the
-   * list's first append moves to a new array and the list never writes to this one: whoever else
-   * holds it (another list adopting it too) keeps it unchanged. No element may be null.
+   * A list whose first elements are those of {@code base}, which must be immutable and random
+   * access: it is shared, never copied, by the list and its views (a restored checkpoint's runs).
    */
-  static <T> AppendOnlyList<T> adopt(Object[] items) {
-    AppendOnlyList<T> list = new AppendOnlyList<>(1);
-    if (items.length > 0) {
-      list.items = items;
-      list.size = items.length;
-    }
-    return list;
+  static <T> AppendOnlyList<T> withBase(List<T> base, int capacity) {
+    return new AppendOnlyList<>(base, capacity);
   }
 
   void add(T item) {
     Objects.requireNonNull(item, "item");
-    if (size == items.length) {
-      items = Arrays.copyOf(items, size + (size >> 1) + 1);
+    int at = size - baseSize;
+    if (at == items.length) {
+      items = Arrays.copyOf(items, at + (at >> 1) + 1);
     }
-    items[size++] = item;
+    items[at] = item;
+    size++;
   }
 
   int size() {
@@ -56,27 +61,31 @@ final class AppendOnlyList<T> {
   @SuppressWarnings("unchecked")
   T get(int index) {
     Objects.checkIndex(index, size);
-    return (T) items[index];
+    return index < baseSize ? base.get(index) : (T) items[index - baseSize];
   }
 
   /** The first {@code size} elements, immutable: later appends do not show through it. */
   List<T> view() {
-    return size == 0 ? List.of() : new View<>(items, 0, size);
+    return size == 0 ? List.of() : new View<>(base, baseSize, items, 0, size);
   }
 
   /** An immutable view of {@code [from, to)} of the list as it is now. */
   List<T> view(int from, int to) {
     Objects.checkFromToIndex(from, to, size);
-    return from == to ? List.of() : new View<>(items, from, to);
+    return from == to ? List.of() : new View<>(base, baseSize, items, from, to);
   }
 
-  /** An immutable window over a shared array; the writer never changes the slots it covers. */
+  /** An immutable window over the shared base and array; the writer never changes the slots it covers. */
   static final class View<T> extends AbstractList<T> implements RandomAccess {
+    private final List<T> base;
+    private final int baseSize;
     private final Object[] items;
     private final int from;
     private final int to;
 
-    View(Object[] items, int from, int to) {
+    View(List<T> base, int baseSize, Object[] items, int from, int to) {
+      this.base = base;
+      this.baseSize = baseSize;
       this.items = items;
       this.from = from;
       this.to = to;
@@ -86,7 +95,8 @@ final class AppendOnlyList<T> {
     @SuppressWarnings("unchecked")
     public T get(int index) {
       Objects.checkIndex(index, to - from);
-      return (T) items[from + index];
+      int at = from + index;
+      return at < baseSize ? base.get(at) : (T) items[at - baseSize];
     }
 
     @Override
@@ -97,12 +107,7 @@ final class AppendOnlyList<T> {
     @Override
     public List<T> subList(int fromIndex, int toIndex) {
       Objects.checkFromToIndex(fromIndex, toIndex, size());
-      return new View<>(items, from + fromIndex, from + toIndex);
-    }
-
-    @Override
-    public Object[] toArray() {
-      return Arrays.copyOfRange(items, from, to);
+      return new View<>(base, baseSize, items, from + fromIndex, from + toIndex);
     }
   }
 }

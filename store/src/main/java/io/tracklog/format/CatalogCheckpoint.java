@@ -2,6 +2,8 @@ package io.tracklog.format;
 
 import io.tracklog.Experiment;
 import io.tracklog.LifecycleStage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,29 +15,46 @@ import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
- * The catalog folded up to a position, saved so that opening a store replays only the log past it
- * (docs/FORMAT.md §Catalog checkpoint). The log stays the source of truth: a checkpoint names the
+ * One part of the catalog's checkpoint (docs/FORMAT.md §Catalog checkpoint): what the catalog events
+ * {@code [from, position)} did, so that opening a store restores a chain of parts covering {@code [0,
+ * p)} and replays only the log past {@code p}. The log stays the source of truth: a part names the
  * last event it folded (its log position, the log's own token for it, its length and CRC32C), and a
- * store uses it only if its catalog log still holds that very event there; otherwise, or if the
- * file fails its checksum or any check below, the whole log is replayed.
+ * store uses a chain only if its catalog log still holds the last part's event there.
  *
- * <p>Runs are stored sorted by id, so a restored catalog looks them up by binary search instead of
- * hashing every run id at open.
+ * <p>A part is read in place, so restoring a store of a million runs decodes no run: the runs
+ * registered in the part sit in fixed-width columns (by registration order) next to their ids,
+ * sorted by UTF-8 bytes for binary search; an entry is built when asked for, once. What is small is
+ * decoded at once: the experiments as of {@code position}, their names, and the part's reopenings.
+ *
+ * <p>Runs registered in the catalog never change (a run keeps its experiment, lane and token), so
+ * parts of a chain never contradict each other and a newer part holds only what is newer.
  */
 public final class CatalogCheckpoint {
   /** The first eight bytes of a checkpoint file. */
   static final byte[] MAGIC = "TLCATCKP".getBytes(StandardCharsets.US_ASCII);
-  /** The format version written and read. */
-  public static final int VERSION = 2;
+  /** The format version written and read (2, one whole file, is no longer read: the log is replayed). */
+  public static final int VERSION = 3;
+  private static final int PREFIX = MAGIC.length + 1 + 4; // magic, version, header length
 
   private final String storeId;
+  private final long from;
+  private final int firstOrdinal;
   private final Anchor anchor;
   private final List<Experiment> experiments;
   private final Map<String, String> idsByName;
-  private final CatalogSnapshot.RunEntry[] runsByOrdinal;
-  private final CatalogSnapshot.RunEntry[] runsById;
-  private final List<CatalogSnapshot.Reopening> reopenings;
-  private final Map<String, String[]> runIdsByExperiment;
+  private final List<Reopened> reopenings;
+  private final Map<Integer, Integer> runsPerExperiment; // experiment index → runs in this part
+  private final int runCount;
+  private final ByteBuffer columns; // little-endian, position 0 = the first column
+  private final int sortedOrdinalAt;
+  private final int sortedIndexAt;
+  private final int experimentAt;
+  private final int positionAt;
+  private final int laneAt;
+  private final int tokenAt;
+  private final int heapAt;
+  private final int heapLength;
+  private final CatalogSnapshot.RunEntry[] built; // entries built so far, by ordinal in the part
 
   /**
    * The last event a checkpoint folded.
@@ -53,29 +72,50 @@ public final class CatalogCheckpoint {
 
     /** True if {@code event} (its remaining bytes) is the event this anchor names. */
     public boolean matches(ByteSource event) {
-      return event != null
-          && event.remaining() == length
-          && event.crc32c() == crc32c;
+      return event != null && event.remaining() == length && event.crc32c() == crc32c;
     }
   }
 
+  /** A RunReopened event of the part's range. */
+  record Reopened(String runId, long position, int lane, long laneToken) {}
+
   private CatalogCheckpoint(
       String storeId,
+      long from,
+      int firstOrdinal,
       Anchor anchor,
       List<Experiment> experiments,
       Map<String, String> idsByName,
-      CatalogSnapshot.RunEntry[] runsByOrdinal,
-      CatalogSnapshot.RunEntry[] runsById,
-      List<CatalogSnapshot.Reopening> reopenings,
-      Map<String, String[]> runIdsByExperiment) {
+      List<Reopened> reopenings,
+      Map<Integer, Integer> runsPerExperiment,
+      int runCount,
+      ByteBuffer columns,
+      int heapLength) {
     this.storeId = storeId;
-    this.runIdsByExperiment = runIdsByExperiment;
+    this.from = from;
+    this.firstOrdinal = firstOrdinal;
     this.anchor = anchor;
     this.experiments = experiments;
     this.idsByName = idsByName;
-    this.runsByOrdinal = runsByOrdinal;
-    this.runsById = runsById;
     this.reopenings = reopenings;
+    this.runsPerExperiment = runsPerExperiment;
+    this.runCount = runCount;
+    this.columns = columns;
+    this.heapLength = heapLength;
+    int n = runCount;
+    this.sortedOrdinalAt = 4 * (n + 1);
+    this.sortedIndexAt = sortedOrdinalAt + 4 * n;
+    this.experimentAt = sortedIndexAt + 4 * n;
+    this.positionAt = experimentAt + 4 * n;
+    this.laneAt = positionAt + 8 * n;
+    this.tokenAt = laneAt + 4 * n;
+    this.heapAt = tokenAt + 8 * n;
+    this.built = new CatalogSnapshot.RunEntry[n];
+  }
+
+  /** Bytes of the fixed-width columns and the id heap for {@code runs} runs. */
+  private static long columnBytes(long runs, long heapLength) {
+    return 4 * (runs + 1) + 4 * runs * 4 + 8 * runs * 2 + heapLength;
   }
 
   public String storeId() {
@@ -86,11 +126,27 @@ public final class CatalogCheckpoint {
     return anchor;
   }
 
-  /** How many catalog events it folded. */
+  /** The first catalog event the part covers. */
+  public long from() {
+    return from;
+  }
+
+  /** How many catalog events the part and those before it folded: the end of its range. */
   public long position() {
     return anchor.position();
   }
 
+  /** Runs registered before {@code from}: the catalog ordinal of the part's first run. */
+  int firstOrdinal() {
+    return firstOrdinal;
+  }
+
+  /** Runs registered in the part's range. */
+  int runCount() {
+    return runCount;
+  }
+
+  /** The experiments as of {@link #position()}, in creation order. */
   List<Experiment> experiments() {
     return experiments;
   }
@@ -99,123 +155,277 @@ public final class CatalogCheckpoint {
     return idsByName;
   }
 
-  CatalogSnapshot.RunEntry[] runsByOrdinal() {
-    return runsByOrdinal;
-  }
-
-  CatalogSnapshot.RunEntry[] runsById() {
-    return runsById;
-  }
-
-  List<CatalogSnapshot.Reopening> reopenings() {
+  /** The reopenings of the part's range, in catalog order. */
+  List<Reopened> reopenings() {
     return reopenings;
   }
 
-  /** The run ids of each experiment that has runs, in registration order. */
-  Map<String, String[]> runIdsByExperiment() {
-    return runIdsByExperiment;
+  /** How many of the part's runs each experiment (by index in {@link #experiments()}) has. */
+  Map<Integer, Integer> runsPerExperiment() {
+    return runsPerExperiment;
+  }
+
+  /** The index in {@link #experiments()} of the experiment of the part's {@code i}-th run. */
+  int experimentIndex(int i) {
+    return columns.getInt(experimentAt + 4 * i);
+  }
+
+  /** The part's {@code i}-th run (in registration order), built on first use. */
+  CatalogSnapshot.RunEntry run(int i) {
+    if (i < 0 || i >= runCount) {
+      throw new DecodeException("run ordinal " + i + " out of range in catalog checkpoint");
+    }
+    CatalogSnapshot.RunEntry e = built[i];
+    if (e == null) {
+      int experiment = experimentIndex(i);
+      if (experiment < 0 || experiment >= experiments.size()) {
+        throw new DecodeException("experiment index " + experiment + " out of range in catalog checkpoint");
+      }
+      int lane = columns.getInt(laneAt + 4 * i);
+      e =
+          new CatalogSnapshot.RunEntry(
+              id(columns.getInt(sortedIndexAt + 4 * i)),
+              experiments.get(experiment).experimentId(),
+              firstOrdinal + i,
+              columns.getLong(positionAt + 8 * i),
+              lane,
+              columns.getLong(tokenAt + 8 * i));
+      built[i] = e; // immutable, so a racing reader sees it whole or builds its own
+    }
+    return e;
+  }
+
+  /** The run with this id (its UTF-8 bytes), or null if the part has none. */
+  CatalogSnapshot.RunEntry find(byte[] utf8) {
+    int lo = 0;
+    int hi = runCount - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = compareId(mid, utf8);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return run(columns.getInt(sortedOrdinalAt + 4 * mid));
+      }
+    }
+    return null;
+  }
+
+  private int compareId(int sorted, byte[] key) {
+    int start = idStart(sorted);
+    int len = idStart(sorted + 1) - start;
+    int n = Math.min(len, key.length);
+    int at = heapAt + start;
+    for (int i = 0; i < n; i++) {
+      int c = Integer.compare(columns.get(at + i) & 0xFF, key[i] & 0xFF);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(len, key.length);
+  }
+
+  private int idStart(int sorted) {
+    int at = columns.getInt(4 * sorted);
+    if (at < 0 || at > heapLength) {
+      throw new DecodeException("run id offset " + at + " out of range in catalog checkpoint");
+    }
+    return at;
+  }
+
+  private String id(int sorted) {
+    if (sorted < 0 || sorted >= runCount) {
+      throw new DecodeException("run index " + sorted + " out of range in catalog checkpoint");
+    }
+    int start = idStart(sorted);
+    int end = idStart(sorted + 1);
+    if (end < start) {
+      throw new DecodeException("run id offsets out of order in catalog checkpoint");
+    }
+    byte[] bytes = new byte[end - start];
+    columns.get(heapAt + start, bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /**
-   * Encodes a catalog (which must have folded exactly {@code anchor.position()} events) with the
-   * anchor of its last event.
-   *
-   * @param names {@link CatalogState#idsByName()} at the same position
+   * Encodes what the catalog events {@code [from, snap.position())} did: {@code snap} must have folded
+   * exactly {@code anchor.position()} events, and {@code names} is {@link CatalogState#idsByName()} at
+   * the same position.
    */
-  public static byte[] encode(String storeId, Anchor anchor, CatalogSnapshot snap, Map<String, String> names) {
-    if (snap.position() != anchor.position() || anchor.position() < 1) {
+  public static byte[] encode(
+      String storeId, long from, Anchor anchor, CatalogSnapshot snap, Map<String, String> names) {
+    if (snap.position() != anchor.position() || anchor.position() < 1 || from < 0 || from >= anchor.position()) {
       throw new IllegalArgumentException(
-          "catalog at " + snap.position() + " does not match anchor at " + anchor.position());
+          "catalog at " + snap.position() + " does not match anchor at " + anchor.position() + " from " + from);
     }
-    ByteSink out = new ByteSink(64 + snap.runCount() * 48);
-    for (byte b : MAGIC) {
-      out.writeByte(b);
-    }
-    out.writeByte(VERSION);
-    out.writeString(storeId);
-    out.writeVarLong(anchor.position());
-    out.writeLong(anchor.logToken());
-    out.writeVarLong(anchor.length());
-    out.writeVarLong(Integer.toUnsignedLong(anchor.crc32c()));
+    int firstOrdinal = snap.runCountBefore(from);
+    List<CatalogSnapshot.RunEntry> runs = snap.runs().subList(firstOrdinal, snap.runCount());
+    int n = runs.size();
 
     Map<String, Integer> expIndex = new HashMap<>();
-    out.writeVarLong(snap.experiments().size());
+    ByteSink head = new ByteSink(256);
+    head.writeString(storeId);
+    head.writeVarLong(from);
+    head.writeVarLong(firstOrdinal);
+    head.writeVarLong(anchor.position());
+    head.writeLong(anchor.logToken());
+    head.writeVarLong(anchor.length());
+    head.writeVarLong(Integer.toUnsignedLong(anchor.crc32c()));
+    head.writeVarLong(snap.experiments().size());
     for (Experiment e : snap.experiments().values()) {
       expIndex.put(e.experimentId(), expIndex.size());
-      out.writeString(e.experimentId());
-      out.writeString(e.name());
-      out.writeString(e.artifactLocation());
-      out.writeByte(e.lifecycleStage() == LifecycleStage.ACTIVE ? 0 : 1);
-      out.writeVarLong(e.creationTime());
-      out.writeVarLong(e.lastUpdateTime());
-      out.writeVarLong(e.tags().size());
+      head.writeString(e.experimentId());
+      head.writeString(e.name());
+      head.writeString(e.artifactLocation());
+      head.writeByte(e.lifecycleStage() == LifecycleStage.ACTIVE ? 0 : 1);
+      head.writeVarLong(e.creationTime());
+      head.writeVarLong(e.lastUpdateTime());
+      head.writeVarLong(e.tags().size());
       e.tags().forEach((k, v) -> {
-        out.writeString(k);
-        out.writeString(v);
+        head.writeString(k);
+        head.writeString(v);
       });
     }
-    out.writeVarLong(names.size());
-    for (Map.Entry<String, String> n : new TreeMap<>(names).entrySet()) {
-      out.writeString(n.getKey());
-      out.writeVarLong(expIndex.get(n.getValue()));
+    head.writeVarLong(names.size());
+    for (Map.Entry<String, String> name : new TreeMap<>(names).entrySet()) {
+      head.writeString(name.getKey());
+      head.writeVarLong(expIndex.get(name.getValue()));
     }
-
-    CatalogSnapshot.RunEntry[] byId = snap.runs().toArray(new CatalogSnapshot.RunEntry[0]);
-    Arrays.sort(byId, (a, b) -> a.runId().compareTo(b.runId()));
-    out.writeVarLong(byId.length);
-    for (CatalogSnapshot.RunEntry r : byId) {
-      out.writeString(r.runId());
-      out.writeVarLong(expIndex.get(r.experimentId()));
-      out.writeVarLong(r.ordinal());
-      out.writeVarLong(r.position());
-      out.writeZigZag(r.lane());
-      out.writeZigZag(r.laneToken());
+    List<CatalogSnapshot.Reopening> reopened = new ArrayList<>();
+    for (CatalogSnapshot.Reopening r : snap.reopenings()) {
+      if (r.position() >= from) {
+        reopened.add(r);
+      }
     }
-
-    List<CatalogSnapshot.Reopening> reopened = snap.reopenings();
-    out.writeVarLong(reopened.size());
+    head.writeVarLong(reopened.size());
     for (CatalogSnapshot.Reopening r : reopened) {
-      out.writeVarLong(snap.run(r.runId()).ordinal());
-      out.writeVarLong(r.position());
-      out.writeZigZag(r.lane());
-      out.writeZigZag(r.laneToken());
+      head.writeString(r.runId());
+      head.writeVarLong(r.position());
+      head.writeZigZag(r.lane());
+      head.writeZigZag(r.laneToken());
     }
-    int crc = crc(out.array(), 0, out.length());
-    for (int i = 0; i < 4; i++) {
-      out.writeByte(crc >>> (8 * i));
+    int[] perExperiment = new int[expIndex.size()];
+    int[] experimentOf = new int[n];
+    byte[][] ids = new byte[n][];
+    long heapLength = 0;
+    for (int i = 0; i < n; i++) {
+      CatalogSnapshot.RunEntry r = runs.get(i);
+      experimentOf[i] = expIndex.get(r.experimentId());
+      perExperiment[experimentOf[i]]++;
+      ids[i] = r.runId().getBytes(StandardCharsets.UTF_8);
+      heapLength += ids[i].length;
     }
-    return out.toByteArray();
+    int withRuns = 0;
+    for (int c : perExperiment) {
+      withRuns += c > 0 ? 1 : 0;
+    }
+    head.writeVarLong(withRuns);
+    for (int e = 0; e < perExperiment.length; e++) {
+      if (perExperiment[e] > 0) {
+        head.writeVarLong(e);
+        head.writeVarLong(perExperiment[e]);
+      }
+    }
+    head.writeVarLong(n);
+    head.writeVarLong(heapLength);
+
+    long size = PREFIX + head.length() + columnBytes(n, heapLength) + 4;
+    if (size > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("catalog checkpoint part of " + n + " runs is too large for one file");
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(ids[a], ids[b]));
+    int[] sortedIndex = new int[n];
+    for (int s = 0; s < n; s++) {
+      sortedIndex[order[s]] = s;
+    }
+
+    ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(MAGIC).put((byte) VERSION).putInt(head.length()).put(head.array(), 0, head.length());
+    int offset = 0;
+    for (int s = 0; s < n; s++) {
+      out.putInt(offset);
+      offset += ids[order[s]].length;
+    }
+    out.putInt(offset);
+    for (int s = 0; s < n; s++) {
+      out.putInt(order[s]);
+    }
+    for (int i = 0; i < n; i++) {
+      out.putInt(sortedIndex[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      out.putInt(experimentOf[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      out.putLong(runs.get(i).position());
+    }
+    for (int i = 0; i < n; i++) {
+      out.putInt(runs.get(i).lane());
+    }
+    for (int i = 0; i < n; i++) {
+      out.putLong(runs.get(i).laneToken());
+    }
+    for (int s = 0; s < n; s++) {
+      out.put(ids[order[s]]);
+    }
+    byte[] bytes = out.array();
+    out.putInt(crc(bytes, 0, out.position()));
+    return bytes;
   }
 
   /**
-   * Decodes and checks a checkpoint file's bytes.
+   * Checks a part's bytes (its CRC32C and every length) and decodes its small sections; its runs are
+   * read in place when asked for. {@code bytes} must not change afterwards (a mapped file that is
+   * only ever replaced by renames).
    *
-   * @throws DecodeException if they are not a whole, consistent checkpoint of this version
+   * @throws DecodeException if they are not a whole, consistent checkpoint part of this version
    */
-  public static CatalogCheckpoint decode(byte[] bytes) {
-    if (bytes.length < MAGIC.length + 5 || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+  public static CatalogCheckpoint decode(ByteBuffer bytes) {
+    ByteBuffer buf = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    buf.position(0);
+    int length = buf.limit();
+    if (length < PREFIX + 4) {
+      throw new DecodeException("not a catalog checkpoint: " + length + " bytes");
+    }
+    byte[] magic = new byte[MAGIC.length];
+    buf.get(0, magic);
+    if (!Arrays.equals(magic, MAGIC)) {
       throw new DecodeException("not a catalog checkpoint");
     }
-    int end = bytes.length - 4;
-    int stored =
-        (bytes[end] & 0xFF) | (bytes[end + 1] & 0xFF) << 8 | (bytes[end + 2] & 0xFF) << 16 | (bytes[end + 3] & 0xFF) << 24;
-    if (crc(bytes, 0, end) != stored) {
-      throw new DecodeException("catalog checkpoint fails its CRC32C");
-    }
-    ByteSource in = new ByteSource(bytes, MAGIC.length, end - MAGIC.length);
-    int version = in.readByte();
+    int version = buf.get(MAGIC.length) & 0xFF;
     if (version != VERSION) {
       throw new DecodeException("catalog checkpoint version " + version + ", not " + VERSION);
     }
+    CRC32C crc = new CRC32C();
+    crc.update(buf.duplicate().position(0).limit(length - 4));
+    if ((int) crc.getValue() != buf.getInt(length - 4)) {
+      throw new DecodeException("catalog checkpoint fails its CRC32C");
+    }
+    int headLength = buf.getInt(MAGIC.length + 1);
+    if (headLength < 0 || headLength > length - PREFIX - 4) {
+      throw new DecodeException("invalid catalog checkpoint header length " + headLength);
+    }
+    byte[] headBytes = new byte[headLength];
+    buf.get(PREFIX, headBytes);
+    ByteSource in = ByteSource.of(headBytes);
     String storeId = in.readString();
+    long from = in.readVarLong();
+    long firstOrdinal = in.readVarLong();
     long position = in.readVarLong();
     long token = in.readLong();
-    long length = in.readVarLong();
-    long crc = in.readVarLong();
-    if (position < 1 || length > Integer.MAX_VALUE || crc > 0xFFFFFFFFL) {
+    long eventLength = in.readVarLong();
+    long eventCrc = in.readVarLong();
+    if (position < 1 || from < 0 || from >= position || firstOrdinal > Integer.MAX_VALUE
+        || eventLength > Integer.MAX_VALUE || eventCrc > 0xFFFFFFFFL) {
       throw new DecodeException("invalid catalog checkpoint anchor");
     }
-    Anchor anchor = new Anchor(position, token, (int) length, (int) crc);
+    Anchor anchor = new Anchor(position, token, (int) eventLength, (int) eventCrc);
 
     int experimentCount = in.readCount();
     List<Experiment> experiments = new ArrayList<>(experimentCount);
@@ -249,99 +459,56 @@ public final class CatalogCheckpoint {
       String name = in.readString();
       idsByName.put(name, experiments.get(index(in, experimentCount)).experimentId());
     }
-
-    int runCount = in.readCount();
-    CatalogSnapshot.RunEntry[] byOrdinal = new CatalogSnapshot.RunEntry[runCount];
-    CatalogSnapshot.RunEntry[] sorted = new CatalogSnapshot.RunEntry[runCount];
-    int[] perExperiment = new int[experimentCount];
-    int[] experimentOf = new int[runCount]; // by ordinal, as the two below: checked and grouped
-    String[] idOf = new String[runCount]; // after the loop without chasing entries
-    long[] positionOf = new long[runCount];
-    String previous = null;
-    for (int i = 0; i < runCount; i++) {
-      String runId = in.readString();
-      int experiment = index(in, experimentCount);
-      perExperiment[experiment]++;
-      String experimentId = experiments.get(experiment).experimentId();
-      int ordinal = index(in, runCount);
-      long at = in.readVarLong();
-      int lane = lane(in);
-      long laneToken = in.readZigZag();
-      if (previous != null && previous.compareTo(runId) >= 0) {
-        throw new DecodeException("catalog checkpoint runs are not sorted by id");
-      }
-      if (byOrdinal[ordinal] != null) {
-        throw new DecodeException("run ordinal " + ordinal + " twice in catalog checkpoint");
-      }
-      CatalogSnapshot.RunEntry r = new CatalogSnapshot.RunEntry(runId, experimentId, ordinal, at, lane, laneToken);
-      byOrdinal[ordinal] = r;
-      sorted[i] = r;
-      experimentOf[ordinal] = experiment;
-      idOf[ordinal] = runId;
-      positionOf[ordinal] = at;
-      previous = runId;
-    }
-    long lastAt = -1;
-    for (long at : positionOf) { // every ordinal once (count = length, no repeats)
-      if (at <= lastAt || at >= position) {
-        throw new DecodeException("catalog checkpoint run positions out of order");
-      }
-      lastAt = at;
-    }
-
     int reopenCount = in.readCount();
-    List<CatalogSnapshot.Reopening> reopenings = new ArrayList<>(reopenCount);
-    Map<String, CatalogSnapshot.Reopening> last = new HashMap<>();
-    lastAt = -1;
+    List<Reopened> reopenings = new ArrayList<>(reopenCount);
+    long lastAt = from - 1;
     for (int i = 0; i < reopenCount; i++) {
-      CatalogSnapshot.RunEntry run = byOrdinal[index(in, runCount)];
+      String runId = in.readString();
       long at = in.readVarLong();
       int lane = lane(in);
       long laneToken = in.readZigZag();
-      if (at <= lastAt || at >= position || at <= run.position()) {
+      if (at <= lastAt || at >= position) {
         throw new DecodeException("catalog checkpoint reopenings out of order");
       }
       lastAt = at;
-      CatalogSnapshot.Reopening r = new CatalogSnapshot.Reopening(run.runId(), at, last.get(run.runId()), lane, laneToken);
-      last.put(run.runId(), r);
-      reopenings.add(r);
+      reopenings.add(new Reopened(runId, at, lane, laneToken));
     }
-    in.expectEnd();
-    String[][] ids = new String[experimentCount][];
-    for (int i = 0; i < experimentCount; i++) {
-      ids[i] = new String[perExperiment[i]];
-    }
-    int[] filled = new int[experimentCount];
-    for (int ordinal = 0; ordinal < runCount; ordinal++) {
-      int experiment = experimentOf[ordinal];
-      ids[experiment][filled[experiment]++] = idOf[ordinal];
-    }
-    Map<String, String[]> byExperiment = new HashMap<>();
-    for (int i = 0; i < experimentCount; i++) {
-      if (ids[i].length > 0) {
-        byExperiment.put(experiments.get(i).experimentId(), ids[i]);
+    int groups = in.readCount();
+    Map<Integer, Integer> perExperiment = new LinkedHashMap<>();
+    long counted = 0;
+    for (int i = 0; i < groups; i++) {
+      int experiment = index(in, experimentCount);
+      long count = in.readVarLong();
+      if (count < 1 || count > Integer.MAX_VALUE || perExperiment.put(experiment, (int) count) != null) {
+        throw new DecodeException("invalid run count of an experiment in catalog checkpoint");
       }
+      counted += count;
     }
+    long runCount = in.readVarLong();
+    long heapLength = in.readVarLong();
+    in.expectEnd();
+    if (runCount != counted || runCount > Integer.MAX_VALUE || heapLength > Integer.MAX_VALUE
+        || PREFIX + headLength + columnBytes(runCount, heapLength) + 4 != length) {
+      throw new DecodeException("catalog checkpoint columns do not fill the file");
+    }
+    ByteBuffer columns = buf.slice(PREFIX + headLength, length - PREFIX - headLength - 4).order(ByteOrder.LITTLE_ENDIAN);
     return new CatalogCheckpoint(
-        storeId, anchor, List.copyOf(experiments), idsByName, byOrdinal, sorted, List.copyOf(reopenings), byExperiment);
+        storeId,
+        from,
+        (int) firstOrdinal,
+        anchor,
+        List.copyOf(experiments),
+        idsByName,
+        List.copyOf(reopenings),
+        perExperiment,
+        (int) runCount,
+        columns,
+        (int) heapLength);
   }
 
-  /**
-   * The position a checkpoint names, from the first bytes of its file (unchecked: the checksum
-   * covers the whole file), for deciding whether a new one is worth writing.
-   *
-   * @throws DecodeException if they do not start a checkpoint
-   */
-  public static long headerPosition(byte[] head) {
-    if (head.length < MAGIC.length + 1 || !Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new DecodeException("not a catalog checkpoint");
-    }
-    ByteSource in = new ByteSource(head, MAGIC.length, head.length - MAGIC.length);
-    if (in.readByte() != VERSION) {
-      throw new DecodeException("unknown catalog checkpoint version");
-    }
-    in.readString();
-    return in.readVarLong();
+  /** As {@link #decode(ByteBuffer)}, of an array. */
+  public static CatalogCheckpoint decode(byte[] bytes) {
+    return decode(ByteBuffer.wrap(bytes));
   }
 
   private static int index(ByteSource in, int bound) {

@@ -65,13 +65,11 @@ public final class CatalogSnapshot {
     return out;
   }
 
-  static final RunEntry[] NO_RUNS = new RunEntry[0];
-
   private final long position;
   private final Map<String, Experiment> experiments;
   private final Map<String, List<String>> runsByExperiment;
   private final List<RunEntry> runs;
-  private final RunEntry[] restoredRuns; // sorted by id, never changed: runs a checkpoint restored
+  private final RestoredRuns restoredRuns; // never changed: runs checkpoint parts restored
   private final SharedStringTable.View<RunEntry> runsById; // entries past runs.size() are hidden
   private final List<Reopening> reopenings;
   private final SharedStringTable.View<Reopening> lastReopened; // positions ≥ position are hidden
@@ -81,7 +79,7 @@ public final class CatalogSnapshot {
       Map<String, Experiment> experiments,
       Map<String, List<String>> runsByExperiment,
       List<RunEntry> runs,
-      RunEntry[] restoredRuns,
+      RestoredRuns restoredRuns,
       SharedStringTable.View<RunEntry> runsById,
       List<Reopening> reopenings,
       SharedStringTable.View<Reopening> lastReopened) {
@@ -131,29 +129,11 @@ public final class CatalogSnapshot {
 
   /** A run's registration, or null if this snapshot has no such run. */
   public RunEntry run(String runId) {
-    RunEntry e = findSorted(restoredRuns, runId);
+    RunEntry e = restoredRuns.find(runId);
     if (e == null) {
       e = runsById.get(runId);
     }
     return e == null || e.ordinal() >= runs.size() ? null : e;
-  }
-
-  /** Binary search of runs sorted by id. */
-  static RunEntry findSorted(RunEntry[] sorted, String runId) {
-    int lo = 0;
-    int hi = sorted.length - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = sorted[mid].runId().compareTo(runId);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return sorted[mid];
-      }
-    }
-    return null;
   }
 
   public boolean containsRun(String runId) {

@@ -35,9 +35,9 @@ public final class CatalogState {
   private final AppendOnlyList<CatalogSnapshot.Reopening> reopenings = new AppendOnlyList<>();
   private final SharedStringTable<CatalogSnapshot.Reopening> lastReopened =
       new SharedStringTable<>(CatalogSnapshot.Reopening::runId);
-  // Runs restored from a checkpoint, sorted by id: looked up by binary search, so a restore hashes
-  // no run id. Runs registered after it are in runsById.
-  private CatalogSnapshot.RunEntry[] restoredRuns = CatalogSnapshot.NO_RUNS;
+  // Runs restored from checkpoint parts, read in place: a restore builds no entry and hashes no run
+  // id. Runs registered after it are in runsById.
+  private RestoredRuns restoredRuns = RestoredRuns.NONE;
   private Map<String, Experiment> experimentsView; // immutable copy; null after a change
   private long maxNumericId = -1;
   private long position;
@@ -98,7 +98,7 @@ public final class CatalogState {
         RunRegistered e = (RunRegistered) event;
         String experimentId = require(e.experimentId()).experimentId(); // one String per experiment
         CatalogSnapshot.RunEntry entry = new CatalogSnapshot.RunEntry(e.runId(), experimentId, runs.size(), at, e.lane(), e.laneToken());
-        if (CatalogSnapshot.findSorted(restoredRuns, e.runId()) != null || runsById.putIfAbsent(entry) != null) {
+        if (restoredRuns.find(e.runId()) != null || runsById.putIfAbsent(entry) != null) {
           throw new DecodeException("run " + e.runId() + " registered twice");
         }
         runs.add(entry);
@@ -193,32 +193,77 @@ public final class CatalogState {
   }
 
   private CatalogSnapshot.RunEntry run(String runId) {
-    CatalogSnapshot.RunEntry e = CatalogSnapshot.findSorted(restoredRuns, runId);
+    CatalogSnapshot.RunEntry e = restoredRuns.find(runId);
     return e != null ? e : runsById.get(runId);
   }
 
   /**
-   * Restores what a checkpoint saved, as if its events had been applied; then apply the events that
-   * follow it. Only on a state that has applied nothing.
+   * Restores what a chain of checkpoint parts saved, as if their events had been applied; then apply
+   * the events that follow. Only on a state that has applied nothing. The parts' runs are not
+   * decoded: the state reads them in place.
+   *
+   * @param chain parts covering the catalog's events from the first, each starting where the one
+   *     before it ends, all of one store
+   * @throws DecodeException if the parts do not follow one another or contradict each other
    */
-  public void restore(CatalogCheckpoint checkpoint) {
+  public void restore(List<CatalogCheckpoint> chain) {
     if (position != 0) {
       throw new IllegalStateException("restoring a catalog that already applied " + position + " events");
     }
-    for (Experiment e : checkpoint.experiments()) {
+    if (chain.isEmpty()) {
+      return;
+    }
+    long expectedFrom = 0;
+    long expectedOrdinal = 0;
+    for (CatalogCheckpoint part : chain) {
+      if (part.from() != expectedFrom || part.firstOrdinal() != expectedOrdinal
+          || !part.storeId().equals(chain.get(0).storeId())) {
+        throw new DecodeException("catalog checkpoint parts do not follow one another at event " + expectedFrom);
+      }
+      expectedFrom = part.position();
+      expectedOrdinal += part.runCount();
+    }
+    CatalogCheckpoint last = chain.get(chain.size() - 1);
+    RestoredRuns restored = new RestoredRuns(chain);
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (Experiment e : last.experiments()) {
+      known.add(e.experimentId());
+    }
+    for (String experimentId : restored.countByExperiment().keySet()) {
+      if (!known.contains(experimentId)) {
+        throw new DecodeException("catalog checkpoint has runs of unknown experiment " + experimentId);
+      }
+    }
+    List<CatalogSnapshot.Reopening> reopened = new java.util.ArrayList<>();
+    Map<String, CatalogSnapshot.Reopening> lastOf = new HashMap<>();
+    for (CatalogCheckpoint part : chain) {
+      for (CatalogCheckpoint.Reopened r : part.reopenings()) {
+        CatalogSnapshot.RunEntry run = restored.find(r.runId());
+        if (run == null || run.position() >= r.position()) {
+          throw new DecodeException("catalog checkpoint reopens run " + r.runId() + " before it was registered");
+        }
+        CatalogSnapshot.Reopening reopening =
+            new CatalogSnapshot.Reopening(r.runId(), r.position(), lastOf.get(r.runId()), r.lane(), r.laneToken());
+        lastOf.put(r.runId(), reopening);
+        reopened.add(reopening);
+      }
+    }
+    // checked: now change the state
+    for (Experiment e : last.experiments()) {
       experiments.put(e.experimentId(), e);
       noteId(e.experimentId());
     }
-    idsByName.putAll(checkpoint.idsByName());
-    // adopted, not copied: appends go to new arrays, so the checkpoint's stay as they are
-    runs = AppendOnlyList.adopt(checkpoint.runsByOrdinal());
-    checkpoint.runIdsByExperiment().forEach((id, ids) -> runsByExperiment.put(id, AppendOnlyList.adopt(ids)));
-    restoredRuns = checkpoint.runsById();
-    for (CatalogSnapshot.Reopening r : checkpoint.reopenings()) {
+    idsByName.putAll(last.idsByName());
+    for (String experimentId : restored.countByExperiment().keySet()) {
+      runsByExperiment.put(experimentId, AppendOnlyList.withBase(restored.runIds(experimentId), 8));
+    }
+    runs = AppendOnlyList.withBase(restored.list(), 1024);
+    restoredRuns = restored;
+    for (CatalogSnapshot.Reopening r : reopened) {
       reopenings.add(r);
       lastReopened.put(r);
     }
-    position = checkpoint.position();
+    position = last.position();
     experimentsView = null;
     lastSnapshot = null;
   }

@@ -121,7 +121,7 @@ class CatalogSnapshotIsolationTest {
   }
 
   @Test
-  void restoredCatalogs_shareTheCheckpointsArrays_butNeitherSeesTheOthersAppends() {
+  void restoredCatalogs_shareTheCheckpointsRuns_butNeitherSeesTheOthersAppends() {
     CatalogState original = withExperiments();
     register(original, "1", 0, 50);
     register(original, "0", 50, 60);
@@ -130,12 +130,12 @@ class CatalogSnapshotIsolationTest {
     CatalogSnapshot full = original.snapshot();
     byte[] bytes =
         CatalogCheckpoint.encode(
-            "store", new CatalogCheckpoint.Anchor(full.position(), 7, 1, 0), full, original.idsByName());
+            "store", 0, new CatalogCheckpoint.Anchor(full.position(), 7, 1, 0), full, original.idsByName());
     CatalogCheckpoint checkpoint = CatalogCheckpoint.decode(bytes);
     CatalogState a = new CatalogState();
     CatalogState b = new CatalogState();
-    a.restore(checkpoint);
-    b.restore(checkpoint);
+    a.restore(List.of(checkpoint));
+    b.restore(List.of(checkpoint));
     CatalogSnapshot before = a.snapshot();
 
     register(a, "1", 60, 70);
@@ -161,7 +161,7 @@ class CatalogSnapshotIsolationTest {
     assertThat(before.runs()).isEqualTo(full.runs());
     assertThatThrownBy(() -> a.apply(new CatalogEvent.RunRegistered("run-5", "1", 1)))
         .isInstanceOf(DecodeException.class); // a restored run, found by binary search
-    assertThatThrownBy(() -> a.restore(checkpoint)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> a.restore(List.of(checkpoint))).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
