@@ -26,14 +26,16 @@ case "$mode" in
   --quick)
     write=(-wi 1 -w 1s -i 3 -r 1s)
     timed=(-wi 1 -w 1s -i 3 -r 1s)
-    single=(-wi 3 -i 5)
+    single=(-wi 20 -i 10)
+    cold=(-f 2 -wi 0 -i 1)
     sizes=10000,100000
     opensizes=10000
     ;;
   --full)
     write=(-wi 3 -w 2s -i 10 -r 2s)
     timed=(-wi 3 -w 2s -i 10 -r 2s)
-    single=(-wi 5 -i 20)
+    single=(-wi 40 -i 30)
+    cold=(-f 8 -wi 0 -i 1)
     sizes=10000,100000
     opensizes=10000,100000
     ;;
@@ -54,6 +56,11 @@ bench "$pkg.LayoutOpenBenchmark" -p runs="$opensizes" "${single[@]}" -f 1 "${ext
 load
 bench "$pkg.GridSearchBenchmark" "${single[@]}" -f 1 "${extra[@]}" -rf json -rff "$out/grid.json"
 load
+# The same two in a fresh JVM each (one op per fork, no warm-up): what a short-lived tool pays.
+bench "$pkg.LayoutOpenBenchmark" -p runs="$opensizes" "${cold[@]}" "${extra[@]}" -rf json -rff "$out/open-cold.json" || true
+load
+bench "$pkg.GridSearchBenchmark" "${cold[@]}" "${extra[@]}" -rf json -rff "$out/grid-cold.json"
+load
 bench --main "$pkg.LayoutBytes" --out "$out/bytes.tsv"
 load
 
@@ -61,6 +68,6 @@ echo
 echo "## Storage layouts ($mode, $(date -u +%Y-%m-%dT%H:%MZ), load $(uptime | sed 's/.*load average: //'))"
 echo
 bench --main "$pkg.CompareTable" "$out"/write.json "$out"/search.json "$out"/history.json "$out"/open.json \
-  "$out"/grid.json "$out"/bytes.tsv | tee "$out/table.md"
+  "$out"/grid.json "$out/open-cold.json#cold JVM" "$out/grid-cold.json#cold JVM" "$out"/bytes.tsv | tee "$out/table.md"
 echo
 echo "Took $(($(date +%s) - start)) s."

@@ -19,7 +19,10 @@ import java.util.Map;
  * and its ratio to Tracklog, as "Tracklog N× better" or "Tracklog N× worse". Markdown, so it goes into
  * docs/BENCHMARKS.md as is.
  *
- * <pre>java -cp benchmarks.jar io.tracklog.benchmarks.layouts.CompareTable RESULT.json... [BYTES.tsv]</pre>
+ * <pre>java -cp benchmarks.jar io.tracklog.benchmarks.layouts.CompareTable RESULT.json[#LABEL]... [BYTES.tsv]</pre>
+ *
+ * A {@code #LABEL} after a file name is appended to its workloads' names, in parentheses, so that the
+ * same benchmark run another way (in a fresh JVM per op, say) gets rows of its own.
  */
 public final class CompareTable {
   private CompareTable() {}
@@ -34,7 +37,10 @@ public final class CompareTable {
   public static void main(String[] args) throws IOException {
     Map<String, Row> rows = new LinkedHashMap<>();
     ObjectMapper mapper = new ObjectMapper();
-    for (String a : args) {
+    for (String arg : args) {
+      int hash = arg.indexOf('#');
+      String a = hash < 0 ? arg : arg.substring(0, hash);
+      String label = hash < 0 ? "" : " (" + arg.substring(hash + 1) + ")";
       Path p = Path.of(a);
       if (!Files.exists(p)) {
         continue;
@@ -80,7 +86,7 @@ public final class CompareTable {
             values.length == 0 ? Double.NaN
                 : values.length % 2 == 1 ? values[values.length / 2]
                 : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
-        Row row = rows.computeIfAbsent(name + params, k -> new Row());
+        Row row = rows.computeIfAbsent(name + label + params, k -> new Row());
         row.unit = pm.get("scoreUnit").asText();
         row.higherIsBetter = row.unit.endsWith("/s");
         row.medians.put(layout, median);
