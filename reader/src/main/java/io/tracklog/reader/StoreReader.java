@@ -42,7 +42,8 @@ import org.apache.arrow.memory.RootAllocator;
  * }</pre>
  *
  * <p>Thread-safe. Decoded segments, compacted histories and live runs are cached (Caffeine, bounded
- * by weight: runs, points, tail points); one Arrow
+ * by weight: runs, points, tail points; maintenance runs on the calling thread, so a short-lived
+ * reader wakes no pool thread); one Arrow
  * allocator serves the reader. Close it to release the store, its logs and its memory.
  */
 public final class StoreReader implements AutoCloseable {
@@ -76,33 +77,33 @@ public final class StoreReader implements AutoCloseable {
   private final Cache<String, LiveRun> liveRuns;
   /** Compacted histories, by metrics file, run and key; immutable columns, so safely shared. */
   private final Cache<String, MetricPoints> histories =
-      Caffeine.newBuilder()
+      Caffeine.newBuilder().executor(Runnable::run)
           .maximumWeight(DEFAULT_MAX_CACHED_POINTS)
           .<String, MetricPoints>weigher((k, v) -> 1 + v.size())
           .build();
   /** Search columns by runs file: built once per reader (issue #4). */
   private final Cache<String, RunColumns> columns =
-      Caffeine.newBuilder()
+      Caffeine.newBuilder().executor(Runnable::run)
           .maximumWeight(DEFAULT_MAX_SEARCH_CELLS)
           .<String, RunColumns>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.weight()))
           .build();
-  private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<String, Boolean> verified = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
   /** Runs read one by one (binary search), by runs file and run id. */
   private final Cache<String, SegmentReader.CompactedRun> pointRuns =
-      Caffeine.newBuilder().maximumSize(DEFAULT_MAX_POINT_RUNS).build();
+      Caffeine.newBuilder().executor(Runnable::run).maximumSize(DEFAULT_MAX_POINT_RUNS).build();
   /** Point lookups per runs file, to decide when decoding the whole segment pays. */
-  private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
 
   private StoreReader(Store store) {
     this.store = store;
     this.root = store.root();
     this.segments =
-        Caffeine.newBuilder()
+        Caffeine.newBuilder().executor(Runnable::run)
             .maximumWeight(DEFAULT_MAX_CACHED_RUNS)
             .<String, Map<String, SegmentReader.CompactedRun>>weigher((k, v) -> Math.max(1, v.size()))
             .build();
     this.liveRuns =
-        Caffeine.newBuilder()
+        Caffeine.newBuilder().executor(Runnable::run)
             .maximumWeight(DEFAULT_MAX_LIVE_WEIGHT)
             .<String, LiveRun>weigher((k, v) -> 1 + v.pointCount() / 1024)
             .<String, LiveRun>removalListener((k, v, cause) -> {

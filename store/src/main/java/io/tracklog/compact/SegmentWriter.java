@@ -49,8 +49,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class SegmentWriter {
   /** Most points per record batch of the metrics file, unless one series alone is longer. */
   static final int POINTS_PER_BATCH = 1 << 16;
-  /** Most series (rows) per record batch of the metrics file. */
-  static final int SERIES_PER_BATCH = 1 << 12;
+  /**
+   * Most series (rows) per record batch of the metrics file: a reader of one series loads its whole
+   * batch, so small batches keep a cold point read cheap (512 series of a few points: tens of KB).
+   */
+  static final int SERIES_PER_BATCH = 1 << 9;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
