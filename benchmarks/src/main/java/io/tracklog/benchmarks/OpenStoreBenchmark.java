@@ -157,11 +157,12 @@ public class OpenStoreBenchmark {
    * format except what that code no longer writes.
    */
   // The suffix names the on-disk format the fixture was written with: bump it when that changes
-  // (v5: store format 2 (writer lanes) with a search file per segment; v4: lanes without search
+  // (v6: catalog checkpoint parts read in place, manifest format 3 (run index files), metrics batches
+  // of 512 series; v5: store format 2 (writer lanes) with a search file per segment; v4: lanes without search
   // files; v3-search: format 1 with search files; v3: manifest format 2, catalog.checkpoint; v2:
   // metrics files with one row per series, no validity bitmaps for null-free columns).
   public static synchronized Path ensureFixture(int runs) {
-    String version = System.getProperty("tracklog.bench.fixtureVersion", "v5");
+    String version = System.getProperty("tracklog.bench.fixtureVersion", "v6");
     Path root = fixtureDir().resolve("open-store-" + runs + "-" + version);
     if (Files.exists(root.resolve("READY"))) {
       return root;
