@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -30,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,8 +44,8 @@ public final class ManifestFiles {
   private static final Pattern NAME = Pattern.compile("manifest-(\\d{8,19})\\.json");
   private static final ObjectMapper JSON =
       JsonMapper.builder(
-              // Run ids are field names: tens of thousands of distinct names per manifest, which
-              // Jackson's symbol table would canonicalise and String.intern one by one.
+              // Run ids are field names in formats 1 and 2: tens of thousands of distinct names per
+              // manifest, which Jackson's symbol table would canonicalise and String.intern one by one.
               JsonFactory.builder()
                   .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                   .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
@@ -54,20 +54,25 @@ public final class ManifestFiles {
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-          // compact: a manifest lists every compacted run, and every open reads it
+          // compact: every open reads the manifest
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .addModule(
               new SimpleModule()
-                  .addDeserializer(Manifest.Segment.class, new SegmentDeserializer())
+                  .addDeserializer(StoredSegment.class, new SegmentDeserializer())
                   .addSerializer(Manifest.Segment.class, new SegmentSerializer()))
           .build();
 
   private static final JavaType KEY_STATS =
       JSON.getTypeFactory().constructMapType(java.util.LinkedHashMap.class, String.class, Manifest.KeyStats.class);
 
+  /** Serialization attribute: the format version of the manifest being written. */
+  private static final String WRITING_VERSION = "tracklog.manifest.format_version";
+
   /**
-   * Writes a segment in format 2: {@code "runs"} maps each run id to its {@code seq} (a bare number,
-   * ids in the segment's order: sorted), and {@code "unsealed"} lists the runs that were not sealed.
+   * Writes a segment. Format 3: {@code "run_index"} names the run index file, and {@code "unsealed"}
+   * lists the runs that were not sealed. Formats 1 and 2 (written only to test that they are still
+   * read): {@code "runs"} maps each run id to its {@code seq} (a bare number, ids in the segment's
+   * order: sorted), and {@code "unsealed"} as in format 3.
    */
   private static final class SegmentSerializer extends StdSerializer<Manifest.Segment> {
     SegmentSerializer() {
@@ -76,6 +81,8 @@ public final class ManifestFiles {
 
     @Override
     public void serialize(Manifest.Segment s, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      Object version = provider.getAttribute(WRITING_VERSION);
+      boolean embedded = version instanceof Integer v && v < 3;
       gen.writeStartObject();
       gen.writeStringField("experiment_id", s.experimentId());
       gen.writeNumberField("generation", s.generation());
@@ -86,12 +93,16 @@ public final class ManifestFiles {
         provider.defaultSerializeField("search_file", s.searchFile(), gen);
       }
       RunCoverages runs = s.runs();
-      gen.writeFieldName("runs");
-      gen.writeStartObject();
-      for (int i = 0; i < runs.size(); i++) {
-        gen.writeNumberField(runs.runId(i), runs.seq(i));
+      if (embedded) {
+        gen.writeFieldName("runs");
+        gen.writeStartObject();
+        for (int i = 0; i < runs.size(); i++) {
+          gen.writeNumberField(runs.runId(i), runs.seq(i));
+        }
+        gen.writeEndObject();
+      } else {
+        provider.defaultSerializeField("run_index", s.runIndexFile(), gen);
       }
-      gen.writeEndObject();
       gen.writeArrayFieldStart("unsealed");
       for (String runId : runs.unsealed()) {
         gen.writeString(runId);
@@ -103,20 +114,80 @@ public final class ManifestFiles {
   }
 
   /**
-   * Reads a segment of either format: per run a number ({@code seq}, format 2, sealed unless listed
-   * in {@code "unsealed"}) or an object {@code {"seq": N, "sealed": B}} (format 1). The runs are read
-   * straight off the tokens into {@link RunCoverages}: a manifest lists every compacted run, and
-   * opening a store reads it. Other values go through databind, so coercions and errors stay the same.
+   * A manifest as stored, before its segments' runs are resolved by its format version (which the
+   * segments, parsed first, cannot know).
    */
-  private static final class SegmentDeserializer extends StdDeserializer<Manifest.Segment> {
+  record Stored(
+      int formatVersion,
+      long generation,
+      String storeId,
+      long createdAt,
+      long catalogPosition,
+      Map<String, Manifest.ExperimentEntry> experiments,
+      List<StoredSegment> segments) {}
+
+  /**
+   * A segment as stored: {@code runs} (formats 1 and 2) or {@code runIndex} (format 3), either
+   * possibly absent.
+   */
+  record StoredSegment(
+      String experimentId,
+      long generation,
+      Manifest.FileEntry runsFile,
+      Manifest.FileEntry latestFile,
+      Manifest.FileEntry metricsFile,
+      Manifest.FileEntry searchFile,
+      Manifest.FileEntry runIndex,
+      RunCoverages.Builder runs,
+      List<String> unsealed,
+      Map<String, Manifest.KeyStats> metricStats) {
+
+    /**
+     * The segment as its manifest's format reads it: format 3 from its run index file (loaded
+     * later, on first use), formats 1 and 2 from its embedded runs.
+     *
+     * @throws IllegalArgumentException or NullPointerException if it is invalid
+     */
+    Manifest.Segment resolve(int formatVersion, Path root) {
+      RunCoverages coverage;
+      Manifest.FileEntry index = null;
+      if (formatVersion >= 3) {
+        Objects.requireNonNull(runIndex, "run_index");
+        Objects.requireNonNull(runsFile, "runs_file");
+        index = runIndex;
+        coverage = new LazyRunCoverages(root, runIndex, runsFile, unsealed);
+      } else {
+        coverage = (runs == null ? new RunCoverages.Builder(0) : runs).unseal(unsealed).build();
+      }
+      return new Manifest.Segment(
+          experimentId,
+          generation,
+          runsFile,
+          latestFile,
+          metricsFile,
+          coverage,
+          metricStats == null ? Map.of() : metricStats,
+          searchFile,
+          index);
+    }
+  }
+
+  /**
+   * Reads a segment of any format: per run a number ({@code seq}, format 2, sealed unless listed
+   * in {@code "unsealed"}) or an object {@code {"seq": N, "sealed": B}} (format 1), or a {@code
+   * "run_index"} file entry (format 3). Embedded runs are read straight off the tokens into a
+   * {@link RunCoverages.Builder}: a manifest of format 1 or 2 lists every compacted run. Other values
+   * go through databind, so coercions and errors stay the same.
+   */
+  private static final class SegmentDeserializer extends StdDeserializer<StoredSegment> {
     SegmentDeserializer() {
-      super(Manifest.Segment.class);
+      super(StoredSegment.class);
     }
 
     @Override
-    public Manifest.Segment deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+    public StoredSegment deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
       if (!p.isExpectedStartObjectToken()) {
-        return (Manifest.Segment) ctx.handleUnexpectedToken(Manifest.Segment.class, p);
+        return (StoredSegment) ctx.handleUnexpectedToken(StoredSegment.class, p);
       }
       String experimentId = null;
       long generation = 0;
@@ -124,6 +195,7 @@ public final class ManifestFiles {
       Manifest.FileEntry latestFile = null;
       Manifest.FileEntry metricsFile = null;
       Manifest.FileEntry searchFile = null;
+      Manifest.FileEntry runIndex = null;
       RunCoverages.Builder runs = null;
       List<String> unsealed = List.of();
       Map<String, Manifest.KeyStats> stats = null;
@@ -137,28 +209,15 @@ public final class ManifestFiles {
           case "latest_file" -> latestFile = ctx.readValue(p, Manifest.FileEntry.class);
           case "metrics_file" -> metricsFile = ctx.readValue(p, Manifest.FileEntry.class);
           case "search_file" -> searchFile = ctx.readValue(p, Manifest.FileEntry.class);
+          case "run_index" -> runIndex = ctx.readValue(p, Manifest.FileEntry.class);
           case "runs" -> runs = readRuns(p, ctx);
           case "unsealed" -> unsealed = readStrings(p, ctx);
           case "metric_stats" -> stats = ctx.readValue(p, KEY_STATS);
           default -> p.skipChildren();
         }
       }
-      try {
-        if (runs == null) {
-          runs = new RunCoverages.Builder(0);
-        }
-        return new Manifest.Segment(
-            experimentId,
-            generation,
-            runsFile,
-            latestFile,
-            metricsFile,
-            runs.unseal(unsealed).build(),
-            stats == null ? Map.of() : stats,
-            searchFile);
-      } catch (IllegalArgumentException | NullPointerException e) {
-        throw JsonMappingException.from(p, "invalid segment: " + e.getMessage(), e);
-      }
+      return new StoredSegment(
+          experimentId, generation, runsFile, latestFile, metricsFile, searchFile, runIndex, runs, unsealed, stats);
     }
 
     private static RunCoverages.Builder readRuns(JsonParser p, DeserializationContext ctx) throws IOException {
@@ -260,20 +319,38 @@ public final class ManifestFiles {
    */
   public static Manifest read(Path root, long generation) {
     Path file = root.resolve(fileName(generation));
-    Manifest m;
+    Stored stored;
     try {
       // from bytes: Jackson's UTF-8 byte parser, faster than the char one a File gets
-      m = JSON.readValue(Files.readAllBytes(file), Manifest.class);
+      stored = JSON.readValue(Files.readAllBytes(file), Stored.class);
     } catch (IOException e) {
       throw new CorruptFileException(file, "manifest does not parse: " + e.getMessage(), e);
     }
-    if (m.formatVersion() < 1 || m.formatVersion() > Manifest.FORMAT_VERSION) {
-      throw UnsupportedFormatException.version("manifest format", m.formatVersion(), 1, Manifest.FORMAT_VERSION);
+    int version = stored.formatVersion();
+    if (version < 1 || version > Manifest.FORMAT_VERSION) {
+      throw UnsupportedFormatException.version("manifest format", version, 1, Manifest.FORMAT_VERSION);
     }
-    if (m.generation() != generation) {
-      throw new CorruptFileException(file, "holds generation " + m.generation() + ", not " + generation);
+    if (stored.generation() != generation) {
+      throw new CorruptFileException(file, "holds generation " + stored.generation() + ", not " + generation);
     }
-    return m;
+    try {
+      List<Manifest.Segment> segments = new ArrayList<>(stored.segments() == null ? 0 : stored.segments().size());
+      if (stored.segments() != null) {
+        for (StoredSegment s : stored.segments()) {
+          segments.add(Objects.requireNonNull(s, "segment").resolve(version, root));
+        }
+      }
+      return new Manifest(
+          version,
+          stored.generation(),
+          stored.storeId(),
+          stored.createdAt(),
+          stored.catalogPosition(),
+          stored.experiments(),
+          segments);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new CorruptFileException(file, "invalid manifest: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -281,7 +358,15 @@ public final class ManifestFiles {
    * published by someone else.
    */
   static boolean publish(Path root, Manifest manifest, FileOps ops) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    if (manifest.formatVersion() >= 3) {
+      for (Manifest.Segment s : manifest.segments()) {
+        if (s.runIndexFile() == null) {
+          throw new IllegalArgumentException(
+              "segment " + s.runsFile().path() + " has no run index file, which manifest format 3 needs");
+        }
+      }
+    }
+    byte[] bytes = JSON.writer().withAttribute(WRITING_VERSION, manifest.formatVersion()).writeValueAsBytes(manifest);
     Path target = root.resolve(fileName(manifest.generation()));
     Path tmp = root.resolve(fileName(manifest.generation()) + "." + ProcessHandle.current().pid() + ".tmp");
     ops.delete(tmp);
