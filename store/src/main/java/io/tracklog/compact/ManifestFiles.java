@@ -3,6 +3,7 @@ package io.tracklog.compact;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -42,25 +44,54 @@ import java.util.regex.Pattern;
  */
 public final class ManifestFiles {
   private static final Pattern NAME = Pattern.compile("manifest-(\\d{8,19})\\.json");
-  private static final ObjectMapper JSON =
-      JsonMapper.builder(
-              // Run ids are field names in formats 1 and 2: tens of thousands of distinct names per
-              // manifest, which Jackson's symbol table would canonicalise and String.intern one by one.
-              JsonFactory.builder()
-                  .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-                  .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-                  .build())
-          // snake_case like the Arrow columns; ±Infinity as JSON5/Python tokens, which json.loads reads
-          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-          // compact: every open reads the manifest
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .addModule(
-              new SimpleModule()
-                  .addDeserializer(StoredSegment.class, new SegmentDeserializer())
-                  .addSerializer(Manifest.Segment.class, new SegmentSerializer()))
-          .build();
+  /**
+   * For manifests of format 1 and 2, and for writing. Their run ids are field names: tens of
+   * thousands of distinct names per manifest, which Jackson's symbol table would canonicalise and
+   * String.intern one by one (at the price of Jackson's slower char parser, which it then uses).
+   */
+  private static final ObjectMapper JSON = mapper(false);
+
+  /**
+   * For manifests of format 3, whose field names are few and repeat: canonicalised, they are parsed
+   * once, and Jackson uses its UTF-8 byte parser.
+   */
+  private static final ObjectMapper JSON_FEW_NAMES = mapper(true);
+
+  private static ObjectMapper mapper(boolean canonicalNames) {
+    return JsonMapper.builder(
+            JsonFactory.builder()
+                .configure(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES, canonicalNames)
+                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER) // metric_stats: exact, and faster
+                .build())
+        // snake_case like the Arrow columns; ±Infinity as JSON5/Python tokens, which json.loads reads
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+        // compact: every open reads the manifest
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .addModule(
+            new SimpleModule()
+                .addDeserializer(StoredSegment.class, new SegmentDeserializer())
+                .addSerializer(Manifest.Segment.class, new SegmentSerializer()))
+        .build();
+  }
+
+  /**
+   * Whether a manifest may embed its runs (format 1 or 2): unless it starts with {@code
+   * "format_version"} of 3 or more, as every manifest this code writes does.
+   */
+  private static boolean mayEmbedRuns(byte[] json) {
+    try (JsonParser p = JSON_FEW_NAMES.getFactory().createParser(json)) {
+      return !(p.nextToken() == JsonToken.START_OBJECT
+          && p.nextToken() == JsonToken.FIELD_NAME
+          && "format_version".equals(p.currentName())
+          && p.nextToken() == JsonToken.VALUE_NUMBER_INT
+          && p.getIntValue() >= 3);
+    } catch (IOException | RuntimeException e) {
+      return true; // the full parse reports it
+    }
+  }
 
   private static final JavaType KEY_STATS =
       JSON.getTypeFactory().constructMapType(java.util.LinkedHashMap.class, String.class, Manifest.KeyStats.class);
@@ -205,19 +236,79 @@ public final class ManifestFiles {
         switch (name) {
           case "experiment_id" -> experimentId = ctx.readValue(p, String.class);
           case "generation" -> generation = ctx.readValue(p, Long.TYPE);
-          case "runs_file" -> runsFile = ctx.readValue(p, Manifest.FileEntry.class);
-          case "latest_file" -> latestFile = ctx.readValue(p, Manifest.FileEntry.class);
-          case "metrics_file" -> metricsFile = ctx.readValue(p, Manifest.FileEntry.class);
-          case "search_file" -> searchFile = ctx.readValue(p, Manifest.FileEntry.class);
-          case "run_index" -> runIndex = ctx.readValue(p, Manifest.FileEntry.class);
+          case "runs_file" -> runsFile = readFileEntry(p, ctx);
+          case "latest_file" -> latestFile = readFileEntry(p, ctx);
+          case "metrics_file" -> metricsFile = readFileEntry(p, ctx);
+          case "search_file" -> searchFile = readFileEntry(p, ctx);
+          case "run_index" -> runIndex = readFileEntry(p, ctx);
           case "runs" -> runs = readRuns(p, ctx);
           case "unsealed" -> unsealed = readStrings(p, ctx);
-          case "metric_stats" -> stats = ctx.readValue(p, KEY_STATS);
+          case "metric_stats" -> stats = readStats(p, ctx);
           default -> p.skipChildren();
         }
       }
       return new StoredSegment(
           experimentId, generation, runsFile, latestFile, metricsFile, searchFile, runIndex, runs, unsealed, stats);
+    }
+
+    /**
+     * A file entry, straight off the tokens (databind binding a record costs more than parsing it:
+     * five per segment); anything unusual goes through databind, for its coercions and errors.
+     */
+    private static Manifest.FileEntry readFileEntry(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        return ctx.readValue(p, Manifest.FileEntry.class);
+      }
+      String path = null;
+      String crc32c = null;
+      long length = 0;
+      long rows = 0;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "path" -> path = v == JsonToken.VALUE_STRING ? p.getText() : ctx.readValue(p, String.class);
+          case "crc32c" -> crc32c = v == JsonToken.VALUE_STRING ? p.getText() : ctx.readValue(p, String.class);
+          case "length" -> length = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+          case "rows" -> rows = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+          default -> p.skipChildren();
+        }
+      }
+      if (path == null || crc32c == null) {
+        throw JsonMappingException.from(p, "file entry without path or crc32c");
+      }
+      return new Manifest.FileEntry(path, length, crc32c, rows);
+    }
+
+    /** {@code metric_stats}: key → {min, max, runs}, the same way. */
+    private static Map<String, Manifest.KeyStats> readStats(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        return ctx.readValue(p, KEY_STATS);
+      }
+      Map<String, Manifest.KeyStats> stats = new java.util.LinkedHashMap<>();
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String key = p.currentName();
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          stats.put(key, ctx.readValue(p, Manifest.KeyStats.class));
+          continue;
+        }
+        Double min = null;
+        Double max = null;
+        long runs = 0;
+        for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+          String field = p.currentName();
+          JsonToken v = p.nextToken();
+          boolean number = v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT;
+          switch (field) {
+            case "min" -> min = number ? (Double) p.getDoubleValue() : ctx.readValue(p, Double.class);
+            case "max" -> max = number ? (Double) p.getDoubleValue() : ctx.readValue(p, Double.class);
+            case "runs" -> runs = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+            default -> p.skipChildren();
+          }
+        }
+        stats.put(key, new Manifest.KeyStats(min, max, runs));
+      }
+      return stats;
     }
 
     private static RunCoverages.Builder readRuns(JsonParser p, DeserializationContext ctx) throws IOException {
@@ -321,8 +412,8 @@ public final class ManifestFiles {
     Path file = root.resolve(fileName(generation));
     Stored stored;
     try {
-      // from bytes: Jackson's UTF-8 byte parser, faster than the char one a File gets
-      stored = JSON.readValue(Files.readAllBytes(file), Stored.class);
+      byte[] json = Files.readAllBytes(file);
+      stored = (mayEmbedRuns(json) ? JSON : JSON_FEW_NAMES).readValue(json, Stored.class);
     } catch (IOException e) {
       throw new CorruptFileException(file, "manifest does not parse: " + e.getMessage(), e);
     }

@@ -30,8 +30,10 @@ import java.util.zip.CRC32C;
  * 20 + 13n     h bytes      heap: the ids, UTF-8, concatenated in order
  * </pre>
  *
- * An instance is a loaded file: checked whole once (length and CRC32C against the manifest, then
- * every structural rule), after which lookups binary-search the bytes without building Strings.
+ * An instance is a loaded file: mapped and checked once (length and CRC32C against the manifest in
+ * one pass over the mapping, then the header, the offsets and the flags), after which lookups
+ * binary-search the mapped bytes without building Strings. The mapping lives as long as the instance
+ * (the collector unmaps it); the file is never modified once published.
  */
 final class RunIndexFile extends RunCoverages {
   /** "TLRI" read as a little-endian u32. */
@@ -40,19 +42,18 @@ final class RunIndexFile extends RunCoverages {
   static final int VERSION = 1;
   static final int HEADER_BYTES = 16;
 
-  private final byte[] bytes;
-  private final ByteBuffer buf;
+  private final ByteBuffer buf; // little-endian, position 0, the whole file
   private final int count;
   private final int offsetsAt;
   private final int flagsAt;
   private final int heapAt;
   private final List<String> unsealed;
 
-  private RunIndexFile(Path file, byte[] bytes) {
-    this.bytes = bytes;
-    this.buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (bytes.length < HEADER_BYTES) {
-      throw new CorruptFileException(file, "truncated: " + bytes.length + " bytes, shorter than the header");
+  private RunIndexFile(Path file, ByteBuffer bytes) {
+    this.buf = bytes.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+    int length = buf.capacity();
+    if (length < HEADER_BYTES) {
+      throw new CorruptFileException(file, "truncated: " + length + " bytes, shorter than the header");
     }
     if (buf.getInt(0) != MAGIC) {
       throw new CorruptFileException(file, "not a run index (bad magic)");
@@ -63,35 +64,34 @@ final class RunIndexFile extends RunCoverages {
     long n = Integer.toUnsignedLong(buf.getInt(8));
     long heap = Integer.toUnsignedLong(buf.getInt(12));
     long expected = HEADER_BYTES + 4 + 13 * n + heap;
-    if (expected != bytes.length) {
+    if (expected != length) {
       throw new CorruptFileException(
-          file, "length " + bytes.length + " does not match its header (" + n + " runs, " + heap + " id bytes)");
+          file, "length " + length + " does not match its header (" + n + " runs, " + heap + " id bytes)");
     }
     this.count = (int) n; // the length check bounds it
     this.offsetsAt = HEADER_BYTES + 8 * count;
     this.flagsAt = offsetsAt + 4 * (count + 1);
     this.heapAt = flagsAt + count;
+    // What every access relies on, so that none can fail later: offsets from 0 to the heap's end,
+    // increasing (ids are not empty), and flags of 0 or 1. The order of the ids is the writer's: the
+    // CRC32C shows these are its bytes, and checking it would touch every id, which lookups do not.
     if (offset(0) != 0 || Integer.toUnsignedLong(offset(count)) != heap) {
       throw new CorruptFileException(file, "id offsets do not span the heap");
     }
-    List<String> open = new ArrayList<>(0);
-    for (int i = 0; i < count; i++) {
-      int from = offset(i);
-      int to = offset(i + 1);
-      if (to <= from || to > heap) {
+    for (int i = 0, from = 0; i < count; i++) {
+      int to = buf.getInt(offsetsAt + 4 * (i + 1));
+      if (to <= from) { // also beyond the heap: offset(count) == heap ends the increasing run
         throw new CorruptFileException(file, "id " + i + " has offsets " + from + ".." + to);
       }
-      if (i > 0 && Arrays.compareUnsigned(bytes, heapAt + offset(i - 1), heapAt + from, bytes, heapAt + from, heapAt + to) >= 0) {
-        throw new CorruptFileException(file, "ids are not sorted and distinct at " + i);
-      }
-      if (seq(i) < 0) {
-        throw new CorruptFileException(file, "negative seq at " + i);
-      }
-      byte flags = bytes[flagsAt + i];
-      if (flags != 0 && flags != 1) {
-        throw new CorruptFileException(file, "flags " + flags + " at " + i);
-      }
-      if (flags == 0) {
+      from = to;
+    }
+    List<String> open = new ArrayList<>(0);
+    for (int i = 0; i < count; i++) {
+      byte flags = buf.get(flagsAt + i);
+      if (flags != 1) {
+        if (flags != 0) {
+          throw new CorruptFileException(file, "flags " + flags + " at " + i);
+        }
         open.add(runId(i));
       }
     }
@@ -111,7 +111,7 @@ final class RunIndexFile extends RunCoverages {
    */
   static RunIndexFile load(Path root, Manifest.FileEntry entry) {
     Path file = root.resolve(entry.path());
-    RunIndexFile index = parse(file, readVerified(root, entry));
+    RunIndexFile index = parse(file, mapVerified(root, entry));
     if (index.count != entry.rows()) {
       throw new CorruptFileException(file, "holds " + index.count + " runs, manifest says " + entry.rows());
     }
@@ -123,7 +123,7 @@ final class RunIndexFile extends RunCoverages {
    *
    * @throws CorruptFileException naming {@code file}, if any rule fails
    */
-  static RunIndexFile parse(Path file, byte[] bytes) {
+  static RunIndexFile parse(Path file, ByteBuffer bytes) {
     try {
       return new RunIndexFile(file, bytes);
     } catch (RuntimeException e) {
@@ -131,6 +131,37 @@ final class RunIndexFile extends RunCoverages {
         throw c;
       }
       throw new CorruptFileException(file, "unreadable run index: " + e, e); // a rule this code forgot
+    }
+  }
+
+  /**
+   * Maps a whole file read-only after checking its length and CRC32C against its manifest entry (one
+   * pass over the mapping: cheaper than reading a file this small into the heap).
+   *
+   * @throws CorruptFileException if it is missing, fails a check, or is over 2 GiB
+   */
+  static ByteBuffer mapVerified(Path root, Manifest.FileEntry entry) {
+    Path file = root.resolve(entry.path());
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size != entry.length()) {
+        throw new CorruptFileException(file, "length " + size + ", manifest says " + entry.length());
+      }
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new CorruptFileException(file, "is larger than 2 GiB");
+      }
+      ByteBuffer buf = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      CRC32C crc = new CRC32C();
+      crc.update(buf.duplicate());
+      String actual = String.format("%08x", crc.getValue());
+      if (!actual.equals(entry.crc32c())) {
+        throw new CorruptFileException(file, "CRC32C " + actual + ", manifest says " + entry.crc32c());
+      }
+      return buf;
+    } catch (NoSuchFileException e) {
+      throw new CorruptFileException(file, "missing", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
     }
   }
 
@@ -226,6 +257,20 @@ final class RunIndexFile extends RunCoverages {
     return buf.getInt(offsetsAt + 4 * i);
   }
 
+  /** Compares run {@code i}'s id with {@code key} as unsigned bytes. */
+  private int compare(int i, byte[] key) {
+    int from = heapAt + offset(i);
+    int len = heapAt + offset(i + 1) - from;
+    int n = Math.min(len, key.length);
+    for (int k = 0; k < n; k++) {
+      int c = Byte.toUnsignedInt(buf.get(from + k)) - Byte.toUnsignedInt(key[k]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return len - key.length;
+  }
+
   @Override
   int indexOf(String runId) {
     byte[] key = runId.getBytes(StandardCharsets.UTF_8);
@@ -233,7 +278,7 @@ final class RunIndexFile extends RunCoverages {
     int hi = count - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = Arrays.compareUnsigned(bytes, heapAt + offset(mid), heapAt + offset(mid + 1), key, 0, key.length);
+      int c = compare(mid, key);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {
@@ -254,7 +299,9 @@ final class RunIndexFile extends RunCoverages {
   public String runId(int i) {
     Objects.checkIndex(i, count);
     int from = offset(i);
-    return new String(bytes, heapAt + from, offset(i + 1) - from, StandardCharsets.UTF_8);
+    byte[] id = new byte[offset(i + 1) - from];
+    buf.get(heapAt + from, id);
+    return new String(id, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -266,7 +313,7 @@ final class RunIndexFile extends RunCoverages {
   @Override
   public boolean sealed(int i) {
     Objects.checkIndex(i, count);
-    return bytes[flagsAt + i] == 1;
+    return buf.get(flagsAt + i) == 1;
   }
 
   @Override

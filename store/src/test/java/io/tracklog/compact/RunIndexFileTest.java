@@ -162,7 +162,7 @@ class RunIndexFileTest {
       // as the manifest names it: length and CRC32C catch it
       assertCorrupt(() -> RunIndexFile.load(dir, e), file);
       // and with a manifest entry that matches the damaged bytes: the layout checks catch it, or it
-      // still reads as a valid index (a flipped seq, sealed flag or id byte that keeps the order)
+      // still reads as an index (a flipped seq or id byte: the order is the writer's promise)
       Manifest.FileEntry matching = entry(path, bytes, ids.size());
       Throwable t = catchThrowable(() -> RunIndexFile.load(dir, matching).forEach((id, cov) -> {}));
       if (t != null) {
@@ -206,6 +206,12 @@ class RunIndexFileTest {
     assertThat(lazy.get("ete")).isNull();
     assertThat(back).isEqualTo(m);
     assertThat(back.segmentsByRun()).containsOnlyKeys(IDS.toArray(String[]::new));
+
+    // format_version not first (as no writer puts it): read the same, by the parser for any format
+    Path file = dir.resolve(ManifestFiles.fileName(1));
+    String moved = json.replace("{\"format_version\":3,", "{");
+    Files.writeString(file, moved.substring(0, moved.length() - 1) + ",\"format_version\":3}");
+    assertThat(ManifestFiles.read(dir, 1)).isEqualTo(m);
   }
 
   @Test
