@@ -77,6 +77,17 @@ public final class ManifestFiles {
         .build();
   }
 
+  private static Stored parse(byte[] json) throws IOException {
+    if (!mayEmbedRuns(json)) {
+      try {
+        return JSON_FEW_NAMES.readValue(json, Stored.class);
+      } catch (IllegalStateException e) {
+        // Jackson's symbol table refused a flood of colliding field names: parsed without it below
+      }
+    }
+    return JSON.readValue(json, Stored.class);
+  }
+
   /**
    * Whether a manifest may embed its runs (format 1 or 2): unless it starts with {@code
    * "format_version"} of 3 or more, as every manifest this code writes does.
@@ -412,8 +423,7 @@ public final class ManifestFiles {
     Path file = root.resolve(fileName(generation));
     Stored stored;
     try {
-      byte[] json = Files.readAllBytes(file);
-      stored = (mayEmbedRuns(json) ? JSON : JSON_FEW_NAMES).readValue(json, Stored.class);
+      stored = parse(Files.readAllBytes(file));
     } catch (IOException e) {
       throw new CorruptFileException(file, "manifest does not parse: " + e.getMessage(), e);
     }
