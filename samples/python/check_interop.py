@@ -169,7 +169,35 @@ def check_files(root: Path, manifest: dict, bad: Mismatches) -> int:
                     if sort_key != sorted(sort_key):
                         bad(where, "rows are not sorted by run_id" + (", key" if table == "latest" else ""))
             checked += 1
+        if "run_index" in seg:  # manifest format 3: the run ids and seq, as the runs file has them
+            checked += check_run_index(root, seg, bad)
     return checked
+
+
+def check_run_index(root: Path, seg: dict, bad: Mismatches) -> int:
+    """A run index file: length, checksum, layout, order, and the runs file's run ids and seq."""
+    entry = seg["run_index"]
+    where = entry["path"]
+    data = (root / entry["path"]).read_bytes()
+    if len(data) != entry["length"]:
+        bad(where, f"length {len(data)} != manifest {entry['length']}")
+    if crc32c(data) != entry["crc32c"]:
+        bad(where, f"crc32c {crc32c(data)} != manifest {entry['crc32c']}")
+    index = tn.read_run_index(data)
+    ids = list(index)
+    if [i.encode() for i in ids] != sorted(i.encode() for i in ids):
+        bad(where, "run ids are not sorted by their UTF-8 bytes")
+    if len(ids) != entry["rows"]:
+        bad(where, f"{len(ids)} runs, manifest says {entry['rows']}")
+    unsealed = sorted(i for i, (_, sealed) in index.items() if not sealed)
+    if unsealed != sorted(seg.get("unsealed", [])):
+        bad(where, f"unsealed runs {unsealed} != manifest {seg.get('unsealed', [])}")
+    with pa.memory_map(str(root / seg["runs_file"]["path"])) as source:
+        runs = pa.ipc.open_file(source).read_all()
+    in_runs_file = dict(zip(runs["run_id"].to_pylist(), runs["seq"].to_pylist()))
+    if {i: seq for i, (seq, _) in index.items()} != in_runs_file:
+        bad(where, "run ids and seq differ from the runs file's")
+    return 1
 
 
 # ---- one reader's view: runs, latest and history as plain Python values ---------------------------

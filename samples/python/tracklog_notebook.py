@@ -8,11 +8,12 @@ Tracklog's ``Store.compact()`` (run automatically when a run ends) writes plain 
     <root>/compacted/experiment=<id>/latest-<gen>.arrow         one row per (run, metric key)
     <root>/compacted/experiment=<id>/metrics-<gen>.arrow        one row per (run, metric key) too:
         the series' points as lists step, timestamp, value (sorted by step), plus append_order
+    <root>/compacted/experiment=<id>/runs-index-<gen>.bin       the segment's run ids (binary; see
+        read_run_index), which the manifest names instead of listing them
 
 Files of older generations can stay on disk for a while, so never glob ``compacted/``: read the
 newest manifest and open the files it lists. A run belongs to exactly one live segment (the last
-one in the manifest's ``segments`` list that lists it under ``runs``); :func:`load` keeps only
-those rows. Runs that are still being written are not in the Arrow files until they end.
+one in the manifest's ``segments`` list whose runs include it); :func:`load` keeps only those rows. Runs that are still being written are not in the Arrow files until they end.
 
 Use it as a module in a notebook::
 
@@ -31,6 +32,7 @@ import argparse
 import bisect
 import json
 import re
+import struct
 import sys
 from pathlib import Path
 
@@ -59,11 +61,29 @@ def find_manifest(root) -> tuple[Path | None, dict]:
         return None, {"generation": 0, "segments": []}
     generation, path = max(found)
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    # Format 2 maps each run to its seq ({"<run_id>": 9}); format 1 to {"seq": 9, "sealed": true}.
-    # Both list a segment's run ids as the keys of "runs", which is all this module reads.
-    if manifest.get("format_version") not in (1, 2):
+    # Format 3 names each segment's run index file ("run_index"); format 2 maps each run to its seq
+    # ({"<run_id>": 9}), format 1 to {"seq": 9, "sealed": true}. This module only needs the run ids.
+    if manifest.get("format_version") not in (1, 2, 3):
         raise ValueError(f"{path}: manifest format {manifest.get('format_version')} is not supported")
     return path, manifest
+
+
+def read_run_index(data: bytes) -> dict[str, tuple[int, bool]]:
+    """A run index file's content (docs/FORMAT.md, Run index): run id -> (seq, sealed), in file order."""
+    magic, version, n, h = struct.unpack_from("<4sIII", data)
+    if magic != b"TLRI" or version != 1 or len(data) != 20 + 13 * n + h:
+        raise ValueError("not a run index of version 1, or truncated")
+    seqs = struct.unpack_from(f"<{n}q", data, 16)
+    offsets = struct.unpack_from(f"<{n + 1}I", data, 16 + 8 * n)
+    flags, heap = data[20 + 12 * n : 20 + 13 * n], data[20 + 13 * n :]
+    return {heap[offsets[i] : offsets[i + 1]].decode("utf-8"): (seqs[i], flags[i] == 1) for i in range(n)}
+
+
+def segment_run_ids(root, seg: dict) -> list[str]:
+    """The run ids of a manifest segment: from its run index file (format 3) or its "runs" (1 and 2)."""
+    if "run_index" in seg:
+        return list(read_run_index((Path(root) / seg["run_index"]["path"]).read_bytes()))
+    return list(seg["runs"])
 
 
 def live_files(root, table: str, manifest: dict | None = None, experiment_id: str | None = None):
@@ -74,14 +94,15 @@ def live_files(root, table: str, manifest: dict | None = None, experiment_id: st
     if manifest is None:
         manifest = find_manifest(root)[1]
     owner = {}  # run_id -> index of the segment that holds it; later segments win
-    for i, seg in enumerate(manifest["segments"]):
-        for run_id in seg["runs"]:
+    run_ids = [segment_run_ids(root, seg) for seg in manifest["segments"]]
+    for i, ids in enumerate(run_ids):
+        for run_id in ids:
             owner[run_id] = i
     files = []
     for i, seg in enumerate(manifest["segments"]):
         if experiment_id is not None and seg["experiment_id"] != experiment_id:
             continue
-        runs = sorted(r for r in seg["runs"] if owner[r] == i)
+        runs = sorted(r for r in run_ids[i] if owner[r] == i)
         if runs:
             files.append((root / seg[_FILE_KEY[table]]["path"], runs))
     return files

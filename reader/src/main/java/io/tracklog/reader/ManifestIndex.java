@@ -1,9 +1,11 @@
 package io.tracklog.reader;
 
 import io.tracklog.compact.Manifest;
+import io.tracklog.error.CorruptFileException;
 import io.tracklog.format.CatalogSnapshot;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +14,12 @@ import java.util.Map;
  * A parsed manifest and what snapshots ask of it, resolved lazily: manifests never change once
  * published, so one is parsed once per generation per reader and shared by its snapshots.
  *
- * <p>Opening a store should not cost a hash insert per compacted run: a run's segment is found among
- * the few segments of its experiment (each answers by binary search over its sorted run ids), and the
- * store-wide run → segment map is only built for bulk questions that need it. Thread-safe.
+ * <p>Opening a store should not cost anything per compacted run: a manifest of format 3 lists only
+ * segments (each segment's run count and unsealed runs, not its runs), a run's segment is found among
+ * the few segments of its experiment (each loads its run index file on first use, then answers by
+ * binary search), and the store-wide run → segment map is only built for bulk questions that need
+ * it. A segment whose runs cannot be read (its run index and runs file both fail their checks)
+ * holds no run as far as this index is concerned: its runs are read from their logs. Thread-safe.
  */
 final class ManifestIndex {
   private final Manifest manifest;
@@ -76,18 +81,40 @@ final class ManifestIndex {
       return null;
     }
     for (Manifest.Segment s : segments(experimentId)) {
-      if (s.runs().containsKey(runId)) {
+      if (holds(s, runId)) {
         return s;
       }
     }
     return null;
   }
 
-  /** Run id → segment for every compacted run, built on first use. */
+  /** Whether {@code segment} holds the run; false if its runs cannot be read. */
+  private static boolean holds(Manifest.Segment segment, String runId) {
+    try {
+      return segment.runs().containsKey(runId);
+    } catch (CorruptFileException e) {
+      return false; // its runs are answered from their logs
+    }
+  }
+
+  /**
+   * Run id → segment for every compacted run of the segments whose runs can be read, built on first
+   * use; loads every segment's run index.
+   */
   Map<String, Manifest.Segment> byRun() {
     Map<String, Manifest.Segment> all = byRun;
     if (all == null) {
-      all = Collections.unmodifiableMap(manifest.segmentsByRun());
+      Map<String, Manifest.Segment> map = new HashMap<>();
+      for (Manifest.Segment s : manifest.segments()) {
+        try {
+          for (String runId : s.runs().keySet()) {
+            map.put(runId, s);
+          }
+        } catch (CorruptFileException e) {
+          // its runs are answered from their logs
+        }
+      }
+      all = Collections.unmodifiableMap(map);
       byRun = all;
     }
     return all;

@@ -189,6 +189,25 @@ public final class Snapshot {
     return reader.searchColumns(segment);
   }
 
+  /**
+   * The runs of a segment, for answering them one by one when its files fail: from its run index or
+   * runs file, or if neither can be read, every run of its experiment that is in no segment whose
+   * runs can be read (a superset: callers skip runs they answered otherwise).
+   */
+  public List<String> runIdsOf(Manifest.Segment segment) {
+    try {
+      return List.copyOf(segment.runs().keySet());
+    } catch (CorruptFileException e) {
+      List<String> out = new ArrayList<>();
+      for (String runId : catalog.runIds(segment.experimentId())) {
+        if (index.segmentOf(runId, segment.experimentId()) == null) {
+          out.add(runId);
+        }
+      }
+      return out;
+    }
+  }
+
   /** The segment holding a run's compacted row in this snapshot, or null. */
   public Manifest.Segment segmentOf(String runId) {
     return segmentOfRun(runId);
@@ -236,10 +255,14 @@ public final class Snapshot {
     Objects.requireNonNull(key, "key");
     Manifest.Segment segment = segmentOfRun(runId);
     LiveRun.View view = live.get(runId);
-    MetricPoints points =
-        segment == null || (view != null && view.fromStart())
-            ? MetricPoints.empty(key)
-            : reader.compactedHistory(manifest, segment, runId, key);
+    MetricPoints points;
+    if (view != null && (segment == null || view.fromStart())) {
+      points = MetricPoints.empty(key);
+    } else if (segment == null) {
+      points = reader.logHistory(runId, key); // its segment's runs cannot be read (ManifestIndex)
+    } else {
+      points = reader.compactedHistory(manifest, segment, runId, key);
+    }
     MetricPoints tail = view == null ? null : view.tails().get(key);
     return tail == null ? points : points.concat(tail);
   }

@@ -246,11 +246,16 @@ public final class StoreReader implements AutoCloseable {
   // ---- compacted data, with the log as fallback ------------------------------------------------
 
   /**
-   * A compacted run's state from its segment; from its log's covered prefix if the files fail.
+   * A compacted run's state from its segment; from its log's covered prefix if the files fail, or
+   * from its whole log if {@code segment} is null (its segment's runs cannot be read).
    * Until a segment has been asked for {@link #POINT_LOOKUPS_BEFORE_DECODE} runs, each is read by
    * binary search (its rows only); then the whole segment is decoded once and cached.
    */
   Run compactedRun(Manifest manifest, Manifest.Segment segment, String runId) {
+    if (segment == null) {
+      // not live and in no segment whose runs can be read (ManifestIndex): its whole log
+      return replayPrefix(runId, Long.MAX_VALUE).toRun();
+    }
     try {
       String path = segment.runsFile().path();
       Map<String, SegmentReader.CompactedRun> decoded = segments.getIfPresent(path);
@@ -319,6 +324,11 @@ public final class StoreReader implements AutoCloseable {
     } catch (CorruptFileException e) {
       return MetricPoints.of(key, replayHistory(runId, key, segment.runs().get(runId).seq()));
     }
+  }
+
+  /** A run's points of one key from its whole log: for a run in no segment whose runs can be read. */
+  MetricPoints logHistory(String runId, String key) {
+    return MetricPoints.of(key, replayHistory(runId, key, Long.MAX_VALUE));
   }
 
   private void verify(Manifest.FileEntry entry) {

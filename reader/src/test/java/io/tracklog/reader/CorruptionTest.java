@@ -146,6 +146,32 @@ class CorruptionTest {
   }
 
   @Test
+  void runIndexAndRunsFileBothDamaged_orEveryFile_readerAnswersFromTheLogs() throws IOException {
+    Manifest m = prepare();
+    Manifest.Segment seg = m.segments().get(0);
+    assertThat(seg.runIndexFile()).isNotNull();
+    List<Manifest.FileEntry> both = List.of(seg.runIndexFile(), seg.runsFile());
+    for (List<Manifest.FileEntry> damaged : List.of(both, seg.files())) {
+      Map<Path, byte[]> originals = new HashMap<>();
+      for (Manifest.FileEntry entry : damaged) {
+        Path file = dir.resolve(entry.path());
+        byte[] bytes = Files.readAllBytes(file);
+        originals.put(file, bytes.clone());
+        bytes[bytes.length / 2] ^= 0x04;
+        Files.write(file, bytes);
+      }
+      try {
+        assertAnswersFromLogs("damaged: " + damaged.size() + " files");
+      } finally {
+        for (Map.Entry<Path, byte[]> e : originals.entrySet()) {
+          Files.write(e.getKey(), e.getValue());
+        }
+      }
+    }
+    assertAnswersFromLogs("restored");
+  }
+
+  @Test
   void manifestThatIsNotJson_isCorrupt_newerFormatIsUnsupported() throws IOException {
     Manifest m = prepare();
     Path file = dir.resolve(ManifestFiles.fileName(1));

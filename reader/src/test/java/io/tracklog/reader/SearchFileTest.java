@@ -198,7 +198,7 @@ public class SearchFileTest {
     rewriteManifest(json -> json.replaceAll(",\"search_file\":\\{[^}]*\\}", ""));
     Manifest.Segment old = latestManifest(dir).segments().get(0);
     assertThat(old.searchFile()).isNull();
-    assertThat(old.files()).hasSize(3);
+    assertThat(old.files()).containsExactly(old.runsFile(), old.latestFile(), old.metricsFile(), old.runIndexFile());
     assertBuiltFromRunsFile(old, expected, "no search file listed");
   }
 

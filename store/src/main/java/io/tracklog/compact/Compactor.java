@@ -29,8 +29,10 @@ import org.apache.arrow.memory.RootAllocator;
  * <p>One compaction: read the newest manifest; pick the runs whose logs have moved past what it
  * covers (never compacted, not sealed, or reopened since); rewrite every segment that holds one of
  * them, with those runs re-read from their logs, so that each run lives in exactly one segment;
- * merge tiers that are full; write the files aside, fsync, rename; publish {@code
- * manifest-<generation+1>.json}; then delete files no manifest of the last two generations uses.
+ * merge tiers that are full; write the files aside, fsync, rename (with a run index file for each new
+ * segment, and for each kept segment of a format-1 or 2 manifest, which has none); publish {@code
+ * manifest-<generation+1>.json}, whose size grows with the segments, not the runs; then delete files
+ * no manifest of the last two generations uses.
  * A crash at any point leaves the previous generation whole and readable.
  *
  * <p>Compactors in several processes serialise on {@code compaction.lock}; the manifest's publish
@@ -194,6 +196,7 @@ public final class Compactor {
   private Result write(Manifest current, long catalogPosition, Plan plan) {
     long generation = current.generation() + 1;
     List<Manifest.Segment> written = new ArrayList<>();
+    List<Manifest.FileEntry> indexes = new ArrayList<>(); // run indexes written for kept segments
     boolean committed = false;
     long points = 0;
     int runs = 0;
@@ -220,7 +223,15 @@ public final class Compactor {
         runs += digests.size();
         written.add(writer.write(e.getKey(), generation, digests, sealed));
       }
-      List<Manifest.Segment> segments = new ArrayList<>(plan.kept());
+      List<Manifest.Segment> segments = new ArrayList<>();
+      for (Manifest.Segment kept : plan.kept()) {
+        // kept from a manifest of format 1 or 2: format 3 needs its run index, written once now
+        Manifest.Segment indexed = writer.withRunIndex(kept);
+        if (indexed != kept) {
+          indexes.add(indexed.runIndexFile());
+        }
+        segments.add(indexed);
+      }
       segments.addAll(written);
       Manifest next =
           new Manifest(
@@ -245,6 +256,9 @@ public final class Compactor {
           for (Manifest.FileEntry f : s.files()) {
             ManifestFiles.deleteQuietly(ops, source.root().resolve(f.path()));
           }
+        }
+        for (Manifest.FileEntry f : indexes) {
+          ManifestFiles.deleteQuietly(ops, source.root().resolve(f.path()));
         }
       }
     }

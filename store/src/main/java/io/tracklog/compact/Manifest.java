@@ -24,8 +24,11 @@ public record Manifest(
     Map<String, ExperimentEntry> experiments,
     List<Segment> segments) {
 
-  /** The version this code writes; it reads 1 (per-run coverage objects) and 2 (docs/FORMAT.md §Manifest). */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * The version this code writes: 3, each segment's runs in its run index file. It reads 1
+   * (per-run coverage objects) and 2 (runs as id → seq) too (docs/FORMAT.md §Manifest).
+   */
+  public static final int FORMAT_VERSION = 3;
 
   public Manifest {
     Objects.requireNonNull(storeId, "storeId");
@@ -41,7 +44,10 @@ public record Manifest(
   /** An experiment's name and lifecycle stage ({@code active} or {@code deleted}). */
   public record ExperimentEntry(String name, String lifecycleStage) {}
 
-  /** Where each compacted run lives: run id → its segment (a new map on each call). */
+  /**
+   * Where each compacted run lives: run id → its segment (a new map on each call). Loads the run
+   * index of every segment of a format-3 manifest.
+   */
   public Map<String, Segment> segmentsByRun() {
     Map<String, Segment> map = new HashMap<>();
     for (Segment s : segments) {
@@ -53,11 +59,16 @@ public record Manifest(
   }
 
   /**
-   * One segment: the Arrow files of some runs of one experiment, written together.
+   * One segment: the Arrow files of some runs of one experiment, written together, and their run
+   * index.
    *
+   * @param runs the segment's runs and their coverage; for a manifest of format 3, backed by the
+   *     run index file, which is loaded on first use (its size and unsealed runs are known without)
    * @param searchFile the segment's search columns (docs/FORMAT.md §search), or null: segments
    *     written before it existed, or by a writer that left it out, are searched from the runs and
    *     latest files
+   * @param runIndexFile the segment's run index file ({@code rows}: its number of runs), or null for
+   *     a segment read from a manifest of format 1 or 2, which embeds the runs instead
    */
   public record Segment(
       String experimentId,
@@ -67,14 +78,32 @@ public record Manifest(
       FileEntry metricsFile,
       RunCoverages runs,
       Map<String, KeyStats> metricStats,
-      FileEntry searchFile) {
+      FileEntry searchFile,
+      FileEntry runIndexFile) {
     public Segment {
       Objects.requireNonNull(experimentId, "experimentId");
       Objects.requireNonNull(runs, "runs");
       metricStats = Map.copyOf(metricStats);
+      if (runIndexFile != null && runIndexFile.rows() != runs.size()) {
+        throw new IllegalArgumentException(
+            "run index " + runIndexFile.path() + " has " + runIndexFile.rows() + " rows for " + runs.size() + " runs");
+      }
     }
 
-    /** A segment without a search file. */
+    /** A segment without a run index file. */
+    public Segment(
+        String experimentId,
+        long generation,
+        FileEntry runsFile,
+        FileEntry latestFile,
+        FileEntry metricsFile,
+        RunCoverages runs,
+        Map<String, KeyStats> metricStats,
+        FileEntry searchFile) {
+      this(experimentId, generation, runsFile, latestFile, metricsFile, runs, metricStats, searchFile, null);
+    }
+
+    /** A segment without a search file or run index file. */
     public Segment(
         String experimentId,
         long generation,
@@ -83,10 +112,10 @@ public record Manifest(
         FileEntry metricsFile,
         RunCoverages runs,
         Map<String, KeyStats> metricStats) {
-      this(experimentId, generation, runsFile, latestFile, metricsFile, runs, metricStats, null);
+      this(experimentId, generation, runsFile, latestFile, metricsFile, runs, metricStats, null, null);
     }
 
-    /** With the runs of any map, in its iteration order; no search file. */
+    /** With the runs of any map, in its iteration order; no search file or run index file. */
     public Segment(
         String experimentId,
         long generation,
@@ -95,14 +124,27 @@ public record Manifest(
         FileEntry metricsFile,
         Map<String, RunCoverage> runs,
         Map<String, KeyStats> metricStats) {
-      this(experimentId, generation, runsFile, latestFile, metricsFile, RunCoverages.of(runs), metricStats, null);
+      this(experimentId, generation, runsFile, latestFile, metricsFile, RunCoverages.of(runs), metricStats, null, null);
     }
 
-    /** Every file of the segment: runs, latest, metrics, and the search file if it has one. */
+    /** This segment with {@code file} as its run index file. */
+    public Segment withRunIndexFile(FileEntry file) {
+      return new Segment(experimentId, generation, runsFile, latestFile, metricsFile, runs, metricStats, searchFile, file);
+    }
+
+    /** Every file of the segment: runs, latest, metrics, then the search file and run index file it has. */
     public List<FileEntry> files() {
-      return searchFile == null
-          ? List.of(runsFile, latestFile, metricsFile)
-          : List.of(runsFile, latestFile, metricsFile, searchFile);
+      List<FileEntry> files = new java.util.ArrayList<>(5);
+      files.add(runsFile);
+      files.add(latestFile);
+      files.add(metricsFile);
+      if (searchFile != null) {
+        files.add(searchFile);
+      }
+      if (runIndexFile != null) {
+        files.add(runIndexFile);
+      }
+      return List.copyOf(files);
     }
 
     public long pointCount() {

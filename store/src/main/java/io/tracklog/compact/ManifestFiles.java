@@ -3,6 +3,7 @@ package io.tracklog.compact;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,32 +44,77 @@ import java.util.regex.Pattern;
  */
 public final class ManifestFiles {
   private static final Pattern NAME = Pattern.compile("manifest-(\\d{8,19})\\.json");
-  private static final ObjectMapper JSON =
-      JsonMapper.builder(
-              // Run ids are field names: tens of thousands of distinct names per manifest, which
-              // Jackson's symbol table would canonicalise and String.intern one by one.
-              JsonFactory.builder()
-                  .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-                  .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-                  .build())
-          // snake_case like the Arrow columns; ±Infinity as JSON5/Python tokens, which json.loads reads
-          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-          // compact: a manifest lists every compacted run, and every open reads it
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .addModule(
-              new SimpleModule()
-                  .addDeserializer(Manifest.Segment.class, new SegmentDeserializer())
-                  .addSerializer(Manifest.Segment.class, new SegmentSerializer()))
-          .build();
+  /**
+   * For manifests of format 1 and 2, and for writing. Their run ids are field names: tens of
+   * thousands of distinct names per manifest, which Jackson's symbol table would canonicalise and
+   * String.intern one by one (at the price of Jackson's slower char parser, which it then uses).
+   */
+  private static final ObjectMapper JSON = mapper(false);
+
+  /**
+   * For manifests of format 3, whose field names are few and repeat: canonicalised, they are parsed
+   * once, and Jackson uses its UTF-8 byte parser.
+   */
+  private static final ObjectMapper JSON_FEW_NAMES = mapper(true);
+
+  private static ObjectMapper mapper(boolean canonicalNames) {
+    return JsonMapper.builder(
+            JsonFactory.builder()
+                .configure(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES, canonicalNames)
+                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER) // metric_stats: exact, and faster
+                .build())
+        // snake_case like the Arrow columns; ±Infinity as JSON5/Python tokens, which json.loads reads
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+        // compact: every open reads the manifest
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .addModule(
+            new SimpleModule()
+                .addDeserializer(StoredSegment.class, new SegmentDeserializer())
+                .addSerializer(Manifest.Segment.class, new SegmentSerializer()))
+        .build();
+  }
+
+  private static Stored parse(byte[] json) throws IOException {
+    if (!mayEmbedRuns(json)) {
+      try {
+        return JSON_FEW_NAMES.readValue(json, Stored.class);
+      } catch (IllegalStateException e) {
+        // Jackson's symbol table refused a flood of colliding field names: parsed without it below
+      }
+    }
+    return JSON.readValue(json, Stored.class);
+  }
+
+  /**
+   * Whether a manifest may embed its runs (format 1 or 2): unless it starts with {@code
+   * "format_version"} of 3 or more, as every manifest this code writes does.
+   */
+  private static boolean mayEmbedRuns(byte[] json) {
+    try (JsonParser p = JSON_FEW_NAMES.getFactory().createParser(json)) {
+      return !(p.nextToken() == JsonToken.START_OBJECT
+          && p.nextToken() == JsonToken.FIELD_NAME
+          && "format_version".equals(p.currentName())
+          && p.nextToken() == JsonToken.VALUE_NUMBER_INT
+          && p.getIntValue() >= 3);
+    } catch (IOException | RuntimeException e) {
+      return true; // the full parse reports it
+    }
+  }
 
   private static final JavaType KEY_STATS =
       JSON.getTypeFactory().constructMapType(java.util.LinkedHashMap.class, String.class, Manifest.KeyStats.class);
 
+  /** Serialization attribute: the format version of the manifest being written. */
+  private static final String WRITING_VERSION = "tracklog.manifest.format_version";
+
   /**
-   * Writes a segment in format 2: {@code "runs"} maps each run id to its {@code seq} (a bare number,
-   * ids in the segment's order: sorted), and {@code "unsealed"} lists the runs that were not sealed.
+   * Writes a segment. Format 3: {@code "run_index"} names the run index file, and {@code "unsealed"}
+   * lists the runs that were not sealed. Formats 1 and 2 (written only to test that they are still
+   * read): {@code "runs"} maps each run id to its {@code seq} (a bare number, ids in the segment's
+   * order: sorted), and {@code "unsealed"} as in format 3.
    */
   private static final class SegmentSerializer extends StdSerializer<Manifest.Segment> {
     SegmentSerializer() {
@@ -76,6 +123,8 @@ public final class ManifestFiles {
 
     @Override
     public void serialize(Manifest.Segment s, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      Object version = provider.getAttribute(WRITING_VERSION);
+      boolean embedded = version instanceof Integer v && v < 3;
       gen.writeStartObject();
       gen.writeStringField("experiment_id", s.experimentId());
       gen.writeNumberField("generation", s.generation());
@@ -86,12 +135,16 @@ public final class ManifestFiles {
         provider.defaultSerializeField("search_file", s.searchFile(), gen);
       }
       RunCoverages runs = s.runs();
-      gen.writeFieldName("runs");
-      gen.writeStartObject();
-      for (int i = 0; i < runs.size(); i++) {
-        gen.writeNumberField(runs.runId(i), runs.seq(i));
+      if (embedded) {
+        gen.writeFieldName("runs");
+        gen.writeStartObject();
+        for (int i = 0; i < runs.size(); i++) {
+          gen.writeNumberField(runs.runId(i), runs.seq(i));
+        }
+        gen.writeEndObject();
+      } else {
+        provider.defaultSerializeField("run_index", s.runIndexFile(), gen);
       }
-      gen.writeEndObject();
       gen.writeArrayFieldStart("unsealed");
       for (String runId : runs.unsealed()) {
         gen.writeString(runId);
@@ -103,20 +156,80 @@ public final class ManifestFiles {
   }
 
   /**
-   * Reads a segment of either format: per run a number ({@code seq}, format 2, sealed unless listed
-   * in {@code "unsealed"}) or an object {@code {"seq": N, "sealed": B}} (format 1). The runs are read
-   * straight off the tokens into {@link RunCoverages}: a manifest lists every compacted run, and
-   * opening a store reads it. Other values go through databind, so coercions and errors stay the same.
+   * A manifest as stored, before its segments' runs are resolved by its format version (which the
+   * segments, parsed first, cannot know).
    */
-  private static final class SegmentDeserializer extends StdDeserializer<Manifest.Segment> {
+  record Stored(
+      int formatVersion,
+      long generation,
+      String storeId,
+      long createdAt,
+      long catalogPosition,
+      Map<String, Manifest.ExperimentEntry> experiments,
+      List<StoredSegment> segments) {}
+
+  /**
+   * A segment as stored: {@code runs} (formats 1 and 2) or {@code runIndex} (format 3), either
+   * possibly absent.
+   */
+  record StoredSegment(
+      String experimentId,
+      long generation,
+      Manifest.FileEntry runsFile,
+      Manifest.FileEntry latestFile,
+      Manifest.FileEntry metricsFile,
+      Manifest.FileEntry searchFile,
+      Manifest.FileEntry runIndex,
+      RunCoverages.Builder runs,
+      List<String> unsealed,
+      Map<String, Manifest.KeyStats> metricStats) {
+
+    /**
+     * The segment as its manifest's format reads it: format 3 from its run index file (loaded
+     * later, on first use), formats 1 and 2 from its embedded runs.
+     *
+     * @throws IllegalArgumentException or NullPointerException if it is invalid
+     */
+    Manifest.Segment resolve(int formatVersion, Path root) {
+      RunCoverages coverage;
+      Manifest.FileEntry index = null;
+      if (formatVersion >= 3) {
+        Objects.requireNonNull(runIndex, "run_index");
+        Objects.requireNonNull(runsFile, "runs_file");
+        index = runIndex;
+        coverage = new LazyRunCoverages(root, runIndex, runsFile, unsealed);
+      } else {
+        coverage = (runs == null ? new RunCoverages.Builder(0) : runs).unseal(unsealed).build();
+      }
+      return new Manifest.Segment(
+          experimentId,
+          generation,
+          runsFile,
+          latestFile,
+          metricsFile,
+          coverage,
+          metricStats == null ? Map.of() : metricStats,
+          searchFile,
+          index);
+    }
+  }
+
+  /**
+   * Reads a segment of any format: per run a number ({@code seq}, format 2, sealed unless listed
+   * in {@code "unsealed"}) or an object {@code {"seq": N, "sealed": B}} (format 1), or a {@code
+   * "run_index"} file entry (format 3). Embedded runs are read straight off the tokens into a
+   * {@link RunCoverages.Builder}: a manifest of format 1 or 2 lists every compacted run. Other values
+   * go through databind, so coercions and errors stay the same.
+   */
+  private static final class SegmentDeserializer extends StdDeserializer<StoredSegment> {
     SegmentDeserializer() {
-      super(Manifest.Segment.class);
+      super(StoredSegment.class);
     }
 
     @Override
-    public Manifest.Segment deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+    public StoredSegment deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
       if (!p.isExpectedStartObjectToken()) {
-        return (Manifest.Segment) ctx.handleUnexpectedToken(Manifest.Segment.class, p);
+        return (StoredSegment) ctx.handleUnexpectedToken(StoredSegment.class, p);
       }
       String experimentId = null;
       long generation = 0;
@@ -124,6 +237,7 @@ public final class ManifestFiles {
       Manifest.FileEntry latestFile = null;
       Manifest.FileEntry metricsFile = null;
       Manifest.FileEntry searchFile = null;
+      Manifest.FileEntry runIndex = null;
       RunCoverages.Builder runs = null;
       List<String> unsealed = List.of();
       Map<String, Manifest.KeyStats> stats = null;
@@ -133,32 +247,79 @@ public final class ManifestFiles {
         switch (name) {
           case "experiment_id" -> experimentId = ctx.readValue(p, String.class);
           case "generation" -> generation = ctx.readValue(p, Long.TYPE);
-          case "runs_file" -> runsFile = ctx.readValue(p, Manifest.FileEntry.class);
-          case "latest_file" -> latestFile = ctx.readValue(p, Manifest.FileEntry.class);
-          case "metrics_file" -> metricsFile = ctx.readValue(p, Manifest.FileEntry.class);
-          case "search_file" -> searchFile = ctx.readValue(p, Manifest.FileEntry.class);
+          case "runs_file" -> runsFile = readFileEntry(p, ctx);
+          case "latest_file" -> latestFile = readFileEntry(p, ctx);
+          case "metrics_file" -> metricsFile = readFileEntry(p, ctx);
+          case "search_file" -> searchFile = readFileEntry(p, ctx);
+          case "run_index" -> runIndex = readFileEntry(p, ctx);
           case "runs" -> runs = readRuns(p, ctx);
           case "unsealed" -> unsealed = readStrings(p, ctx);
-          case "metric_stats" -> stats = ctx.readValue(p, KEY_STATS);
+          case "metric_stats" -> stats = readStats(p, ctx);
           default -> p.skipChildren();
         }
       }
-      try {
-        if (runs == null) {
-          runs = new RunCoverages.Builder(0);
-        }
-        return new Manifest.Segment(
-            experimentId,
-            generation,
-            runsFile,
-            latestFile,
-            metricsFile,
-            runs.unseal(unsealed).build(),
-            stats == null ? Map.of() : stats,
-            searchFile);
-      } catch (IllegalArgumentException | NullPointerException e) {
-        throw JsonMappingException.from(p, "invalid segment: " + e.getMessage(), e);
+      return new StoredSegment(
+          experimentId, generation, runsFile, latestFile, metricsFile, searchFile, runIndex, runs, unsealed, stats);
+    }
+
+    /**
+     * A file entry, straight off the tokens (databind binding a record costs more than parsing it:
+     * five per segment); anything unusual goes through databind, for its coercions and errors.
+     */
+    private static Manifest.FileEntry readFileEntry(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        return ctx.readValue(p, Manifest.FileEntry.class);
       }
+      String path = null;
+      String crc32c = null;
+      long length = 0;
+      long rows = 0;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "path" -> path = v == JsonToken.VALUE_STRING ? p.getText() : ctx.readValue(p, String.class);
+          case "crc32c" -> crc32c = v == JsonToken.VALUE_STRING ? p.getText() : ctx.readValue(p, String.class);
+          case "length" -> length = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+          case "rows" -> rows = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+          default -> p.skipChildren();
+        }
+      }
+      if (path == null || crc32c == null) {
+        throw JsonMappingException.from(p, "file entry without path or crc32c");
+      }
+      return new Manifest.FileEntry(path, length, crc32c, rows);
+    }
+
+    /** {@code metric_stats}: key → {min, max, runs}, the same way. */
+    private static Map<String, Manifest.KeyStats> readStats(JsonParser p, DeserializationContext ctx) throws IOException {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        return ctx.readValue(p, KEY_STATS);
+      }
+      Map<String, Manifest.KeyStats> stats = new java.util.LinkedHashMap<>();
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String key = p.currentName();
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          stats.put(key, ctx.readValue(p, Manifest.KeyStats.class));
+          continue;
+        }
+        Double min = null;
+        Double max = null;
+        long runs = 0;
+        for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+          String field = p.currentName();
+          JsonToken v = p.nextToken();
+          boolean number = v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT;
+          switch (field) {
+            case "min" -> min = number ? (Double) p.getDoubleValue() : ctx.readValue(p, Double.class);
+            case "max" -> max = number ? (Double) p.getDoubleValue() : ctx.readValue(p, Double.class);
+            case "runs" -> runs = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctx.readValue(p, Long.TYPE);
+            default -> p.skipChildren();
+          }
+        }
+        stats.put(key, new Manifest.KeyStats(min, max, runs));
+      }
+      return stats;
     }
 
     private static RunCoverages.Builder readRuns(JsonParser p, DeserializationContext ctx) throws IOException {
@@ -260,20 +421,37 @@ public final class ManifestFiles {
    */
   public static Manifest read(Path root, long generation) {
     Path file = root.resolve(fileName(generation));
-    Manifest m;
+    Stored stored;
     try {
-      // from bytes: Jackson's UTF-8 byte parser, faster than the char one a File gets
-      m = JSON.readValue(Files.readAllBytes(file), Manifest.class);
+      stored = parse(Files.readAllBytes(file));
     } catch (IOException e) {
       throw new CorruptFileException(file, "manifest does not parse: " + e.getMessage(), e);
     }
-    if (m.formatVersion() < 1 || m.formatVersion() > Manifest.FORMAT_VERSION) {
-      throw UnsupportedFormatException.version("manifest format", m.formatVersion(), 1, Manifest.FORMAT_VERSION);
+    int version = stored.formatVersion();
+    if (version < 1 || version > Manifest.FORMAT_VERSION) {
+      throw UnsupportedFormatException.version("manifest format", version, 1, Manifest.FORMAT_VERSION);
     }
-    if (m.generation() != generation) {
-      throw new CorruptFileException(file, "holds generation " + m.generation() + ", not " + generation);
+    if (stored.generation() != generation) {
+      throw new CorruptFileException(file, "holds generation " + stored.generation() + ", not " + generation);
     }
-    return m;
+    try {
+      List<Manifest.Segment> segments = new ArrayList<>(stored.segments() == null ? 0 : stored.segments().size());
+      if (stored.segments() != null) {
+        for (StoredSegment s : stored.segments()) {
+          segments.add(Objects.requireNonNull(s, "segment").resolve(version, root));
+        }
+      }
+      return new Manifest(
+          version,
+          stored.generation(),
+          stored.storeId(),
+          stored.createdAt(),
+          stored.catalogPosition(),
+          stored.experiments(),
+          segments);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new CorruptFileException(file, "invalid manifest: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -281,7 +459,15 @@ public final class ManifestFiles {
    * published by someone else.
    */
   static boolean publish(Path root, Manifest manifest, FileOps ops) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    if (manifest.formatVersion() >= 3) {
+      for (Manifest.Segment s : manifest.segments()) {
+        if (s.runIndexFile() == null) {
+          throw new IllegalArgumentException(
+              "segment " + s.runsFile().path() + " has no run index file, which manifest format 3 needs");
+        }
+      }
+    }
+    byte[] bytes = JSON.writer().withAttribute(WRITING_VERSION, manifest.formatVersion()).writeValueAsBytes(manifest);
     Path target = root.resolve(fileName(manifest.generation()));
     Path tmp = root.resolve(fileName(manifest.generation()) + "." + ProcessHandle.current().pid() + ".tmp");
     ops.delete(tmp);

@@ -43,8 +43,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Writes one segment: the runs, latest-metrics, metric-points and search Arrow IPC files of a set of
- * runs of one experiment (docs/FORMAT.md §Compacted files). Each file is written to a temp name, fsynced and
- * renamed; the caller publishes them by committing a manifest. The only Arrow writer in Tracklog.
+ * runs of one experiment (docs/FORMAT.md §Compacted files), and its run index file (§Run index).
+ * Each file is written to a temp name, fsynced and renamed; the caller publishes them by committing a
+ * manifest. The only Arrow writer in Tracklog.
  */
 final class SegmentWriter {
   /** Most points per record batch of the metrics file, unless one series alone is longer. */
@@ -92,11 +93,39 @@ final class SegmentWriter {
     Manifest.FileEntry searchFile = writeSearch(dir + "/search" + suffix, sorted, meta);
 
     RunCoverages.Builder coverage = new RunCoverages.Builder(sorted.size());
-    for (RunDigest d : sorted) { // sorted by run id, as the manifest lists them
+    for (RunDigest d : sorted) { // sorted by run id, as the runs file lists them
       coverage.add(d.runId(), d.seq(), sealed.getOrDefault(d.runId(), false));
     }
+    RunCoverages covered = coverage.build();
+    Manifest.FileEntry runIndexFile = writeRunIndex(dir + "/" + RunIndexFile.fileName(generation), covered);
     return new Manifest.Segment(
-        experimentId, generation, runsFile, latestFile, metricsFile, coverage.build(), stats, searchFile);
+        experimentId, generation, runsFile, latestFile, metricsFile, covered, stats, searchFile, runIndexFile);
+  }
+
+  /**
+   * {@code segment} with a run index file, written now if it has none (a segment kept from a
+   * manifest of format 1 or 2). The file is named after the segment's generation, like its others,
+   * and lies beside its runs file.
+   */
+  Manifest.Segment withRunIndex(Manifest.Segment segment) throws IOException {
+    if (segment.runIndexFile() != null) {
+      return segment;
+    }
+    String runsPath = segment.runsFile().path();
+    String dir = runsPath.substring(0, runsPath.lastIndexOf('/') + 1);
+    return segment.withRunIndexFile(writeRunIndex(dir + RunIndexFile.fileName(segment.generation()), segment.runs()));
+  }
+
+  // ---- run index -------------------------------------------------------------------------------
+
+  private Manifest.FileEntry writeRunIndex(String path, RunCoverages runs) throws IOException {
+    byte[] bytes = RunIndexFile.encode(runs);
+    return writeFile(path, runs.size(), out -> {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
+    });
   }
 
   // ---- runs ------------------------------------------------------------------------------------
@@ -423,12 +452,7 @@ final class SegmentWriter {
   private Manifest.FileEntry writeFile(
       String path, VectorSchemaRoot table, DictionaryProvider dictionaries, CompressionUtil.CodecType codec,
       long rows, Batches batches) throws IOException {
-    Path file = root.resolve(path);
-    Path tmp = tempFor(file);
-    ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
-    ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
-    boolean success = false;
-    try {
+    return writeFile(path, rows, out -> {
       try (ArrowFileWriter writer =
           codec == CompressionUtil.CodecType.NO_COMPRESSION
               ? new LeanFileWriter(table, dictionaries, out, allocator)
@@ -444,6 +468,28 @@ final class SegmentWriter {
         batches.write(writer);
         writer.end();
         out.force(); // before the writer closes the channel
+      }
+    });
+  }
+
+  /** What writes a file's bytes; it may close the channel once it has forced them. */
+  @FunctionalInterface
+  private interface Content {
+    void write(ChecksummedFile out) throws IOException;
+  }
+
+  /** Writes {@code path}: temp file, content, fsync, rename; checksummed on the way. */
+  private Manifest.FileEntry writeFile(String path, long rows, Content content) throws IOException {
+    Path file = root.resolve(path);
+    Path tmp = tempFor(file);
+    ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
+    ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
+    boolean success = false;
+    try {
+      content.write(out);
+      if (out.isOpen()) {
+        out.force();
+        out.close();
       }
       ops.move(tmp, file);
       success = true;

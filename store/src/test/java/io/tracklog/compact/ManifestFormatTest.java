@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Manifest format 2 (compact, runs as id → seq plus "unsealed"), and format 1 still read. */
+/**
+ * Manifest format 2 (compact, runs as id → seq plus "unsealed") and format 1 are still read, and
+ * written when asked for (tests only); format 3 is in {@link RunIndexFileTest}.
+ */
 class ManifestFormatTest {
   @TempDir Path dir;
 
@@ -23,7 +26,7 @@ class ManifestFormatTest {
   private static Manifest manifest(Map<String, Manifest.RunCoverage> runs) {
     Manifest.Segment seg =
         new Manifest.Segment("1", 1, FILE, FILE, FILE, runs, Map.of("acc", new Manifest.KeyStats(0.5, Double.POSITIVE_INFINITY, 2)));
-    return new Manifest(Manifest.FORMAT_VERSION, 1, "store", 5, 9, Map.of("1", new Manifest.ExperimentEntry("e", "active")), List.of(seg));
+    return new Manifest(2, 1, "store", 5, 9, Map.of("1", new Manifest.ExperimentEntry("e", "active")), List.of(seg));
   }
 
   @Test
@@ -53,7 +56,7 @@ class ManifestFormatTest {
     RunCoverages.Builder b = new RunCoverages.Builder(1);
     b.add("a1", 3, true);
     Manifest.Segment seg = new Manifest.Segment("1", 1, FILE, FILE, FILE, b.build(), Map.of(), search);
-    Manifest m = new Manifest(Manifest.FORMAT_VERSION, 1, "store", 5, 9, Map.of(), List.of(seg));
+    Manifest m = new Manifest(2, 1, "store", 5, 9, Map.of(), List.of(seg));
     assertThat(ManifestFiles.publish(dir, m, FileOps.DEFAULT)).isTrue();
     String json = Files.readString(dir.resolve(ManifestFiles.fileName(1)));
     assertThat(json).contains("\"search_file\":{\"path\":\"compacted/experiment=1/search-00000001.arrow\"");
@@ -101,6 +104,8 @@ class ManifestFormatTest {
     assertThat(m.segments().get(0).runs().unsealed()).containsExactly("b2");
     assertThat(m.segments().get(0).runs().keySet()).containsExactly("c3", "a1", "b2");
     assertThat(m.segments().get(0).metricStats().get("acc").max()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(m.segments().get(0).runIndexFile()).isNull();
+    assertThat(m.segments().get(0).files()).hasSize(3);
     assertThat(m).isEqualTo(new Manifest(1, 1, "store", 5, 9, m.experiments(), manifest(expected).segments()));
   }
 
@@ -143,5 +148,20 @@ class ManifestFormatTest {
     assertThatThrownBy(() -> ManifestFiles.read(dir, 1)).isInstanceOf(CorruptFileException.class);
     Files.writeString(file, json.replace("\"runs\":{\"a1\":3}", "\"runs\":[1]"));
     assertThatThrownBy(() -> ManifestFiles.read(dir, 1)).isInstanceOf(CorruptFileException.class);
+  }
+
+  @Test
+  void format3_needsARunIndexForEverySegment_toWriteOrToRead() throws IOException {
+    Manifest v2 = manifest(Map.of("a1", new Manifest.RunCoverage(3, true)));
+    Manifest v3 = new Manifest(3, 1, "store", 5, 9, Map.of(), v2.segments());
+    assertThatThrownBy(() -> ManifestFiles.publish(dir, v3, FileOps.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("run index");
+    assertThat(ManifestFiles.publish(dir, v2, FileOps.DEFAULT)).isTrue();
+    Path file = dir.resolve(ManifestFiles.fileName(1));
+    Files.writeString(file, Files.readString(file).replace("\"format_version\":2", "\"format_version\":3"));
+    assertThatThrownBy(() -> ManifestFiles.read(dir, 1))
+        .isInstanceOf(CorruptFileException.class)
+        .hasMessageContaining("run_index");
   }
 }

@@ -73,6 +73,7 @@ public final class ColumnarRunSearch {
         long[] bits;
         SegmentSource source;
         try {
+          seg.runs().load(); // a segment whose runs cannot be read is answered from the logs
           cols = snapshot.columns(seg);
           // a search file's columns load here, on first use: a damaged one fails now, before any hit is kept
           bits = matches(cols, p.filter(), p.view());
@@ -84,7 +85,7 @@ public final class ColumnarRunSearch {
             }
           }
         } catch (CorruptFileException e) {
-          for (String runId : seg.runs().keySet()) {
+          for (String runId : snapshot.runIdsOf(seg)) {
             if (!live.contains(runId)) {
               naive.add(runId); // answered from the log by getRun
             }
@@ -95,7 +96,7 @@ public final class ColumnarRunSearch {
           hits.addSegment(source, bits);
         }
       }
-      for (String runId : naive) {
+      for (String runId : new LinkedHashSet<>(naive)) { // segments whose runs fail may list a run twice
         Run run = snapshot.getRun(runId);
         if (p.view().includes(run.info().lifecycleStage()) && p.filter().matches(run)) {
           others.add(run);
