@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -31,15 +32,13 @@ final class StripedLock implements AutoCloseable {
 
   private final Path file;
   private final FileChannel channel;
-  private final ReentrantLock[] inJvm = new ReentrantLock[STRIPES];
+  // Made on first use: a store that takes no run lock (a reader, a short-lived CLI) allocates none.
+  private final AtomicReferenceArray<ReentrantLock> inJvm = new AtomicReferenceArray<>(STRIPES);
   private int users; // guarded by OPEN
 
   private StripedLock(Path file, FileChannel channel) {
     this.file = file;
     this.channel = channel;
-    for (int i = 0; i < STRIPES; i++) {
-      inJvm[i] = new ReentrantLock();
-    }
   }
 
   /** The JVM's instance for {@code lockFile} (created if absent); close it when done. */
@@ -70,7 +69,7 @@ final class StripedLock implements AutoCloseable {
   /** Runs {@code action} holding stripe {@code stripe(key)}. */
   <T> T withLock(String key, Supplier<T> action) {
     int stripe = stripe(key);
-    ReentrantLock local = inJvm[stripe];
+    ReentrantLock local = inJvm(stripe);
     local.lock();
     try {
       if (local.getHoldCount() > 1) {
@@ -87,6 +86,18 @@ final class StripedLock implements AutoCloseable {
     } finally {
       local.unlock();
     }
+  }
+
+  private ReentrantLock inJvm(int stripe) {
+    ReentrantLock lock = inJvm.get(stripe);
+    if (lock == null) {
+      ReentrantLock fresh = new ReentrantLock();
+      lock = inJvm.compareAndExchange(stripe, null, fresh);
+      if (lock == null) {
+        lock = fresh;
+      }
+    }
+    return lock;
   }
 
   /** Takes byte {@code stripe}, retrying false deadlock reports (see io.tracklog.log.ProcessLock). */

@@ -40,7 +40,7 @@ final class SegmentFiles {
         crc.update(buf);
         pos += chunk;
       }
-      String actual = String.format("%08x", crc.getValue());
+      String actual = Manifest.FileEntry.crcHex(crc.getValue());
       if (!actual.equals(entry.crc32c())) {
         throw new CorruptFileException(file, "CRC32C " + actual + ", manifest says " + entry.crc32c());
       }
@@ -70,7 +70,7 @@ final class SegmentFiles {
       MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
       CRC32C crc = new CRC32C();
       crc.update(buf.duplicate());
-      String actual = String.format("%08x", crc.getValue());
+      String actual = Manifest.FileEntry.crcHex(crc.getValue());
       if (!actual.equals(entry.crc32c())) {
         throw new CorruptFileException(file, "CRC32C " + actual + ", manifest says " + entry.crc32c());
       }

@@ -38,7 +38,7 @@ final class ChecksummedFile implements WritableByteChannel {
 
   /** The CRC32C as 8 lower-case hex digits. */
   String crc32c() {
-    return String.format("%08x", crc.getValue());
+    return Manifest.FileEntry.crcHex(crc.getValue());
   }
 
   /** Forces the bytes written so far to the device. */

@@ -163,6 +163,12 @@ public record Manifest(
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(crc32c, "crc32c");
     }
+
+    /** A CRC32C as {@link #crc32c()} spells it: 8 lower-case hex digits (no Formatter on open paths). */
+    public static String crcHex(long crc) {
+      String hex = Long.toHexString(crc & 0xFFFF_FFFFL);
+      return "00000000".substring(hex.length()) + hex;
+    }
   }
 
   /**

@@ -153,7 +153,7 @@ final class RunIndexFile extends RunCoverages {
       ByteBuffer buf = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
       CRC32C crc = new CRC32C();
       crc.update(buf.duplicate());
-      String actual = String.format("%08x", crc.getValue());
+      String actual = Manifest.FileEntry.crcHex(crc.getValue());
       if (!actual.equals(entry.crc32c())) {
         throw new CorruptFileException(file, "CRC32C " + actual + ", manifest says " + entry.crc32c());
       }
@@ -188,7 +188,7 @@ final class RunIndexFile extends RunCoverages {
       }
       CRC32C crc = new CRC32C();
       crc.update(buf.array());
-      String actual = String.format("%08x", crc.getValue());
+      String actual = Manifest.FileEntry.crcHex(crc.getValue());
       if (!actual.equals(entry.crc32c())) {
         throw new CorruptFileException(file, "CRC32C " + actual + ", manifest says " + entry.crc32c());
       }

@@ -164,4 +164,16 @@ class ManifestFormatTest {
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining("run_index");
   }
+
+  @Test
+  void crcHexIsEightLowerCaseDigitsOfTheLow32Bits() {
+    assertThat(Manifest.FileEntry.crcHex(0)).isEqualTo("00000000");
+    assertThat(Manifest.FileEntry.crcHex(0xABCDEFL)).isEqualTo("00abcdef");
+    assertThat(Manifest.FileEntry.crcHex(0xFFFF_FFFFL)).isEqualTo("ffffffff");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 10_000; i++) {
+      long crc = random.nextLong() & 0xFFFF_FFFFL;
+      assertThat(Manifest.FileEntry.crcHex(crc)).isEqualTo(String.format("%08x", crc));
+    }
+  }
 }
