@@ -108,20 +108,26 @@ final class RunStream implements EventReader {
 
   @Override
   public ByteSource next() {
-    ByteSource src = nextKnown();
+    return next(null);
+  }
+
+  /** Metrics go to {@code metrics} as they were decoded from their frames, unless it is null. */
+  @Override
+  public ByteSource next(EventCodec.MetricSink metrics) {
+    ByteSource src = nextKnown(metrics);
     if (src == null && newer != null) {
       List<CatalogSnapshot.Attachment> all = newer.get();
       if (all.size() > parts.size()) {
         for (int i = parts.size(); i < all.size(); i++) {
           add(all.get(i));
         }
-        src = nextKnown();
+        src = nextKnown(metrics);
       }
     }
     return src;
   }
 
-  private ByteSource nextKnown() {
+  private ByteSource nextKnown(EventCodec.MetricSink metrics) {
     boolean single = parts.size() == 1;
     // Stateful events in order; a part waits at one whose turn has not come.
     for (int round = 0; round < 2; round++) {
@@ -134,11 +140,11 @@ final class RunStream implements EventReader {
           if (kind == Part.STATEFUL) {
             nextOrder = Math.max(nextOrder, p.order + 1);
           }
-          return emit(p);
+          return emit(p, metrics);
         }
         if (p.order == nextOrder) {
           nextOrder++;
-          return emit(p);
+          return emit(p, metrics);
         }
       }
       // Every waiting part is ahead of the order: if all of them have ended, the missing events
@@ -161,7 +167,13 @@ final class RunStream implements EventReader {
     return null;
   }
 
-  private ByteSource emit(Part p) {
+  private ByteSource emit(Part p, EventCodec.MetricSink metrics) {
+    if (p.peeked == Part.METRIC && metrics != null) {
+      p.peeked = Part.NONE;
+      position++;
+      metrics.metric(p.key, p.value, p.timestamp, p.step);
+      return METRIC_DELIVERED;
+    }
     ByteSource src;
     if (p.peeked == Part.METRIC) {
       EventCodec.encodeMetric(out, p.key, p.value, p.timestamp, p.step);

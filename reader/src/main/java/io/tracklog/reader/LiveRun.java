@@ -26,6 +26,8 @@ final class LiveRun implements AutoCloseable {
   private final RunState state;
   private final Map<String, Points> tails = new HashMap<>();
   private final StringCache keys = new StringCache();
+  /** Points the reader hands over decoded (lanes): those past the compacted prefix are added. */
+  private final EventCodec.MetricSink delivered;
   private long seq;
   private volatile int pointCount;
 
@@ -38,14 +40,24 @@ final class LiveRun implements AutoCloseable {
     this.fromStart = base == null;
     this.baseSeq = base == null ? 0 : baseSeq;
     this.state = base == null ? new RunState() : RunState.resume(base, baseSeq);
+    this.delivered =
+        (k, v, ts, step) -> {
+          if (reader.position() - 1 >= this.baseSeq) {
+            addPoint(k, v, ts, step);
+          }
+        };
   }
 
   /** Reads what was appended since the last call; returns the view as of the log's end now. */
   synchronized View advance() {
     // The reader starts at the log's first event: skip the compacted prefix undecoded.
-    for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+    for (ByteSource src = reader.next(delivered); src != null; src = reader.next(delivered)) {
       long at = reader.position() - 1;
       if (at < baseSeq) {
+        continue;
+      }
+      if (src == EventReader.METRIC_DELIVERED) {
+        seq = at + 1;
         continue;
       }
       if (EventCodec.isMetricLogged(src)) {

@@ -44,7 +44,7 @@ import org.apache.arrow.memory.RootAllocator;
  * <p>Thread-safe. Decoded segments, compacted histories and live runs are cached (Caffeine, bounded
  * by weight: runs, points, tail points; maintenance runs on the calling thread, so a short-lived
  * reader wakes no pool thread); one Arrow
- * allocator serves the reader. Close it to release the store, its logs and its memory.
+ * allocator serves the reader. Close it to release the store (if it opened it), its logs and its memory.
  */
 public final class StoreReader implements AutoCloseable {
   /** Most compacted runs kept decoded in memory. */
@@ -71,6 +71,7 @@ public final class StoreReader implements AutoCloseable {
   public static final long DEFAULT_MAX_SEARCH_CELLS = 48_000_000;
 
   private final Store store;
+  private final boolean ownsStore; // false for of(Store): the caller closes it
   private final Path root;
   private final BufferAllocator allocator = new RootAllocator();
   private final Cache<String, Map<String, SegmentReader.CompactedRun>> segments;
@@ -94,8 +95,9 @@ public final class StoreReader implements AutoCloseable {
   /** Point lookups per runs file, to decide when decoding the whole segment pays. */
   private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
 
-  private StoreReader(Store store) {
+  private StoreReader(Store store, boolean ownsStore) {
     this.store = store;
+    this.ownsStore = ownsStore;
     this.root = store.root();
     this.segments =
         Caffeine.newBuilder().executor(Runnable::run)
@@ -125,7 +127,18 @@ public final class StoreReader implements AutoCloseable {
     if (!Store.exists(root)) {
       throw new IllegalArgumentException("Cannot open store " + root + ": no Tracklog store there");
     }
-    return new StoreReader(Store.open(root));
+    return new StoreReader(Store.open(root), true);
+  }
+
+  /**
+   * A reader over a store this process already has open, e.g. to pick the best run of a sweep it
+   * just logged: it shares the store's catalog and logs instead of opening them again, and sees
+   * what the store's writers appended as soon as they return. Closing the reader leaves the store
+   * open; close the reader before the store.
+   */
+  public static StoreReader of(Store store) {
+    Objects.requireNonNull(store, "store");
+    return new StoreReader(store, false);
   }
 
   /**
@@ -379,7 +392,9 @@ public final class StoreReader implements AutoCloseable {
     try {
       allocator.close();
     } finally {
-      store.close();
+      if (ownsStore) {
+        store.close();
+      }
     }
   }
 }

@@ -371,4 +371,34 @@ class StoreReaderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no Tracklog store");
   }
+
+  @Test
+  void of_readsAnOpenStoreWithoutOpeningItAgain_andLeavesItOpen() {
+    try (Store store = Store.open(dir, manual())) {
+      String exp = store.createExperiment("sweep");
+      String done = store.run(RunSpec.of(exp, "done"), r -> r.logMetric("acc", 0.5, 0));
+      try (RunWriter live = store.startRun(RunSpec.of(exp, "live"))) {
+        live.logMetric("acc", 0.7, 0);
+        try (StoreReader reader = StoreReader.of(store)) {
+          Snapshot snap = reader.snapshot();
+          assertThat(snap.getRun(done)).isEqualTo(store.getRun(done));
+          assertThat(snap.liveRunIds()).contains(live.runId());
+          assertThat(snap.metricHistory(live.runId(), "acc")).extracting(Metric::value).containsExactly(0.7);
+          live.logMetric("acc", 0.9, 1); // visible as soon as the call returns
+          Snapshot next = reader.refresh(snap);
+          assertThat(next.metricHistory(live.runId(), "acc")).extracting(Metric::value).containsExactly(0.7, 0.9);
+        }
+        live.logMetric("acc", 1.0, 2); // the store outlives the reader
+      }
+      store.compact();
+      try (StoreReader reader = StoreReader.of(store)) {
+        assertThat(reader.snapshot().getRun(done)).isEqualTo(store.getRun(done));
+      }
+      assertThat(store.run(RunSpec.of(exp, "after"), r -> {})).isNotNull();
+    }
+    try (StoreReader reader = StoreReader.open(dir)) {
+      assertThat(reader.snapshot().runs(reader.snapshot().getExperimentByName("sweep").orElseThrow().experimentId(), ViewType.ALL))
+          .hasSize(3);
+    }
+  }
 }

@@ -28,7 +28,11 @@ final class RunDigest {
     RunDigest d = new RunDigest();
     EventCodec.MetricSink sink = d::addMetric;
     StringCache keys = new StringCache();
-    for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+    for (ByteSource src = reader.next(sink); src != null; src = reader.next(sink)) {
+      if (src == EventReader.METRIC_DELIVERED) { // a lane's point, handed to the sink decoded
+        d.seq++;
+        continue;
+      }
       if (EventCodec.isMetricLogged(src)) {
         EventCodec.decodeMetric(src, sink, keys);
       } else {

@@ -1,6 +1,7 @@
 package io.tracklog.log;
 
 import io.tracklog.format.ByteSource;
+import io.tracklog.format.EventCodec;
 
 /**
  * Reads a log's events in order. {@link #next()} returns null at the current end; calling it again
@@ -14,6 +15,19 @@ public interface EventReader extends AutoCloseable {
    * @throws io.tracklog.error.CorruptFileException if the log holds bytes that are not an event
    */
   ByteSource next();
+
+  /**
+   * As {@link #next()}, except that a reader which holds a MetricLogged event decoded (a lane's
+   * frames are) may hand it to {@code metrics} instead of encoding it only to be decoded again, and
+   * return {@link #METRIC_DELIVERED}; {@link #position()} already counts it while the sink runs.
+   * Readers of encoded events return {@link #next()}.
+   */
+  default ByteSource next(EventCodec.MetricSink metrics) {
+    return next();
+  }
+
+  /** What {@link #next(EventCodec.MetricSink)} returns for a point it handed to the sink (compare by identity; empty). */
+  ByteSource METRIC_DELIVERED = new ByteSource(new byte[0], 0, 0);
 
   /** How many events this reader has returned: the {@code seq} of the next one. */
   long position();

@@ -24,8 +24,11 @@ import java.util.List;
  * as the steady-state step, {@link StoreReader} and {@link RunSearch} to read. Durability
  * {@link Durability#PAGE_CACHE} (each call reaches the page cache through the mapped log, as every
  * other layout here; no fsync at run end) and manual compaction, so that a run's end does not compact
- * it in the measured path; the fixtures of the read benchmarks are compacted. The store and the reader
- * are opened on first use, so a read-only use never opens the store for writing.
+ * it in the measured path; the fixtures of the read benchmarks are compacted. A new store is created
+ * when the layout opens, as every other layout creates its files (RocksDB's createIfMissing); an
+ * existing one is opened on first use, so a read-only use (the open and search fixtures) opens only a
+ * {@link StoreReader}. Reads after writes go through {@link StoreReader#of}, as an embedding program
+ * that just logged a sweep would read it.
  */
 final class TracklogLayout implements StorageLayout {
   private final Path root;
@@ -37,6 +40,9 @@ final class TracklogLayout implements StorageLayout {
   TracklogLayout(Path root, SegmentCompression compression) {
     this.root = root;
     this.compression = compression;
+    if (!Store.exists(root)) {
+      store();
+    }
   }
 
   @Override
@@ -60,7 +66,7 @@ final class TracklogLayout implements StorageLayout {
 
   private synchronized Snapshot snapshot() {
     if (reader == null) {
-      reader = StoreReader.open(root);
+      reader = store != null ? StoreReader.of(store) : StoreReader.open(root);
       snapshot = reader.snapshot();
     } else {
       snapshot = reader.refresh(snapshot);
