@@ -53,8 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 20 000 runs, so an experiment has several segments, as a store compacted as it grows has. Run ids
  * are 32 hex digits from a hash of the run's number, so creation order is not id order. Built once
  * and cached in {@code tracklog.bench.fixtures} (default {@code java.io.tmpdir/tracklog-bench-fixtures})
- * as {@code open-store-<runs>-v2}, marked complete by a {@code READY} file; a 100 k store takes
- * minutes to build and about 2.5 GB of disk. Delete the folder to rebuild.
+ * as {@code open-store-<runs>-<version>} (see {@link #ensureFixture}), marked complete by a {@code
+ * READY} file; a 100 k store takes ~30 s to build and ~350 MB of disk, 1 M runs ~7 min and 3.6 GB
+ * (docs/BENCHMARKS.md). Delete the folder to rebuild.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
