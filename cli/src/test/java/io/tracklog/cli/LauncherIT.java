@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code tracklog} launcher script, run as users run it (after {@code package} built the jar):
- * its class-data-sharing archive is made on a command's first run, used on the next, never leaves a
- * partial file, never writes to stdout, and a damaged archive is refused by the JVM, not trusted.
+ * its class-data-sharing archive is made on a command's first run, used on the next, replaces that
+ * command's archives for other builds, never leaves a partial file, never writes to stdout, and a
+ * damaged archive is refused by the JVM, not trusted.
  */
 class LauncherIT {
   private static final Path LAUNCHER = Path.of("..", "tracklog").toAbsolutePath().normalize();
@@ -45,9 +46,13 @@ class LauncherIT {
     assertThat(plain.out).contains("first");
     assertThat(archives()).isEmpty();
 
+    Path stale = Files.write(cache.resolve("tracklog-runs-1.jsa"), new byte[] {1}); // another jar's
+    Path otherCommand = Files.write(cache.resolve("tracklog-search-1.jsa"), new byte[] {1});
     Result recording = launch(List.of(), "runs", "--root", store.toString());
     assertThat(recording.status).as(recording.err).isZero();
     assertThat(recording.out).isEqualTo(plain.out);
+    assertThat(stale).doesNotExist();
+    assertThat(Files.deleteIfExists(otherCommand)).isTrue(); // only the recorded command's are dropped
     assertThat(archives()).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).startsWith("tracklog-runs-"));
     assertThat(leftovers()).isEmpty();
 
