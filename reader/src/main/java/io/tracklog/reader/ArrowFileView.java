@@ -23,9 +23,9 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * An uncompressed Arrow IPC file with one record batch, read in place from a buffer (a memory
+ * One record batch of an uncompressed Arrow IPC file, read in place from a buffer (a memory
  * mapping): the footer and message metadata are parsed, and each column is a set of slices of the
- * buffer, nothing copied. Arrow Java's {@code ArrowFileReader} would copy every buffer of the batch
+ * buffer, nothing copied ({@link Batches} reads any batch of a file of several). Arrow Java's {@code ArrowFileReader} would copy every buffer of the batch
  * into its own memory first, which is most of what loading a search file costs (issue #10); here a
  * column costs something only when it is read.
  *
@@ -80,76 +80,133 @@ final class ArrowFileView {
     return c;
   }
 
-  /** Parses the file in {@code bytes} (its whole content). */
+  /** Parses the file in {@code bytes} (its whole content), which must hold one record batch. */
   static ArrowFileView parse(Path file, ByteBuffer bytes) {
-    try {
-      ByteBuffer all = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      int size = all.limit();
-      if (size < 2 * 8 + 4 || !magicAt(all, 0) || !magicAt(all, size - MAGIC.length)) {
-        throw new CorruptFileException(file, "is not an Arrow IPC file (no ARROW1 magic)");
-      }
-      int footerLength = all.getInt(size - MAGIC.length - 4);
-      int footerStart = size - MAGIC.length - 4 - footerLength;
-      if (footerLength <= 0 || footerStart < 8) {
-        throw new CorruptFileException(file, "bad footer length " + footerLength);
-      }
-      ArrowFooter footer =
-          new ArrowFooter(Footer.getRootAsFooter(all.slice(footerStart, footerLength).order(ByteOrder.LITTLE_ENDIAN)));
-      Schema schema = footer.getSchema();
-      if (footer.getRecordBatches().size() != 1) {
-        throw new CorruptFileException(file, "has " + footer.getRecordBatches().size() + " record batches, expected 1");
-      }
-      Parser p = new Parser(file, all);
-      Map<Long, Column> dictionaries = new HashMap<>();
-      Map<Long, Field> dictionaryFields = new HashMap<>();
-      for (Field f : schema.getFields()) {
-        collectDictionaryFields(f, dictionaryFields);
-      }
-      for (ArrowBlock block : footer.getDictionaries()) {
-        Message m = p.message(block);
-        if (m.headerType() != MessageHeader.DictionaryBatch) {
-          throw new CorruptFileException(file, "dictionary block holds message type " + m.headerType());
+    Batches batches = Batches.parse(file, bytes);
+    if (batches.count() != 1) {
+      throw new CorruptFileException(file, "has " + batches.count() + " record batches, expected 1");
+    }
+    return batches.batch(0);
+  }
+
+  /**
+   * A file's footer, schema and dictionaries, parsed once; its record batches are read on demand
+   * ({@link #batch}), so a file of many batches costs only the batches read.
+   */
+  static final class Batches {
+    private final Path file;
+    private final Schema schema;
+    private final Parser parser;
+    private final List<ArrowBlock> blocks;
+    private final Map<Long, Column> dictionaries;
+
+    private Batches(Path file, Schema schema, Parser parser, List<ArrowBlock> blocks, Map<Long, Column> dictionaries) {
+      this.file = file;
+      this.schema = schema;
+      this.parser = parser;
+      this.blocks = blocks;
+      this.dictionaries = dictionaries;
+    }
+
+    /** Parses the footer and the dictionaries of the file in {@code bytes} (its whole content). */
+    static Batches parse(Path file, ByteBuffer bytes) {
+      try {
+        ByteBuffer all = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int size = all.limit();
+        if (size < 2 * 8 + 4 || !magicAt(all, 0) || !magicAt(all, size - MAGIC.length)) {
+          throw new CorruptFileException(file, "is not an Arrow IPC file (no ARROW1 magic)");
         }
-        DictionaryBatch d = (DictionaryBatch) m.header(new DictionaryBatch());
-        Field owner = dictionaryFields.get(d.id());
-        if (owner == null || d.isDelta() || dictionaries.containsKey(d.id())) {
-          throw new CorruptFileException(file, "unexpected dictionary batch " + d.id());
+        int footerLength = all.getInt(size - MAGIC.length - 4);
+        int footerStart = size - MAGIC.length - 4 - footerLength;
+        if (footerLength <= 0 || footerStart < 8) {
+          throw new CorruptFileException(file, "bad footer length " + footerLength);
         }
-        // the dictionary's values: one field of the owner's value type, not itself encoded
-        Field values =
-            new Field(owner.getName(), new org.apache.arrow.vector.types.pojo.FieldType(false, owner.getType(), null), owner.getChildren());
-        List<Column> cols = p.batch(d.data(), block, List.of(values));
-        dictionaries.put(d.id(), cols.get(0));
-      }
-      ArrowBlock batch = footer.getRecordBatches().get(0);
-      Message m = p.message(batch);
-      if (m.headerType() != MessageHeader.RecordBatch) {
-        throw new CorruptFileException(file, "record batch block holds message type " + m.headerType());
-      }
-      RecordBatch rb = (RecordBatch) m.header(new RecordBatch());
-      if (rb.length() < 0 || rb.length() > Integer.MAX_VALUE) {
-        throw new CorruptFileException(file, "bad row count " + rb.length());
-      }
-      List<Column> cols = p.batch(rb, batch, schema.getFields());
-      Map<String, Column> byName = new LinkedHashMap<>();
-      for (Column c : cols) {
-        if (c.length() != rb.length()) {
-          throw new CorruptFileException(file, "column " + c.field().getName() + " has " + c.length() + " rows of " + rb.length());
+        ArrowFooter footer =
+            new ArrowFooter(Footer.getRootAsFooter(all.slice(footerStart, footerLength).order(ByteOrder.LITTLE_ENDIAN)));
+        Schema schema = footer.getSchema();
+        Parser p = new Parser(file, all);
+        Map<Long, Column> dictionaries = new HashMap<>();
+        Map<Long, Field> dictionaryFields = new HashMap<>();
+        for (Field f : schema.getFields()) {
+          collectDictionaryFields(f, dictionaryFields);
         }
-        if (byName.put(c.field().getName(), c) != null) {
-          throw new CorruptFileException(file, "has two columns named " + c.field().getName());
+        for (ArrowBlock block : footer.getDictionaries()) {
+          Message m = p.message(block);
+          if (m.headerType() != MessageHeader.DictionaryBatch) {
+            throw new CorruptFileException(file, "dictionary block holds message type " + m.headerType());
+          }
+          DictionaryBatch d = (DictionaryBatch) m.header(new DictionaryBatch());
+          Field owner = dictionaryFields.get(d.id());
+          if (owner == null || d.isDelta() || dictionaries.containsKey(d.id())) {
+            throw new CorruptFileException(file, "unexpected dictionary batch " + d.id());
+          }
+          // the dictionary's values: one field of the owner's value type, not itself encoded
+          Field values =
+              new Field(owner.getName(), new org.apache.arrow.vector.types.pojo.FieldType(false, owner.getType(), null), owner.getChildren());
+          List<Column> cols = p.batch(d.data(), block, List.of(values));
+          dictionaries.put(d.id(), cols.get(0));
         }
-      }
-      for (long id : dictionaryFields.keySet()) {
-        if (!dictionaries.containsKey(id)) {
-          throw new CorruptFileException(file, "has no dictionary " + id);
+        for (long id : dictionaryFields.keySet()) {
+          if (!dictionaries.containsKey(id)) {
+            throw new CorruptFileException(file, "has no dictionary " + id);
+          }
         }
+        return new Batches(file, schema, p, footer.getRecordBatches(), dictionaries);
+      } catch (CorruptFileException e) {
+        throw e;
+      } catch (RuntimeException e) { // flatbuffer or schema decoding of bytes that are not what they claim
+        throw new CorruptFileException(file, "cannot parse Arrow IPC metadata: " + e, e);
       }
-      return new ArrowFileView(file, schema, (int) rb.length(), byName, dictionaries);
-    } catch (CorruptFileException e) {
-      throw e;
-    } catch (RuntimeException e) { // flatbuffer or schema decoding of bytes that are not what they claim
-      throw new CorruptFileException(file, "cannot parse Arrow IPC metadata: " + e, e);
+    }
+
+    Schema schema() {
+      return schema;
+    }
+
+    int count() {
+      return blocks.size();
+    }
+
+    /** True if the batch's buffers are compressed (another tool's file, or a ZSTD store): not readable in place. */
+    boolean compressed(int index) {
+      try {
+        Message m = parser.message(blocks.get(index));
+        return m.headerType() == MessageHeader.RecordBatch && ((RecordBatch) m.header(new RecordBatch())).compression() != null;
+      } catch (CorruptFileException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new CorruptFileException(file, "cannot parse Arrow IPC metadata: " + e, e);
+      }
+    }
+
+    /** Record batch {@code index}, read in place. */
+    ArrowFileView batch(int index) {
+      try {
+        ArrowBlock block = blocks.get(index);
+        Message m = parser.message(block);
+        if (m.headerType() != MessageHeader.RecordBatch) {
+          throw new CorruptFileException(file, "record batch block holds message type " + m.headerType());
+        }
+        RecordBatch rb = (RecordBatch) m.header(new RecordBatch());
+        if (rb.length() < 0 || rb.length() > Integer.MAX_VALUE) {
+          throw new CorruptFileException(file, "bad row count " + rb.length());
+        }
+        List<Column> cols = parser.batch(rb, block, schema.getFields());
+        Map<String, Column> byName = new LinkedHashMap<>();
+        for (Column c : cols) {
+          if (c.length() != rb.length()) {
+            throw new CorruptFileException(file, "column " + c.field().getName() + " has " + c.length() + " rows of " + rb.length());
+          }
+          if (byName.put(c.field().getName(), c) != null) {
+            throw new CorruptFileException(file, "has two columns named " + c.field().getName());
+          }
+        }
+        return new ArrowFileView(file, schema, (int) rb.length(), byName, dictionaries);
+      } catch (CorruptFileException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new CorruptFileException(file, "cannot parse Arrow IPC metadata: " + e, e);
+      }
     }
   }
 
@@ -201,7 +258,7 @@ final class ArrowFileView {
     /** The columns of {@code fields} in a batch whose body follows the block's metadata. */
     List<Column> batch(RecordBatch rb, ArrowBlock block, List<Field> fields) {
       if (rb.compression() != null) {
-        throw new CorruptFileException(file, "has compressed buffers (search files are never compressed)");
+        throw new CorruptFileException(file, "has compressed buffers (files read in place are not compressed)");
       }
       long body = block.getOffset() + block.getMetadataLength();
       int[] at = {0, 0}; // next node, next buffer

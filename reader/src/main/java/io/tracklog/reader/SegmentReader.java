@@ -33,6 +33,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /** Decodes a segment's Arrow files back into {@link Run}s and metric histories. */
 final class SegmentReader {
@@ -371,22 +372,148 @@ final class SegmentReader {
         throw new CorruptFileException(file, "append_order of " + runId + "/" + key + " has " + orderSize + " entries for " + n + " points");
       }
       IntVector positions = (IntVector) order.getDataVector();
-      long[] st2 = new long[n];
-      long[] ts2 = new long[n];
-      double[] vs2 = new double[n];
-      for (int i = 0; i < n; i++) {
-        int p = positions.get(orderStart + i);
-        if (p < 0 || p >= n) {
-          throw new CorruptFileException(file, "append_order of " + runId + "/" + key + " points outside its series: " + p);
-        }
-        st2[i] = st[p];
-        ts2[i] = ts[p];
-        vs2[i] = vs[p];
-      }
-      return new MetricPoints(key, st2, ts2, vs2, n);
+      return inAppendOrder(file, runId, key, st, ts, vs, i -> positions.get(orderStart + i));
     } catch (IOException | ClassCastException | IndexOutOfBoundsException e) {
       throw new CorruptFileException(file, "cannot decode metrics table: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * As {@link #history}, read in place from the file's mapping (checked by the caller): only the
+   * footer and the series' batch's metadata are parsed, and only the series' points are copied.
+   * Returns null if that batch's buffers are compressed; {@link #history} reads those.
+   */
+  static MetricPoints historyInPlace(Path file, java.nio.ByteBuffer bytes, String runId, String key) {
+    ArrowFileView.Batches batches = ArrowFileView.Batches.parse(file, bytes);
+    Map<String, String> meta = batches.schema().getCustomMetadata();
+    List<String[]> index = batchIndex(file, meta == null ? null : meta.get(SegmentSchemas.META_BATCH_INDEX));
+    int batch = floor(index, runId, key);
+    if (batch < 0) {
+      return MetricPoints.empty(key);
+    }
+    if (index.size() > batches.count()) {
+      throw new CorruptFileException(file, "batch index names " + index.size() + " batches, file has " + batches.count());
+    }
+    if (batches.compressed(batch)) {
+      return null;
+    }
+    ArrowFileView t = batches.batch(batch);
+    ArrowFileView.Column runs = typed(t, "run_id", ArrowType.ArrowTypeID.Utf8, null);
+    ArrowFileView.Column keys = typed(t, "key", ArrowType.ArrowTypeID.Utf8, null);
+    int lo = 0;
+    int hi = t.rows - 1;
+    int row = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = compare(utf8(file, runs, mid), utf8(file, keys, mid), runId, key);
+      if (c == 0) {
+        row = mid;
+        break;
+      } else if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (row < 0) {
+      return MetricPoints.empty(key);
+    }
+    ArrowFileView.Column steps = typed(t, "step", ArrowType.ArrowTypeID.List, ArrowType.ArrowTypeID.Int);
+    int[] span = span(file, steps, row);
+    int start = span[0];
+    int n = span[1] - start;
+    for (String other : new String[] {"timestamp", "value"}) {
+      ArrowFileView.Column c =
+          typed(t, other, ArrowType.ArrowTypeID.List, other.equals("value") ? ArrowType.ArrowTypeID.FloatingPoint : ArrowType.ArrowTypeID.Int);
+      int[] s = span(file, c, row);
+      if (s[0] != start || s[1] != span[1]) {
+        throw new CorruptFileException(file, "list column " + other + " disagrees with step at row " + row);
+      }
+    }
+    long[] st = new long[n];
+    long[] ts = new long[n];
+    double[] vs = new double[n];
+    values(steps).slice(start * Long.BYTES, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(st);
+    values(t.column("timestamp")).slice(start * Long.BYTES, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(ts);
+    values(t.column("value")).slice(start * Double.BYTES, n * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(vs);
+    ArrowFileView.Column order = typed(t, "append_order", ArrowType.ArrowTypeID.List, ArrowType.ArrowTypeID.Int);
+    int[] o = span(file, order, row);
+    int orderSize = o[1] - o[0];
+    if (orderSize == 0) {
+      return new MetricPoints(key, st, ts, vs, n);
+    }
+    if (orderSize != n) {
+      throw new CorruptFileException(file, "append_order of " + runId + "/" + key + " has " + orderSize + " entries for " + n + " points");
+    }
+    java.nio.ByteBuffer positions = values(order);
+    return inAppendOrder(file, runId, key, st, ts, vs, i -> positions.getInt((o[0] + i) * Integer.BYTES));
+  }
+
+  /** The points (sorted by step in the file) in the order they were logged: point i is {@code position(i)}. */
+  private static MetricPoints inAppendOrder(
+      Path file, String runId, String key, long[] st, long[] ts, double[] vs, java.util.function.IntUnaryOperator position) {
+    int n = st.length;
+    long[] st2 = new long[n];
+    long[] ts2 = new long[n];
+    double[] vs2 = new double[n];
+    for (int i = 0; i < n; i++) {
+      int p = position.applyAsInt(i);
+      if (p < 0 || p >= n) {
+        throw new CorruptFileException(file, "append_order of " + runId + "/" + key + " points outside its series: " + p);
+      }
+      st2[i] = st[p];
+      ts2[i] = ts[p];
+      vs2[i] = vs[p];
+    }
+    return new MetricPoints(key, st2, ts2, vs2, n);
+  }
+
+  /** Column {@code name}, checked to be of {@code type} (and a list of {@code item}), without nulls. */
+  private static ArrowFileView.Column typed(ArrowFileView t, String name, ArrowType.ArrowTypeID type, ArrowType.ArrowTypeID item) {
+    ArrowFileView.Column c = t.column(name);
+    boolean ok = c.field().getType().getTypeID() == type && c.field().getDictionary() == null && c.nullCount() == 0;
+    if (ok && item != null) {
+      ArrowFileView.Column child = c.children().get(0);
+      ok = child.field().getType().getTypeID() == item && child.nullCount() == 0;
+      if (ok && item == ArrowType.ArrowTypeID.Int) {
+        int bits = ((ArrowType.Int) child.field().getType()).getBitWidth();
+        ok = bits == (name.equals("append_order") ? 32 : 64);
+      }
+    }
+    if (!ok) {
+      throw new CorruptFileException(t.file, "column " + name + " is not what the metrics table holds: " + c.field());
+    }
+    return c;
+  }
+
+  /** [start, end) of a list column's row in its items; checked against the items' length. */
+  private static int[] span(Path file, ArrowFileView.Column list, int row) {
+    java.nio.ByteBuffer offsets = list.buffer(1);
+    int start = offsets.getInt(row * Integer.BYTES);
+    int end = offsets.getInt((row + 1) * Integer.BYTES);
+    if (start < 0 || end < start || end > list.children().get(0).length()) {
+      throw new CorruptFileException(file, "bad offsets of " + list.field().getName() + " at row " + row);
+    }
+    return new int[] {start, end};
+  }
+
+  /** The data buffer of a list column's items. */
+  private static java.nio.ByteBuffer values(ArrowFileView.Column list) {
+    return list.children().get(0).buffer(1);
+  }
+
+  /** Row {@code row} of a UTF-8 column, decoded. */
+  private static String utf8(Path file, ArrowFileView.Column c, int row) {
+    java.nio.ByteBuffer offsets = c.buffer(1);
+    int start = offsets.getInt(row * Integer.BYTES);
+    int end = offsets.getInt((row + 1) * Integer.BYTES);
+    java.nio.ByteBuffer data = c.buffer(2);
+    if (start < 0 || end < start || end > data.limit()) {
+      throw new CorruptFileException(file, "bad offsets of " + c.field().getName() + " at row " + row);
+    }
+    byte[] bytes = new byte[end - start];
+    data.get(start, bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** The batch index from the schema metadata: the first (run_id, key) of each record batch. */

@@ -89,6 +89,8 @@ public final class StoreReader implements AutoCloseable {
           .<String, RunColumns>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.weight()))
           .build();
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
+  /** Metrics files mapped and checked (CRC32C once per reader), by path and CRC; unmapped by the collector. */
+  private final Cache<String, java.nio.ByteBuffer> mappings = Caffeine.newBuilder().executor(Runnable::run).maximumSize(256).build();
   /** Runs read one by one (binary search), by runs file and run id. */
   private final Cache<String, SegmentReader.CompactedRun> pointRuns =
       Caffeine.newBuilder().executor(Runnable::run).maximumSize(DEFAULT_MAX_POINT_RUNS).build();
@@ -329,11 +331,9 @@ public final class StoreReader implements AutoCloseable {
 
   /** A compacted run's points of one key, in append order; from the log if the files fail. */
   MetricPoints compactedHistory(Manifest manifest, Manifest.Segment segment, String runId, String key) {
+    Manifest.FileEntry file = segment.metricsFile();
     try {
-      verify(segment.metricsFile());
-      return histories.get(
-          segment.metricsFile().path() + '\u0000' + runId + '\u0000' + key,
-          k -> SegmentReader.history(root, segment.metricsFile(), runId, key, allocator));
+      return histories.get(file.path() + '\u0000' + runId + '\u0000' + key, k -> readHistory(file, runId, key));
     } catch (CorruptFileException e) {
       return MetricPoints.of(key, replayHistory(runId, key, segment.runs().get(runId).seq()));
     }
@@ -342,6 +342,20 @@ public final class StoreReader implements AutoCloseable {
   /** A run's points of one key from its whole log: for a run in no segment whose runs can be read. */
   MetricPoints logHistory(String runId, String key) {
     return MetricPoints.of(key, replayHistory(runId, key, Long.MAX_VALUE));
+  }
+
+  /** One series of a metrics file: in place from its checked mapping, or through Arrow Java (compressed, over 2 GiB). */
+  private MetricPoints readHistory(Manifest.FileEntry file, String runId, String key) {
+    if (file.length() <= Integer.MAX_VALUE) {
+      java.nio.ByteBuffer bytes = mappings.get(file.path() + "@" + file.crc32c(), k -> SegmentFiles.mapVerified(root, file));
+      MetricPoints points = SegmentReader.historyInPlace(root.resolve(file.path()), bytes, runId, key);
+      if (points != null) {
+        return points;
+      }
+    } else {
+      verify(file);
+    }
+    return SegmentReader.history(root, file, runId, key, allocator);
   }
 
   private void verify(Manifest.FileEntry entry) {
@@ -388,6 +402,7 @@ public final class StoreReader implements AutoCloseable {
     segments.invalidateAll();
     pointRuns.invalidateAll();
     histories.invalidateAll();
+    mappings.invalidateAll();
     columns.invalidateAll();
     try {
       allocator.close();
