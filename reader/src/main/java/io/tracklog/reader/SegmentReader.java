@@ -379,42 +379,40 @@ final class SegmentReader {
   }
 
   /**
-   * As {@link #history}, read in place from the file's mapping (checked by the caller): only the
-   * footer and the series' batch's metadata are parsed, and only the series' points are copied.
-   * Returns null if that batch's buffers are compressed; {@link #history} reads those.
+   * A metrics file's footer and batch index, parsed once from its mapping (checked by the caller),
+   * for {@link #historyInPlace}; immutable.
    */
-  static MetricPoints historyInPlace(Path file, java.nio.ByteBuffer bytes, String runId, String key) {
-    ArrowFileView.Batches batches = ArrowFileView.Batches.parse(file, bytes);
-    Map<String, String> meta = batches.schema().getCustomMetadata();
-    List<String[]> index = batchIndex(file, meta == null ? null : meta.get(SegmentSchemas.META_BATCH_INDEX));
-    int batch = floor(index, runId, key);
+  record MetricsFile(Path file, ArrowFileView.Batches batches, List<String[]> index) {
+    static MetricsFile parse(Path file, java.nio.ByteBuffer bytes) {
+      ArrowFileView.Batches batches = ArrowFileView.Batches.parse(file, bytes);
+      Map<String, String> meta = batches.schema().getCustomMetadata();
+      List<String[]> index = batchIndex(file, meta == null ? null : meta.get(SegmentSchemas.META_BATCH_INDEX));
+      if (index.size() > batches.count()) {
+        throw new CorruptFileException(file, "batch index names " + index.size() + " batches, file has " + batches.count());
+      }
+      return new MetricsFile(file, batches, index);
+    }
+  }
+
+  /**
+   * As {@link #history}, read in place: only the series' batch's metadata is parsed, and only the
+   * series' points are copied. Returns null if that batch's buffers are compressed; {@link #history}
+   * reads those.
+   */
+  static MetricPoints historyInPlace(MetricsFile metrics, String runId, String key) {
+    Path file = metrics.file();
+    int batch = floor(metrics.index(), runId, key);
     if (batch < 0) {
       return MetricPoints.empty(key);
     }
-    if (index.size() > batches.count()) {
-      throw new CorruptFileException(file, "batch index names " + index.size() + " batches, file has " + batches.count());
-    }
+    ArrowFileView.Batches batches = metrics.batches();
     if (batches.compressed(batch)) {
       return null;
     }
     ArrowFileView t = batches.batch(batch);
     ArrowFileView.Column runs = typed(t, "run_id", ArrowType.ArrowTypeID.Utf8, null);
     ArrowFileView.Column keys = typed(t, "key", ArrowType.ArrowTypeID.Utf8, null);
-    int lo = 0;
-    int hi = t.rows - 1;
-    int row = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = compare(utf8(file, runs, mid), utf8(file, keys, mid), runId, key);
-      if (c == 0) {
-        row = mid;
-        break;
-      } else if (c < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    int row = findSeries(t.rows, i -> utf8(file, runs, i), i -> utf8(file, keys, i), runId, key);
     if (row < 0) {
       return MetricPoints.empty(key);
     }
@@ -557,11 +555,17 @@ final class SegmentReader {
   private static int findSeries(VectorSchemaRoot t, String runId, String key) {
     VarCharVector runs = (VarCharVector) t.getVector("run_id");
     VarCharVector keys = (VarCharVector) t.getVector("key");
+    return findSeries(t.getRowCount(), i -> str(runs, i), i -> str(keys, i), runId, key);
+  }
+
+  /** Binary search of rows sorted by (run id, key) as the writer sorts them; -1 if absent. */
+  private static int findSeries(
+      int rows, java.util.function.IntFunction<String> runAt, java.util.function.IntFunction<String> keyAt, String runId, String key) {
     int lo = 0;
-    int hi = t.getRowCount() - 1;
+    int hi = rows - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = compare(str(runs, mid), str(keys, mid), runId, key);
+      int c = compare(runAt.apply(mid), keyAt.apply(mid), runId, key);
       if (c == 0) {
         return mid;
       } else if (c < 0) {

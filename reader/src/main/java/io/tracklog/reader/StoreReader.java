@@ -89,8 +89,12 @@ public final class StoreReader implements AutoCloseable {
           .<String, RunColumns>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.weight()))
           .build();
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
-  /** Metrics files mapped and checked (CRC32C once per reader), by path and CRC; unmapped by the collector. */
-  private final Cache<String, java.nio.ByteBuffer> mappings = Caffeine.newBuilder().executor(Runnable::run).maximumSize(256).build();
+  /**
+   * Metrics files mapped, checked (CRC32C once per reader) and their footer and batch index parsed,
+   * by path and CRC; unmapped by the collector.
+   */
+  private final Cache<String, SegmentReader.MetricsFile> metricsFiles =
+      Caffeine.newBuilder().executor(Runnable::run).maximumSize(256).build();
   /** Runs read one by one (binary search), by runs file and run id. */
   private final Cache<String, SegmentReader.CompactedRun> pointRuns =
       Caffeine.newBuilder().executor(Runnable::run).maximumSize(DEFAULT_MAX_POINT_RUNS).build();
@@ -347,8 +351,11 @@ public final class StoreReader implements AutoCloseable {
   /** One series of a metrics file: in place from its checked mapping, or through Arrow Java (compressed, over 2 GiB). */
   private MetricPoints readHistory(Manifest.FileEntry file, String runId, String key) {
     if (file.length() <= Integer.MAX_VALUE) {
-      java.nio.ByteBuffer bytes = mappings.get(file.path() + "@" + file.crc32c(), k -> SegmentFiles.mapVerified(root, file));
-      MetricPoints points = SegmentReader.historyInPlace(root.resolve(file.path()), bytes, runId, key);
+      SegmentReader.MetricsFile metrics =
+          metricsFiles.get(
+              file.path() + "@" + file.crc32c(),
+              k -> SegmentReader.MetricsFile.parse(root.resolve(file.path()), SegmentFiles.mapVerified(root, file)));
+      MetricPoints points = SegmentReader.historyInPlace(metrics, runId, key);
       if (points != null) {
         return points;
       }
@@ -402,7 +409,7 @@ public final class StoreReader implements AutoCloseable {
     segments.invalidateAll();
     pointRuns.invalidateAll();
     histories.invalidateAll();
-    mappings.invalidateAll();
+    metricsFiles.invalidateAll();
     columns.invalidateAll();
     try {
       allocator.close();
