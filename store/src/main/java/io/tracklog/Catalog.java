@@ -8,6 +8,8 @@ import io.tracklog.format.CatalogEvent;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.CatalogState;
 import io.tracklog.format.EventCodec;
+import io.tracklog.log.ChronicleEventLog;
+import io.tracklog.log.EventLog;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
 import java.io.IOException;
@@ -43,21 +45,26 @@ final class Catalog implements AutoCloseable {
 
   private final StoreLayout layout;
   private final InstantSource clock;
-  private final SharedLogs.Lease lease;
 
   private final Object monitor = new Object();
-  private final CatalogState state = new CatalogState(); // guarded by monitor
-  private final EventReader reader; // guarded by monitor
+  private CatalogState state = new CatalogState(); // guarded by monitor
+  // The log, opened when first needed: a store whose checkpoint covers the whole log (as its head
+  // says) answers without mapping it. Both guarded by monitor.
+  private SharedLogs.Lease lease;
+  private EventReader reader;
+  private CatalogHead head; // guarded by monitor; null until the store has one
+  // The anchor of a checkpoint restored on the head's word, checked when the log is first opened.
+  private CatalogCheckpoint.Anchor unverified; // guarded by monitor
+  private boolean appended; // guarded by monitor: this store appended to the log
+  private boolean skipCloseCheckpoint; // guarded by monitor
   private final ByteSink sink = new ByteSink(); // guarded by monitor
   private long restoredFrom; // the checkpoint position the catalog was restored from at open, or 0
   private StoreMetadata metadata; // set once by open
   private volatile boolean closed;
 
-  private Catalog(StoreLayout layout, InstantSource clock, SharedLogs.Lease lease, EventReader reader) {
+  private Catalog(StoreLayout layout, InstantSource clock) {
     this.layout = layout;
     this.clock = clock;
-    this.lease = lease;
-    this.reader = reader;
   }
 
   /**
@@ -66,32 +73,27 @@ final class Catalog implements AutoCloseable {
    * @param bare null to fold the catalog and create store.json and the Default experiment if missing
    *     (under the catalog lock); for the upgrade, the identity of a new store whose catalog starts
    *     empty (the converted catalog brings its own Default experiment)
+   * @param found store.json as the store read it before taking the lock, or null if there was none
    */
-  static Catalog open(StoreLayout layout, InstantSource clock, StoreMetadata bare) {
+  static Catalog open(StoreLayout layout, InstantSource clock, StoreMetadata bare, StoreMetadata found) {
     ProcessLock.retain(layout.catalogLock());
-    SharedLogs.Lease lease = null;
-    EventReader reader = null;
+    Catalog catalog = new Catalog(layout, clock);
     boolean success = false;
     try {
-      lease = SharedLogs.acquire(layout.catalogDir());
-      reader = lease.log().openReader();
-      Catalog catalog = new Catalog(layout, clock, lease, reader);
       if (bare == null) {
-        catalog.metadata = ProcessLock.withLock(layout.catalogLock(), catalog::initialise);
+        catalog.metadata = ProcessLock.withLock(layout.catalogLock(), () -> catalog.initialise(found));
       } else {
         bare.write(layout.storeJson());
         catalog.metadata = bare;
+        synchronized (catalog.monitor) {
+          catalog.openLog(); // a new store: its log exists from the start
+        }
       }
       success = true;
       return catalog;
     } finally {
       if (!success) {
-        if (reader != null) {
-          reader.close();
-        }
-        if (lease != null) {
-          lease.close();
-        }
+        catalog.release();
         ProcessLock.unretain(layout.catalogLock());
       }
     }
@@ -101,12 +103,20 @@ final class Catalog implements AutoCloseable {
    * Runs under the catalog lock: folds the catalog (from its checkpoint, if there is a valid one,
    * then the log's tail), and writes store.json and the Default experiment if they are missing.
    */
-  private StoreMetadata initialise() {
+  private StoreMetadata initialise(StoreMetadata found) {
     Path json = layout.storeJson();
-    StoreMetadata existing = Files.exists(json) ? StoreMetadata.read(json) : null;
+    StoreMetadata existing =
+        found != null ? found.checkVersion() : Files.exists(json) ? StoreMetadata.read(json) : null;
+    if (existing != null && existing.formatVersion() < StoreMetadata.CURRENT_VERSION) {
+      // Format 3 adds the catalog head, which format-2 writers would not keep: mark the store first,
+      // so that they refuse it from now on, then make the head below.
+      existing = new StoreMetadata(StoreMetadata.CURRENT_VERSION, existing.storeId(), existing.createdAt());
+      existing.write(json);
+    }
     synchronized (monitor) {
+      head = CatalogHead.openIfExists(layout.catalogHead());
       if (existing != null) {
-        restoredFrom = restore(layout.catalogCheckpoints(), existing.storeId(), reader, state);
+        restoredFrom = restore(layout.catalogCheckpoints(), existing.storeId());
       }
       refresh();
       if (state.experiment(Experiment.DEFAULT_ID) == null) {
@@ -115,6 +125,7 @@ final class Catalog implements AutoCloseable {
             new CatalogEvent.ExperimentCreated(
                 Experiment.DEFAULT_ID, Experiment.DEFAULT_NAME, defaultArtifactLocation(), now, now, Map.of()));
       }
+      publishHead();
     }
     if (existing != null) {
       return existing;
@@ -142,19 +153,88 @@ final class Catalog implements AutoCloseable {
 
   // ---- the log and its fold ---------------------------------------------------------------------
 
+  /** Applies the events appended since the last refresh; the caller holds the monitor. */
   private void refresh() {
-    synchronized (monitor) {
-      for (ByteSource src = reader.next(); src != null; src = reader.next()) {
-        state.apply(EventCodec.decodeCatalogEvent(src));
+    long published = head == null ? CatalogHead.UNKNOWN : head.position();
+    if (published != CatalogHead.UNKNOWN && published == state.position()) {
+      return; // nothing appended since: the log need not be read, nor even opened
+    }
+    EventReader log = openLog();
+    for (ByteSource src = log.next(); src != null; src = log.next()) {
+      state.apply(EventCodec.decodeCatalogEvent(src));
+    }
+  }
+
+  /**
+   * The log's reader, opening the log if this store has not yet; the caller holds the monitor. A
+   * checkpoint restored on the head's word alone is checked against the log now, and if the log
+   * does not hold its last event where it says, the catalog is folded again from the log's start.
+   */
+  private EventReader openLog() {
+    checkOpen();
+    if (reader == null) {
+      SharedLogs.Lease l = SharedLogs.acquire(layout.catalogDir(), ChronicleEventLog.Volume.LOW);
+      try {
+        reader = l.log().openReader();
+      } catch (RuntimeException | Error e) {
+        l.close();
+        throw e;
       }
+      lease = l;
+      CatalogCheckpoint.Anchor anchor = unverified;
+      unverified = null;
+      if (anchor != null && !anchorHolds(reader, anchor)) {
+        reader.rewind();
+        state = new CatalogState();
+        restoredFrom = 0;
+      }
+    }
+    return reader;
+  }
+
+  /** True if {@code reader} now stands just past the anchor's event, as the checkpoint says. */
+  private static boolean anchorHolds(EventReader reader, CatalogCheckpoint.Anchor anchor) {
+    try {
+      return reader.seek(anchor.logToken(), anchor.position() - 1) && anchor.matches(reader.next());
+    } catch (RuntimeException e) {
+      return false; // the replay meets the same problem and reports it
+    }
+  }
+
+  /**
+   * With the catalog lock held and the log read to its end: makes the head file if the store has
+   * none, or repairs a word left pending by a writer that died mid-append. If this store did not
+   * read the log, the head already said nothing was new.
+   */
+  private void publishHead() {
+    if (reader == null) {
+      return;
+    }
+    if (head == null) {
+      try {
+        head = CatalogHead.create(layout.catalogHead(), state.position());
+      } catch (RuntimeException e) {
+        // no head: every open reads the log, as before the head existed
+      }
+    } else if (head.position() != state.position()) {
+      head.publish(state.position());
     }
   }
 
   /** Appends and applies a catalog event; the caller holds the catalog lock and monitor ({@link #withLock}). */
   void append(CatalogEvent event) {
     EventCodec.encode(event, sink);
-    lease.log().append(sink.array(), sink.length());
+    openLog();
+    EventLog log = lease.log();
+    if (head != null) {
+      head.beginAppend();
+    }
+    log.append(sink.array(), sink.length());
+    appended = true;
     refresh();
+    if (head != null) {
+      head.publish(state.position());
+    }
   }
 
   /** Runs {@code action} holding the cross-process catalog lock over an up-to-date catalog. */
@@ -165,6 +245,7 @@ final class Catalog implements AutoCloseable {
         () -> {
           synchronized (monitor) {
             refresh();
+            publishHead();
             return action.apply(state);
           }
         });
@@ -206,9 +287,16 @@ final class Catalog implements AutoCloseable {
         });
   }
 
-  /** Forces the catalog log to the storage device. */
+  /** Forces the catalog log and its head to the storage device. */
   void sync() {
-    lease.log().sync();
+    synchronized (monitor) {
+      if (lease != null) {
+        lease.log().sync();
+      }
+      if (head != null) {
+        head.force();
+      }
+    }
   }
 
   /** Closes the log; accesses fail from now on. Then releases the lock file. */
@@ -216,10 +304,22 @@ final class Catalog implements AutoCloseable {
   public void close() {
     synchronized (monitor) {
       closed = true;
-      reader.close();
-      lease.close();
+      release();
     }
     ProcessLock.unretain(layout.catalogLock());
+  }
+
+  private void release() {
+    synchronized (monitor) {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
+      if (lease != null) {
+        lease.close();
+        lease = null;
+      }
+    }
   }
 
   // ---- checkpoint ---------------------------------------------------------------------------------
@@ -230,34 +330,86 @@ final class Catalog implements AutoCloseable {
    */
   void checkpointIfDue() {
     long position = position();
-    long covered = CheckpointParts.end(CheckpointParts.chain(CheckpointParts.list(layout.catalogCheckpoints())));
-    if (position - covered >= CHECKPOINT_MIN_EVENTS) {
-      checkpoint();
+    if (position - checkpointed() >= CHECKPOINT_MIN_EVENTS) {
+      checkpoint(true);
     }
+  }
+
+  /**
+   * As a store that appended closes: brings the checkpoint up to the log, however little it grew,
+   * so that the next process to open the store (a CLI, a notebook) restores it whole and, as the
+   * head agrees, never opens the log. Skipped, not waited for, while a compaction holds its lock.
+   */
+  void checkpointOnClose() {
+    boolean wrote;
+    synchronized (monitor) {
+      wrote = appended && !closed && !skipCloseCheckpoint;
+    }
+    if (wrote && position() > checkpointed()) {
+      checkpoint(false);
+    }
+  }
+
+  /** The catalog position the checkpoint's chain reaches. */
+  private long checkpointed() {
+    return CheckpointParts.end(CheckpointParts.chain(CheckpointParts.list(layout.catalogCheckpoints())));
+  }
+
+  /** Stops {@link #checkpointOnClose} from writing (tests that need a checkpoint with a tail). */
+  void skipCheckpointOnClose() {
+    synchronized (monitor) {
+      skipCloseCheckpoint = true;
+    }
+  }
+
+  /** Reads the log now, even if the head says nothing is new (tests; verify). */
+  void readLog() {
+    synchronized (monitor) {
+      openLog();
+      for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+        state.apply(EventCodec.decodeCatalogEvent(src));
+      }
+    }
+  }
+
+  /** Whether this store has opened the catalog log (tests: an open that need not, does not). */
+  boolean logOpen() {
+    synchronized (monitor) {
+      return reader != null;
+    }
+  }
+
+  /** Brings the checkpoint up to the catalog, waiting for a compaction's lock (see below). */
+  boolean checkpoint() {
+    return checkpoint(true);
   }
 
   /**
    * Brings the checkpoint up to the catalog as this store has folded it, anchored on the last event
    * it read (docs/FORMAT.md §Catalog checkpoint): writes one part, which may absorb the chain's last
    * parts, then removes the parts it replaces. Returns false if there was nothing to anchor on or the
-   * part could not be written; the log stays the source of truth either way.
+   * part could not be written (or, unless {@code wait}, a compaction holds its lock); the log stays
+   * the source of truth either way.
    */
-  boolean checkpoint() {
+  private boolean checkpoint(boolean wait) {
     checkOpen();
     CatalogSnapshot snap;
     Map<String, String> names;
     long token;
+    EventLog log;
     synchronized (monitor) {
+      openLog();
       refresh();
       snap = state.snapshot();
       names = state.idsByName();
       token = reader.lastToken();
+      log = lease.log();
     }
     if (snap.position() == 0 || token < 0) {
       return false;
     }
     CatalogCheckpoint.Anchor anchor;
-    try (EventReader again = lease.log().openReader()) {
+    try (EventReader again = log.openReader()) {
       if (!again.seek(token, snap.position() - 1)) {
         return false;
       }
@@ -268,21 +420,25 @@ final class Catalog implements AutoCloseable {
       anchor = new CatalogCheckpoint.Anchor(snap.position(), token, last.remaining(), last.crc32c());
     }
     Path dir = layout.catalogCheckpoints();
+    Runnable write =
+        () -> {
+          try {
+            writePart(dir, snap, names, anchor);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        };
     try {
       // compaction.lock serialises checkpoint writers across processes (a compaction holds it)
-      ProcessLock.withLock(
-          layout.root().resolve("compaction.lock"),
-          () -> {
-            try {
-              writePart(dir, snap, names, anchor);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
+      Path lock = layout.root().resolve("compaction.lock");
+      if (wait) {
+        ProcessLock.withLock(lock, write);
+        return true;
+      }
+      return ProcessLock.tryWithLock(lock, write);
     } catch (RuntimeException e) {
       return false;
     }
-    return true;
   }
 
   private void writePart(Path dir, CatalogSnapshot snap, Map<String, String> names, CatalogCheckpoint.Anchor anchor)
@@ -321,13 +477,14 @@ final class Catalog implements AutoCloseable {
   }
 
   /**
-   * Restores {@code catalog} (which has applied nothing) from the longest chain of checkpoint parts
-   * in {@code dir} whose parts are whole, belong to {@code storeId}, follow one another, and whose
-   * last event the log holds where the chain says; then moves {@code reader} (at the log's start)
-   * past it. A chain that fails is cut at the failing part and tried again. Returns the position
-   * restored, or 0 with nothing changed (the reader at the start).
+   * Restores the catalog (which has applied nothing) from the longest chain of checkpoint parts in
+   * {@code dir} whose parts are whole, belong to {@code storeId}, follow one another, and whose last
+   * event the log holds where the chain says; the log's reader then stands past it. If the head says
+   * the log holds exactly what the whole chain covers, the log is not opened: the anchor is checked
+   * when it first is ({@link #openLog}). A chain that fails is cut at the failing part and tried
+   * again. Returns the position restored, or 0 with nothing changed. The caller holds the monitor.
    */
-  private static long restore(Path dir, String storeId, EventReader reader, CatalogState catalog) {
+  private long restore(Path dir, String storeId) {
     for (int listing = 0; listing < 2; listing++) { // a second listing if a part vanished meanwhile
       List<CheckpointParts.Part> chain = CheckpointParts.chain(CheckpointParts.list(dir));
       List<CatalogCheckpoint> parts = new ArrayList<>(chain.size());
@@ -349,18 +506,29 @@ final class Catalog implements AutoCloseable {
       if (vanished && listing == 0) {
         continue;
       }
+      long published = head == null ? CatalogHead.UNKNOWN : head.position();
       for (int n = parts.size(); n > 0; n--) {
         List<CatalogCheckpoint> prefix = parts.subList(0, n);
         CatalogCheckpoint.Anchor anchor = prefix.get(n - 1).anchor();
-        try {
-          if (!reader.seek(anchor.logToken(), anchor.position() - 1) || !anchor.matches(reader.next())) {
-            reader.rewind();
-            continue; // stale: the log is not the one this part was taken of
+        if (n == parts.size() && anchor.position() == published) {
+          try {
+            state.restore(List.copyOf(prefix));
+          } catch (RuntimeException e) {
+            return 0; // the log is read from its start
           }
-          catalog.restore(List.copyOf(prefix));
+          unverified = anchor;
+          return anchor.position();
+        }
+        EventReader log = openLog();
+        if (!anchorHolds(log, anchor)) {
+          log.rewind();
+          continue; // stale: the log is not the one this part was taken of
+        }
+        try {
+          state.restore(List.copyOf(prefix));
           return anchor.position();
         } catch (RuntimeException e) {
-          reader.rewind(); // the replay meets the same problem and reports it
+          log.rewind(); // the replay meets the same problem and reports it
           return 0;
         }
       }

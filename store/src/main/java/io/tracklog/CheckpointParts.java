@@ -1,5 +1,6 @@
 package io.tracklog;
 
+import io.tracklog.format.FileNames;
 import io.tracklog.format.CatalogCheckpoint;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -37,7 +38,7 @@ final class CheckpointParts {
   }
 
   static String name(long from, long to) {
-    return String.format("%012d-%012d.part", from, to);
+    return FileNames.zeroPadded(from, 12) + "-" + FileNames.zeroPadded(to, 12) + ".part";
   }
 
   /** Every part file in {@code dir} (none if it does not exist), in no particular order. */

@@ -78,7 +78,7 @@ public final class Store implements AutoCloseable {
     this.layout = new StoreLayout(root);
     this.options = options;
     this.lanes = new Lanes(layout, options.clock());
-    refuseFormat1(layout);
+    StoreMetadata found = refuseFormat1(layout);
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
@@ -86,7 +86,7 @@ public final class Store implements AutoCloseable {
     }
     this.stateLocks = StripedLock.open(layout.runStateLocks());
     try {
-      this.catalog = Catalog.open(layout, options.clock(), bare);
+      this.catalog = Catalog.open(layout, options.clock(), bare, found);
     } catch (RuntimeException | Error e) {
       stateLocks.close();
       throw e;
@@ -101,11 +101,16 @@ public final class Store implements AutoCloseable {
 
   /**
    * A store of format 1 (a Chronicle queue per run) is converted by {@code tracklog upgrade}, not
-   * read: refuse it before creating anything in it.
+   * read: refuse it before creating anything in it. Returns what store.json says, or null if there
+   * is none yet.
    */
-  private static void refuseFormat1(StoreLayout layout) {
+  private static StoreMetadata refuseFormat1(StoreLayout layout) {
     Path json = layout.storeJson();
-    if (Files.isRegularFile(json) && StoreMetadata.readVersion(json) == 1) {
+    if (!Files.isRegularFile(json)) {
+      return null;
+    }
+    StoreMetadata found = StoreMetadata.readAnyVersion(json);
+    if (found.formatVersion() == 1) {
       throw new io.tracklog.error.UnsupportedFormatException(
           "Store "
               + layout.root()
@@ -115,6 +120,7 @@ public final class Store implements AutoCloseable {
               + layout.root()
               + "` (or StoreUpgrade.upgrade(root)).");
     }
+    return found;
   }
 
   /** Opens the store at {@code root}, creating it if absent, with default options. */
@@ -562,6 +568,7 @@ public final class Store implements AutoCloseable {
       failure = attempt(w::close, failure);
     }
     failure = attempt(lanes::close, failure);
+    failure = attempt(catalog::checkpointOnClose, failure);
     failure =
         attempt(
             () -> {

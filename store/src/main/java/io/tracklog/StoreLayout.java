@@ -17,17 +17,22 @@ record StoreLayout(Path root) {
     return logsDir().resolve("catalog");
   }
 
+  /** How many events the catalog log holds, as its writers publish it ({@link CatalogHead}). */
+  Path catalogHead() {
+    return logsDir().resolve("catalog.head");
+  }
+
   /** Where a store of format 1 kept its catalog (read by the upgrade only). */
   Path legacyCatalogDir() {
     return root.resolve("catalog");
   }
 
   Path laneDir(int lane) {
-    return logsDir().resolve(String.format("lane-%03d", lane));
+    return logsDir().resolve("lane-" + io.tracklog.format.FileNames.zeroPadded(lane, 3));
   }
 
   Path laneLock(int lane) {
-    return logsDir().resolve(String.format("lane-%03d.lock", lane));
+    return logsDir().resolve("lane-" + io.tracklog.format.FileNames.zeroPadded(lane, 3) + ".lock");
   }
 
   /** Byte-range locks for runs' check-then-act (params, tags, status), striped by run id. */

@@ -15,8 +15,11 @@ import java.nio.file.Path;
  */
 record StoreMetadata(int formatVersion, String storeId, long createdAt) {
   static final String FORMAT_NAME = "tracklog";
-  /** Format 2: writer lanes (docs/FORMAT.md §Lanes); format 1 had a Chronicle queue per run. */
-  static final int CURRENT_VERSION = 2;
+  /**
+   * Format 3: the catalog head (docs/FORMAT.md §Catalog head); format 2 added writer lanes (§Lanes),
+   * format 1 had a Chronicle queue per run. A store of format 2 becomes format 3 when it is opened.
+   */
+  static final int CURRENT_VERSION = 3;
   static final int MIN_SUPPORTED_VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,12 +52,15 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
   }
 
   static StoreMetadata read(Path file) {
-    JsonNode node = parse(file);
-    int version = node.path("formatVersion").asInt(-1);
-    if (version < MIN_SUPPORTED_VERSION || version > CURRENT_VERSION) {
-      throw UnsupportedFormatException.version("store format", version, MIN_SUPPORTED_VERSION, CURRENT_VERSION);
+    return readAnyVersion(file).checkVersion();
+  }
+
+  /** This, if this version reads its format; else throws {@link UnsupportedFormatException}. */
+  StoreMetadata checkVersion() {
+    if (formatVersion < MIN_SUPPORTED_VERSION || formatVersion > CURRENT_VERSION) {
+      throw UnsupportedFormatException.version("store format", formatVersion, MIN_SUPPORTED_VERSION, CURRENT_VERSION);
     }
-    return new StoreMetadata(version, node.path("storeId").asText(), node.path("createdAt").asLong());
+    return this;
   }
 
   void write(Path file) {

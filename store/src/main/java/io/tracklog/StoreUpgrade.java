@@ -57,10 +57,15 @@ public final class StoreUpgrade {
       throw new IllegalArgumentException("Cannot upgrade " + root + ": no Tracklog store there");
     }
     int version = StoreMetadata.readVersion(json);
-    if (version == StoreMetadata.CURRENT_VERSION) {
+    if (version >= StoreMetadata.MIN_SUPPORTED_VERSION && version <= StoreMetadata.CURRENT_VERSION) {
       StoreMetadata.read(json); // checks the file
       removeFormat1Leftovers(layout);
-      return new Result(version, 0, 0, true);
+      if (version == StoreMetadata.CURRENT_VERSION) {
+        return new Result(version, 0, 0, true);
+      }
+      try (Store store = Store.open(root)) { // format 2 becomes 3 as it opens: it gains a catalog head
+        return new Result(version, store.experiments().size(), store.catalogSnapshot().runCount(), false);
+      }
     }
     if (version != 1) {
       StoreMetadata.read(json); // throws the typed error for what it is

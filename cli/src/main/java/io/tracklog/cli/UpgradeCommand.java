@@ -24,8 +24,8 @@ final class UpgradeCommand extends StoreCommand {
       out().printf("The store is already of the current format.%n");
     } else {
       out().printf(
-          "Upgraded from format %d: %d experiment(s), %d run(s); Arrow files rebuilt.%n",
-          r.fromVersion(), r.experiments(), r.runs());
+          "Upgraded from format %d: %d experiment(s), %d run(s)%s.%n",
+          r.fromVersion(), r.experiments(), r.runs(), r.fromVersion() == 1 ? "; Arrow files rebuilt" : "");
     }
     return 0;
   }

@@ -10,8 +10,6 @@ import io.tracklog.RunSpec;
 import io.tracklog.Store;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,29 +17,20 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ExportJsonCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
-  record Result(int exitCode, String out, String err) {}
-
-  private static Result execute(String... args) {
-    CommandLine cmd = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CliRun execute(String... args) {
+    return CliRun.execute(args);
   }
 
   private JsonNode export(String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("export-json", "--root", dir.toString()));
     args.addAll(List.of(extra));
-    Result r = execute(args.toArray(String[]::new));
+    CliRun r = execute(args.toArray(String[]::new));
     assertThat(r.err()).isEmpty();
     assertThat(r.exitCode()).isZero();
     return JSON.readTree(r.out());
@@ -143,12 +132,12 @@ class ExportJsonCommandTest {
 
   @Test
   void missingStoreOrExperiment_isAnError() {
-    Result none = execute("export-json", "--root", dir.resolve("nothing").toString());
+    CliRun none = execute("export-json", "--root", dir.resolve("nothing").toString());
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("No Tracklog store");
 
     assertThat(execute("demo", "--root", dir.toString()).exitCode()).isZero();
-    Result missing = execute("export-json", "--root", dir.toString(), "--experiment", "999");
+    CliRun missing = execute("export-json", "--root", dir.toString(), "--experiment", "999");
     assertThat(missing.exitCode()).isNotZero();
     assertThat(missing.err()).startsWith("error: ");
   }

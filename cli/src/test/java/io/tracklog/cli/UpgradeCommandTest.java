@@ -5,25 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracklog.Run;
 import io.tracklog.RunStatus;
 import io.tracklog.RunWriter;
 import io.tracklog.Store;
 import io.tracklog.error.UnsupportedFormatException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A store written by format 1 (the demo plus an MLflow import, made by the code of 2026-11-30 and
@@ -33,60 +25,29 @@ import picocli.CommandLine;
  */
 class UpgradeCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final GoldenStore GOLDEN = new GoldenStore(1);
 
   @TempDir Path dir;
   Path root;
 
-  record Result(int exitCode, String out, String err) {}
-
-  private static Result execute(String... args) {
-    CommandLine cmd = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CliRun execute(String... args) {
+    return CliRun.execute(args);
   }
 
   @BeforeEach
   void unzipGoldenStore() throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/golden/format-1/store.zip");
-        ZipInputStream zip = new ZipInputStream(in)) {
-      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-        Path target = dir.resolve(e.getName()).normalize();
-        assertThat(target.startsWith(dir)).as(e.getName()).isTrue();
-        if (e.isDirectory()) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(zip, target);
-        }
-      }
-    }
-    root = dir.resolve("store");
+    root = GOLDEN.unzipInto(dir);
   }
 
   private JsonNode expected(String name) throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/golden/format-1/" + name)) {
-      // Artifact URIs and locations name where the store was made (/tmp/golden/store): they are data.
-      return JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
+    return GOLDEN.expected(name);
   }
 
   private JsonNode run(String... args) throws IOException {
-    Result r = execute(args);
+    CliRun r = execute(args);
     assertThat(r.err()).as(String.join(" ", args)).isEmpty();
     assertThat(r.exitCode()).isZero();
     return JSON.readTree(r.out());
-  }
-
-  /** The export without what depends on when compaction ran (generation, runs not yet compacted). */
-  private static JsonNode withoutCompactionState(JsonNode export) {
-    ObjectNode copy = export.deepCopy();
-    copy.remove("generation");
-    copy.remove("live_run_ids");
-    return copy;
   }
 
   @Test
@@ -95,17 +56,17 @@ class UpgradeCommandTest {
         .isInstanceOf(UnsupportedFormatException.class)
         .hasMessageContaining("format 1")
         .hasMessageContaining("tracklog upgrade --root");
-    Result refused = execute("runs", "--root", root.toString());
+    CliRun refused = execute("runs", "--root", root.toString());
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err()).contains("tracklog upgrade");
 
-    Result upgraded = execute("upgrade", "--root", root.toString());
+    CliRun upgraded = execute("upgrade", "--root", root.toString());
     assertThat(upgraded.err()).isEmpty();
     assertThat(upgraded.exitCode()).isZero();
     assertThat(upgraded.out()).contains("Upgraded from format 1").contains("39 run(s)");
 
-    assertThat(withoutCompactionState(run("export-json", "--root", root.toString())))
-        .isEqualTo(withoutCompactionState(expected("export.json")));
+    assertThat(GoldenStore.withoutCompactionState(run("export-json", "--root", root.toString())))
+        .isEqualTo(GoldenStore.withoutCompactionState(expected("export.json")));
     assertThat(run("search", "--root", root.toString(), "--experiment-ids", "0,1,2,3,4,5,6", "--view", "ALL",
             "--format", "json", "--order-by", "metrics.accuracy DESC", "--max-results", "50000"))
         .isEqualTo(expected("search.json"));
@@ -140,15 +101,15 @@ class UpgradeCommandTest {
     Files.createDirectories(root.resolve("logs/lane-000"));
     Files.writeString(root.resolve("logs/lane-000/junk"), "half");
     assertThat(execute("upgrade", "--root", root.toString()).exitCode()).isZero();
-    assertThat(withoutCompactionState(run("export-json", "--root", root.toString())))
-        .isEqualTo(withoutCompactionState(expected("export.json")));
+    assertThat(GoldenStore.withoutCompactionState(run("export-json", "--root", root.toString())))
+        .isEqualTo(GoldenStore.withoutCompactionState(expected("export.json")));
 
     // As a crash after the commit leaves it: format-1 logs still there. Readers ignore them and a
     // second upgrade removes them.
     Files.createDirectories(root.resolve("catalog"));
     Files.writeString(root.resolve("catalog/leftover"), "x");
-    assertThat(withoutCompactionState(run("export-json", "--root", root.toString())))
-        .isEqualTo(withoutCompactionState(expected("export.json")));
+    assertThat(GoldenStore.withoutCompactionState(run("export-json", "--root", root.toString())))
+        .isEqualTo(GoldenStore.withoutCompactionState(expected("export.json")));
     assertThat(execute("upgrade", "--root", root.toString()).exitCode()).isZero();
     assertThat(root.resolve("catalog")).doesNotExist();
   }

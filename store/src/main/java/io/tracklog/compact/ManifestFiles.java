@@ -1,5 +1,6 @@
 package io.tracklog.compact;
 
+import io.tracklog.format.FileNames;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -382,7 +383,7 @@ public final class ManifestFiles {
   }
 
   public static String fileName(long generation) {
-    return String.format("manifest-%08d.json", generation);
+    return "manifest-" + FileNames.zeroPadded(generation, 8) + ".json";
   }
 
   /** Generations that have a published manifest in {@code root}, ascending. */

@@ -1,5 +1,6 @@
 package io.tracklog.compact;
 
+import io.tracklog.format.FileNames;
 import io.tracklog.error.CorruptFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +101,7 @@ final class RunIndexFile extends RunCoverages {
 
   /** The file name of the run index of the segment of {@code generation}. */
   static String fileName(long generation) {
-    return String.format("runs-index-%08d.bin", generation);
+    return "runs-index-" + FileNames.zeroPadded(generation, 8) + ".bin";
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tracklog.compact;
 
+import io.tracklog.format.FileNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -83,7 +84,7 @@ final class SegmentWriter {
     sorted.sort((a, b) -> a.runId().compareTo(b.runId()));
     String dir = "compacted/experiment=" + experimentId;
     ops.createDirectories(root.resolve(dir));
-    String suffix = String.format("-%08d.arrow", generation);
+    String suffix = "-" + FileNames.zeroPadded(generation, 8) + ".arrow";
     Map<String, String> meta = SegmentSchemas.metadata(storeId, experimentId, generation);
 
     Manifest.FileEntry runsFile = writeRuns(dir + "/runs" + suffix, sorted, meta);

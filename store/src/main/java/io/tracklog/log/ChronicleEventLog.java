@@ -63,8 +63,35 @@ public final class ChronicleEventLog implements EventLog {
     this.queue = queue;
   }
 
-  /** Opens the queue in {@code dir}, creating it if absent. */
+  /**
+   * How many events a log takes in a UTC day, which sizes Chronicle's two-level index: a cycle file
+   * starts with the index's first two arrays (8 bytes an entry each), and a file whose content fits
+   * in its first 64 KiB block maps (and preallocates, sparse) one block less.
+   */
+  public enum Volume {
+    /** Up to 2^32 events a day (Chronicle's {@code FAST_DAILY}: 4 096 entries an array): writer lanes. */
+    HIGH(4096),
+    /** Up to 2^30 events a day, from files 64 KiB smaller: the catalog, an event per run or experiment change. */
+    LOW(2048);
+
+    private final int indexCount;
+
+    Volume(int indexCount) {
+      this.indexCount = indexCount;
+    }
+  }
+
+  /** Opens the queue in {@code dir} for {@link Volume#HIGH}, creating it if absent. */
   public static ChronicleEventLog open(Path dir) {
+    return open(dir, Volume.HIGH);
+  }
+
+  /**
+   * Opens the queue in {@code dir}, creating it if absent. {@code volume} sizes the index of the
+   * cycle files this queue creates; files that exist keep theirs (each file records its own), so a
+   * queue may mix them.
+   */
+  public static ChronicleEventLog open(Path dir, Volume volume) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -74,6 +101,7 @@ public final class ChronicleEventLog implements EventLog {
         SingleChronicleQueueBuilder.binary(dir)
             .blockSize(BLOCK_SIZE)
             .rollCycle(RollCycles.FAST_DAILY)
+            .indexCount(volume.indexCount)
             .build();
     return new ChronicleEventLog(dir, queue);
   }

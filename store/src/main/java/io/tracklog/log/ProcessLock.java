@@ -138,6 +138,51 @@ public final class ProcessLock {
     return message != null && message.contains("Resource deadlock avoided");
   }
 
+  /**
+   * Runs {@code action} if the lock on {@code lockFile} is free now, in this JVM and in every other
+   * process; returns false without running it if not.
+   */
+  public static boolean tryWithLock(Path lockFile, Runnable action) {
+    Path key = lockFile.toAbsolutePath().normalize();
+    ReentrantLock local = IN_JVM.computeIfAbsent(key, k -> new ReentrantLock());
+    if (!local.tryLock()) {
+      return false;
+    }
+    try {
+      if (local.getHoldCount() > 1) {
+        action.run();
+        return true;
+      }
+      FileChannel retained;
+      synchronized (RETAINED) {
+        Object[] held = RETAINED.get(key);
+        retained = held == null ? null : (FileChannel) held[0];
+      }
+      if (retained != null) {
+        return tryRun(retained, action); // closing another channel would drop the process's locks
+      }
+      Files.createDirectories(key.getParent());
+      try (FileChannel ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        return tryRun(ch, action);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot lock " + key, e);
+    } finally {
+      local.unlock();
+    }
+  }
+
+  private static boolean tryRun(FileChannel ch, Runnable action) throws IOException {
+    FileLock lock = ch.tryLock();
+    if (lock == null) {
+      return false;
+    }
+    try (lock) {
+      action.run();
+      return true;
+    }
+  }
+
   public static void withLock(Path lockFile, Runnable action) {
     withLock(
         lockFile,
