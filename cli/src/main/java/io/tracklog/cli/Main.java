@@ -67,7 +67,16 @@ public final class Main implements Runnable {
     return new CommandLine(new Main()).setParameterExceptionHandler(Main::badArguments);
   }
 
+  /**
+   * The logger of the reader's fallback warnings. The commands print those on stderr themselves,
+   * once per file, after their output ({@link StoreCommand}), so the JDK's console handler must not
+   * print them too. Held in a field so the setting stays: the JDK keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger READER_LOGGER =
+      java.util.logging.Logger.getLogger(io.tracklog.reader.StoreReader.class.getName());
+
   public static void main(String[] args) {
+    READER_LOGGER.setUseParentHandlers(false);
     System.exit(commandLine().execute(args));
   }
 
