@@ -32,10 +32,12 @@ import java.util.Set;
  * {@link Store#verify()}: reads a whole store and reports what does not check out, never changing
  * it. It works from one catalog snapshot and one manifest generation taken at its start, so writers
  * may keep going: runs registered later are not looked at, and a run's log is read to where it ends
- * when read. Checks, in order: the catalog log and checkpoint ({@link CatalogCheck}); every lane's
- * excerpts and the out-of-line events they reference; every run's events, decoded and folded;
- * every artifact's size and SHA-256 against its last ArtifactWritten event; every file the newest
- * two manifests list (length and CRC32C, as readers check them before use). Not thread-safe; one
+ * when read. Checks, in order: the newest two manifests parse; the catalog log and checkpoint ({@link
+ * CatalogCheck}), and that the catalog holds every event and run the newest manifest was written
+ * after; every lane's excerpts and the out-of-line events they reference; every run's events,
+ * decoded and folded, at least as many as the newest manifest covers; every artifact's size and
+ * SHA-256 against its last ArtifactWritten event; every file the manifests list (length and CRC32C,
+ * as readers check them before use). Not thread-safe; one
  * verify.
  */
 final class StoreVerifier {
@@ -45,6 +47,7 @@ final class StoreVerifier {
   private final Catalog catalog;
   private final RunLogs runLogs;
   private final List<Problem> problems = new ArrayList<>();
+  private final Set<String> checked = new HashSet<>(); // manifest-listed files checked
 
   StoreVerifier(StoreLayout layout, Catalog catalog, RunLogs runLogs) {
     this.layout = layout;
@@ -54,16 +57,20 @@ final class StoreVerifier {
 
   VerifyReport verify() {
     List<Long> generations = ManifestFiles.generations(layout.root());
+    List<Manifest> manifests = readManifests(generations.subList(Math.max(0, generations.size() - 2), generations.size()));
     CatalogSnapshot snap = catalog.snapshot();
     new CatalogCheck(layout, catalog.metadata().storeId(), problems).check(snap.position());
+    Map<String, Long> covered = manifests.isEmpty() ? Map.of() : covered(manifests.get(0), snap);
     checkLanes();
     for (CatalogSnapshot.RunEntry run : snap.runs()) {
-      Map<String, RunEvent.ArtifactWritten> artifacts = replay(snap, run.runId());
+      Map<String, RunEvent.ArtifactWritten> artifacts = replay(snap, run.runId(), covered.getOrDefault(run.runId(), 0L));
       if (artifacts != null) {
         checkArtifacts(run.runId(), artifacts);
       }
     }
-    checkManifests(generations.subList(Math.max(0, generations.size() - 2), generations.size()));
+    for (Manifest m : manifests) {
+      checkFiles(m);
+    }
     return new VerifyReport(problems);
   }
 
@@ -110,9 +117,10 @@ final class StoreVerifier {
 
   /**
    * Decodes and folds every event of a run from the lanes {@code snap} names; returns its artifact
-   * events, or null if its events do not decode (reported).
+   * events, or null if its events do not decode (reported). A log with fewer than {@code atLeast}
+   * events lost some: the newest manifest covers that many.
    */
-  private Map<String, RunEvent.ArtifactWritten> replay(CatalogSnapshot snap, String runId) {
+  private Map<String, RunEvent.ArtifactWritten> replay(CatalogSnapshot snap, String runId, long atLeast) {
     List<CatalogSnapshot.Attachment> attachments = snap.attachments(runId);
     for (CatalogSnapshot.Attachment a : attachments) {
       Path lane = layout.laneDir(a.lane());
@@ -127,6 +135,10 @@ final class StoreVerifier {
       for (ByteSource src = events.next(); src != null; src = events.next()) {
         state.apply(EventCodec.decodeRunEvent(src));
         seq++;
+      }
+      if (seq < atLeast) {
+        problem(Kind.LOG, laneOf(attachments), Problem.UNKNOWN_POSITION,
+            "run " + runId + " has " + seq + " events, the newest manifest covers " + atLeast + ": its log lost events");
       }
       return state.artifacts();
     } catch (CorruptFileException e) {
@@ -159,7 +171,7 @@ final class StoreVerifier {
       if (p != null) {
         if (newer == null) {
           int reported = problems.size();
-          Map<String, RunEvent.ArtifactWritten> again = replay(catalog.snapshot(), runId);
+          Map<String, RunEvent.ArtifactWritten> again = replay(catalog.snapshot(), runId, 0);
           problems.subList(reported, problems.size()).clear(); // the first replay of the run read
           newer = again == null ? artifacts : again;
         }
@@ -214,36 +226,66 @@ final class StoreVerifier {
   // ---- manifests ---------------------------------------------------------------------------------
 
   /**
-   * The newest two manifests (readers in other processes may still read the previous one, whose
-   * files a compaction keeps) parse, and every file they list has its length and CRC32C. Older
-   * manifests are garbage whose files may already be gone. A file missing because two compactions
-   * committed during the verify is not a problem.
+   * The newest two manifests, newest first, that parse (those that do not are reported): readers in
+   * other processes may still read the previous one, whose files a compaction keeps. Older
+   * manifests are garbage whose files may already be gone.
    */
-  private void checkManifests(List<Long> generations) {
-    Set<String> checked = new HashSet<>();
+  private List<Manifest> readManifests(List<Long> generations) {
+    List<Manifest> manifests = new ArrayList<>();
     for (int i = generations.size() - 1; i >= 0; i--) {
       long gen = generations.get(i);
       Path file = layout.root().resolve(ManifestFiles.fileName(gen));
-      Manifest manifest;
       try {
-        manifest = ManifestFiles.read(layout.root(), gen);
+        manifests.add(ManifestFiles.read(layout.root(), gen));
       } catch (CorruptFileException e) {
         problem(Kind.MANIFEST, file, Problem.UNKNOWN_POSITION, e.detail());
-        continue;
       } catch (UnsupportedFormatException e) {
         problem(Kind.MANIFEST, file, Problem.UNKNOWN_POSITION, e.getMessage());
-        continue;
       } catch (UncheckedIOException e) {
         if (Files.exists(file)) {
           problem(Kind.UNREADABLE, file, Problem.UNKNOWN_POSITION, "cannot be read: " + e.getMessage());
-        }
-        continue; // else collected by a compaction meanwhile
+        } // else collected by a compaction meanwhile
       }
-      for (Manifest.Segment segment : manifest.segments()) {
-        for (Manifest.FileEntry entry : segment.files()) {
-          if (checked.add(entry.path())) {
-            checkFile(gen, entry);
+    }
+    return manifests;
+  }
+
+  /**
+   * How many events of each run a manifest covers, after checking that the catalog has every event
+   * and run the manifest was written after: a catalog log cut short loses them silently otherwise.
+   */
+  private Map<String, Long> covered(Manifest manifest, CatalogSnapshot snap) {
+    Path manifestFile = layout.root().resolve(ManifestFiles.fileName(manifest.generation()));
+    if (manifest.catalogPosition() > snap.position()) {
+      problem(Kind.LOG, layout.catalogDir(), Problem.UNKNOWN_POSITION, "holds " + snap.position()
+          + " events, manifest generation " + manifest.generation() + " was written after " + manifest.catalogPosition());
+    }
+    Map<String, Long> covered = new java.util.HashMap<>();
+    for (Manifest.Segment segment : manifest.segments()) {
+      try {
+        for (Map.Entry<String, Manifest.RunCoverage> run : segment.runs().entrySet()) {
+          covered.put(run.getKey(), run.getValue().seq());
+          if (!snap.containsRun(run.getKey())) {
+            problem(Kind.LOG, layout.catalogDir(), Problem.UNKNOWN_POSITION, "does not register run " + run.getKey()
+                + ", which " + manifestFile.getFileName() + " holds");
           }
+        }
+      } catch (CorruptFileException e) {
+        // its run index and runs file fail their checks: reported with the manifest's files
+      }
+    }
+    return covered;
+  }
+
+  /**
+   * Every file a manifest lists has its length and CRC32C; each file once. A file missing because
+   * two compactions committed during the verify is not a problem.
+   */
+  private void checkFiles(Manifest manifest) {
+    for (Manifest.Segment segment : manifest.segments()) {
+      for (Manifest.FileEntry entry : segment.files()) {
+        if (checked.add(entry.path())) {
+          checkFile(manifest.generation(), entry);
         }
       }
     }
@@ -264,7 +306,9 @@ final class StoreVerifier {
       } else {
         kind = sizeOf(file) != entry.length() ? Kind.LENGTH : Kind.CHECKSUM;
       }
-      problem(kind, file, Problem.UNKNOWN_POSITION, e.detail() + " (manifest generation " + generation + ")");
+      String detail = kind == Kind.MISSING ? "listed by manifest generation " + generation + ", is missing"
+          : e.detail() + " (manifest generation " + generation + ")";
+      problem(kind, file, Problem.UNKNOWN_POSITION, detail);
     } catch (UncheckedIOException e) {
       problem(Kind.UNREADABLE, file, Problem.UNKNOWN_POSITION, "cannot be read: " + e.getMessage());
     }

@@ -87,10 +87,8 @@ class VerifyTest {
     return m.segments().stream().filter(s -> s.runsFile().rows() == 3).findFirst().orElseThrow();
   }
 
-  private static void flip(Path file, int at) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    bytes[at] ^= 0x20;
-    Files.write(file, bytes);
+  private static void flip(Path file, int at) {
+    io.tracklog.testing.StoreDamage.flip(file, at);
   }
 
   @Test
@@ -257,6 +255,22 @@ class VerifyTest {
     assertThat(p.kind()).isEqualTo(Kind.LOG);
     assertThat(p.file()).isEqualTo(catalog);
     assertThat(p.position()).isEqualTo(1); // the Default experiment is event 0
+  }
+
+  @Test
+  void runLogWithFewerEventsThanTheManifestCovers_isALogProblem() {
+    Manifest.Segment seg = segment();
+    long seq = seg.runs().get(runId).seq();
+    java.util.function.LongFunction<byte[]> le =
+        v -> java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+    // as if the log had lost its last 3 events: the run index (CRC32C fixed up) covers 3 more
+    io.tracklog.testing.StoreDamage.rewriteKeepingChecksum(dir, seg.runIndexFile().path(), le.apply(seq), le.apply(seq + 3));
+    Path lane;
+    try (Store store = Store.open(dir, manual())) {
+      lane = store.layout().laneDir(store.catalogSnapshot().attachments(runId).get(0).lane());
+    }
+    assertThat(onlyProblem(Kind.LOG, lane).message())
+        .isEqualTo("run " + runId + " has " + seq + " events, the newest manifest covers " + (seq + 3) + ": its log lost events");
   }
 
   @Test

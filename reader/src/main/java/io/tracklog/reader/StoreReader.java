@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.Store;
+import io.tracklog.VerifyReport;
 import io.tracklog.compact.Manifest;
 import io.tracklog.compact.ManifestFiles;
 import io.tracklog.error.CorruptFileException;
@@ -19,10 +20,12 @@ import io.tracklog.log.EventReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -431,6 +434,28 @@ public final class StoreReader implements AutoCloseable {
     } else if (e instanceof RunEvent.BatchLogged b) {
       b.metrics().forEach(action);
     }
+  }
+
+  /**
+   * Everything {@link Store#verify()} checks, and that every live Arrow file says what the logs say
+   * ({@code tracklog verify --deep}): each compacted run's attributes, params, tags, inputs, latest
+   * metrics, metric histories, search row and run index entry, as this reader decodes them, against
+   * a fold of the log events they cover. Reads every compacted run's log, so it takes about as long
+   * as a rebuild; changes nothing, and writers may keep going.
+   */
+  public VerifyReport deepVerify() {
+    VerifyReport report = store.verify();
+    Set<Path> failed = new HashSet<>();
+    for (VerifyReport.Problem p : report.problems()) {
+      failed.add(p.file());
+    }
+    Manifest manifest;
+    try {
+      manifest = pinnedManifest().manifest();
+    } catch (CorruptFileException | UnsupportedFormatException e) {
+      return report; // reported as a manifest problem
+    }
+    return report.plus(new CompactedFilesCheck(this, root, allocator, failed).check(manifest, store.catalogSnapshot()));
   }
 
   @Override
