@@ -90,7 +90,7 @@ final class CompactedFilesCheck {
     Set<String> runIds = new TreeSet<>(segment.runs().keySet());
     if (rows != null && !rows.keySet().equals(runIds)) {
       Manifest.FileEntry index = segment.runIndexFile() != null ? segment.runIndexFile() : segment.runsFile();
-      content(index, "lists runs " + difference(runIds, rows.keySet()) + " the runs file has not, or the other way round");
+      content(index, "disagrees with the runs file on the segment's runs: " + difference(runIds, rows.keySet()));
     }
     for (String runId : runIds) {
       if (!catalog.containsRun(runId)) {
@@ -102,12 +102,13 @@ final class CompactedFilesCheck {
     }
   }
 
-  private static String difference(Set<String> a, Set<String> b) {
-    Set<String> onlyA = new TreeSet<>(a);
-    onlyA.removeAll(b);
-    Set<String> onlyB = new TreeSet<>(b);
-    onlyB.removeAll(a);
-    return onlyA + " / " + onlyB;
+  /** {@code only here [..], only in the runs file [..]} of the runs listed and the runs file's rows. */
+  private static String difference(Set<String> listed, Set<String> rows) {
+    Set<String> onlyListed = new TreeSet<>(listed);
+    onlyListed.removeAll(rows);
+    Set<String> onlyRows = new TreeSet<>(rows);
+    onlyRows.removeAll(listed);
+    return "only here " + onlyListed + ", only in the runs file " + onlyRows;
   }
 
   private void checkRun(Manifest.Segment segment, String runId, long seq, SegmentReader.CompactedRun row, RunColumns columns) {
