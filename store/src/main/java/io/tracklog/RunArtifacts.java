@@ -313,9 +313,7 @@ public final class RunArtifacts {
    * @throws InvalidParameterException if there is no such file
    */
   public InputStream open(String path) {
-    List<String> segments = segments(path, false);
-    checkResolvesInside(segments, false);
-    Path file = resolve(segments);
+    Path file = file(path);
     if (!Files.isRegularFile(file)) {
       throw new InvalidParameterException("No artifact file '" + path + "' in run '" + runId + "'");
     }
@@ -324,6 +322,17 @@ public final class RunArtifacts {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open artifact " + path + " of run " + runId, e);
     }
+  }
+
+  /**
+   * The file an artifact path names in this folder, which may not exist.
+   *
+   * @throws InvalidArtifactPathException if the path breaks a rule
+   */
+  Path file(String path) {
+    List<String> segments = segments(path, false);
+    checkResolvesInside(segments, false);
+    return resolve(segments);
   }
 
   /**

@@ -536,6 +536,32 @@ public final class Store implements AutoCloseable {
     return catalog.position();
   }
 
+  /**
+   * Checks the whole store and reports what is wrong (or {@link VerifyReport#ok()}); {@code tracklog
+   * verify}. Reads without changing anything, while writers keep going: it works from the catalog
+   * and the manifest as they are when it starts, and what is written meanwhile is not a problem.
+   * Checks that
+   *
+   * <ul>
+   *   <li>every log decodes from its first event: the catalog, every lane's excerpts, the out-of-line
+   *       events they reference (length and SHA-256), and every run's events, folded;
+   *   <li>every artifact file has the size and SHA-256 of its run's last ArtifactWritten event for
+   *       its path;
+   *   <li>the newest two manifests parse, and every file they list exists with the length and
+   *       CRC32C they record (readers fall back to the logs from a file that does not);
+   *   <li>the catalog checkpoint's parts decode, anchor on the catalog log, and restore the catalog
+   *       that replaying the log gives (a store ignores a part that does not).
+   * </ul>
+   *
+   * Whether the Arrow files' rows say what the logs say is checked by the reader module's {@code
+   * StoreReader.deepVerify()} ({@code tracklog verify --deep}). Damage that stops the store from
+   * opening is reported by {@link #open} itself.
+   */
+  public VerifyReport verify() {
+    catalog.checkOpen();
+    return new StoreVerifier(layout, catalog, runLogs).verify();
+  }
+
   /** Forces the catalog and every open run log to the storage device. */
   public void sync() {
     catalog.checkOpen();

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
  * tracklog search --root /tmp/store --experiment-ids 2 --filter "metrics.accuracy > 0.9" --format json
  * tracklog experiments --root /tmp/store --filter "name LIKE 'grid%'"
  * tracklog history --root /tmp/store --run <run id> --key loss
+ * tracklog verify --root /tmp/store [--deep]
  * }</pre>
  */
 @Command(
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:Success.",
-      "1:Failure, e.g. RESOURCE_DOES_NOT_EXIST (an unknown run or experiment).",
+      "1:Failure, e.g. RESOURCE_DOES_NOT_EXIST (an unknown run or experiment), or problems found by verify.",
       "2:Invalid arguments, e.g. INVALID_PARAMETER_VALUE (a bad filter, order_by, max_results, page token or view)."
     },
     footer = {
@@ -51,7 +52,8 @@ import picocli.CommandLine.Spec;
       SearchCommand.class,
       ExperimentsCommand.class,
       HistoryCommand.class,
-      UpgradeCommand.class
+      UpgradeCommand.class,
+      VerifyCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
@@ -67,7 +69,16 @@ public final class Main implements Runnable {
     return new CommandLine(new Main()).setParameterExceptionHandler(Main::badArguments);
   }
 
+  /**
+   * The logger of the reader's fallback warnings. The commands print those on stderr themselves,
+   * once per file, after their output ({@link StoreCommand}), so the JDK's console handler must not
+   * print them too. Held in a field so the setting stays: the JDK keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger READER_LOGGER =
+      java.util.logging.Logger.getLogger(io.tracklog.reader.StoreReader.class.getName());
+
   public static void main(String[] args) {
+    READER_LOGGER.setUseParentHandlers(false);
     System.exit(commandLine().execute(args));
   }
 

@@ -4,8 +4,13 @@ import io.tracklog.Store;
 import io.tracklog.error.ErrorCode;
 import io.tracklog.error.HasErrorCode;
 import io.tracklog.reader.StoreReader;
+import io.tracklog.reader.Fallback;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,6 +34,9 @@ abstract class StoreCommand implements Callable<Integer> {
       description = "The store directory (default: $TRACKLOG_ROOT, else ./tracklog).")
   Path root;
 
+  /** Readers this command opened, whose fallbacks it reports when it is done. */
+  private final List<StoreReader> readers = new ArrayList<>();
+
   /** The command's work; returns the exit code. */
   abstract int execute() throws Exception;
 
@@ -40,7 +48,25 @@ abstract class StoreCommand implements Callable<Integer> {
       throw e; // picocli reports usage errors itself
     } catch (Exception e) {
       return failed(e);
+    } finally {
+      reportFallbacks();
     }
+  }
+
+  /**
+   * Prints on stderr, once each, the compacted files the command's readers stopped trusting (issue
+   * #11): the answers were right, from the logs, but the store needs {@code tracklog verify}.
+   */
+  private void reportFallbacks() {
+    Set<Path> seen = new HashSet<>();
+    for (StoreReader reader : readers) {
+      for (Fallback f : reader.fallbacks()) {
+        if (seen.add(f.file())) {
+          err().println("warning: " + f.message());
+        }
+      }
+    }
+    readers.clear();
   }
 
   /** Reports a failure on stderr and returns the exit code; subclasses may report otherwise. */
@@ -67,7 +93,9 @@ abstract class StoreCommand implements Callable<Integer> {
 
   /** Opens a reader on an existing store (the same usage error as {@link #openExisting}). */
   StoreReader openReader() {
-    return StoreReader.open(existingRoot());
+    StoreReader reader = StoreReader.open(existingRoot());
+    readers.add(reader);
+    return reader;
   }
 
   private Path existingRoot() {

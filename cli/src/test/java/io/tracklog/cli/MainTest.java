@@ -33,7 +33,8 @@ class MainTest {
     return new Result(code, out.toString(), err.toString());
   }
 
-  private static Result execute(String... args) {
+  /** Runs a command in-process: exit code, stdout and stderr (other command tests use it too). */
+  static Result execute(String... args) {
     return execute(new CommandLine(new Main()), args);
   }
 

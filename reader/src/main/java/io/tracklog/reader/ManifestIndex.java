@@ -23,6 +23,7 @@ import java.util.Map;
  */
 final class ManifestIndex {
   private final Manifest manifest;
+  private final Fallbacks fallbacks;
   private final Map<String, List<Manifest.Segment>> byExperiment;
   private final List<String> unsealed;
   private final long compactedRuns;
@@ -30,7 +31,13 @@ final class ManifestIndex {
   private volatile List<String> uncompactedBefore; // see uncompactedBefore()
 
   ManifestIndex(Manifest manifest) {
+    this(manifest, new Fallbacks());
+  }
+
+  /** @param fallbacks where segments whose runs cannot be read are noted */
+  ManifestIndex(Manifest manifest, Fallbacks fallbacks) {
     this.manifest = manifest;
+    this.fallbacks = fallbacks;
     Map<String, List<Manifest.Segment>> groups = new LinkedHashMap<>();
     List<String> open = new ArrayList<>();
     long runs = 0;
@@ -89,10 +96,11 @@ final class ManifestIndex {
   }
 
   /** Whether {@code segment} holds the run; false if its runs cannot be read. */
-  private static boolean holds(Manifest.Segment segment, String runId) {
+  private boolean holds(Manifest.Segment segment, String runId) {
     try {
       return segment.runs().containsKey(runId);
     } catch (CorruptFileException e) {
+      fallbacks.note(e, Fallback.Source.LOGS);
       return false; // its runs are answered from their logs
     }
   }
@@ -111,7 +119,7 @@ final class ManifestIndex {
             map.put(runId, s);
           }
         } catch (CorruptFileException e) {
-          // its runs are answered from their logs
+          fallbacks.note(e, Fallback.Source.LOGS); // its runs are answered from their logs
         }
       }
       all = Collections.unmodifiableMap(map);

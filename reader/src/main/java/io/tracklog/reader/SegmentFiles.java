@@ -1,5 +1,6 @@
 package io.tracklog.reader;
 
+import io.tracklog.compact.FileChecks;
 import io.tracklog.compact.Manifest;
 import io.tracklog.compact.SegmentSchemas;
 import io.tracklog.error.CorruptFileException;
@@ -25,30 +26,9 @@ import org.apache.arrow.vector.ipc.ArrowFileReader;
 final class SegmentFiles {
   private SegmentFiles() {}
 
-  /** Checks length and CRC32C of a file against its manifest entry. */
+  /** Checks length and CRC32C of a file against its manifest entry ({@link FileChecks#verify}). */
   static void verify(Path root, Manifest.FileEntry entry) {
-    Path file = root.resolve(entry.path());
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size != entry.length()) {
-        throw new CorruptFileException(file, "length " + size + ", manifest says " + entry.length());
-      }
-      CRC32C crc = new CRC32C();
-      for (long pos = 0; pos < size; ) {
-        long chunk = Math.min(size - pos, 1L << 30);
-        MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, pos, chunk);
-        crc.update(buf);
-        pos += chunk;
-      }
-      String actual = Manifest.FileEntry.crcHex(crc.getValue());
-      if (!actual.equals(entry.crc32c())) {
-        throw new CorruptFileException(file, "CRC32C " + actual + ", manifest says " + entry.crc32c());
-      }
-    } catch (NoSuchFileException e) {
-      throw new CorruptFileException(file, "missing", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
+    FileChecks.verify(root, entry);
   }
 
   /**

@@ -159,7 +159,7 @@ public final class Snapshot {
         return run.run();
       }
     } catch (CorruptFileException e) {
-      // answered from the log below
+      reader.fellBack(e); // answered from the log below
     }
     return reader.compactedRun(manifest, segment, runId);
   }
@@ -193,11 +193,15 @@ public final class Snapshot {
    * The runs of a segment, for answering them one by one when its files fail: from its run index or
    * runs file, or if neither can be read, every run of its experiment that is in no segment whose
    * runs can be read (a superset: callers skip runs they answered otherwise).
+   *
+   * @param failure how the segment's files failed: the reader notes it ({@link StoreReader#fallbacks()})
    */
-  public List<String> runIdsOf(Manifest.Segment segment) {
+  public List<String> runIdsOf(Manifest.Segment segment, CorruptFileException failure) {
+    reader.fellBack(failure);
     try {
       return List.copyOf(segment.runs().keySet());
     } catch (CorruptFileException e) {
+      reader.fellBack(e);
       List<String> out = new ArrayList<>();
       for (String runId : catalog.runIds(segment.experimentId())) {
         if (index.segmentOf(runId, segment.experimentId()) == null) {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.Store;
+import io.tracklog.VerifyReport;
 import io.tracklog.compact.Manifest;
 import io.tracklog.compact.ManifestFiles;
 import io.tracklog.error.CorruptFileException;
@@ -19,12 +20,15 @@ import io.tracklog.log.EventReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -100,6 +104,7 @@ public final class StoreReader implements AutoCloseable {
       Caffeine.newBuilder().executor(Runnable::run).maximumSize(DEFAULT_MAX_POINT_RUNS).build();
   /** Point lookups per runs file, to decide when decoding the whole segment pays. */
   private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
+  private final Fallbacks fallbacks = new Fallbacks();
 
   private StoreReader(Store store, boolean ownsStore) {
     this.store = store;
@@ -225,7 +230,7 @@ public final class StoreReader implements AutoCloseable {
       return last;
     }
     Manifest manifest = gen.isPresent() ? ManifestFiles.read(root, want) : Manifest.empty(store.storeId());
-    ManifestIndex next = new ManifestIndex(manifest);
+    ManifestIndex next = new ManifestIndex(manifest, fallbacks);
     lastManifest = next;
     return next;
   }
@@ -292,6 +297,7 @@ public final class StoreReader implements AutoCloseable {
       }
       return run.run();
     } catch (CorruptFileException e) {
+      fellBack(e);
       return replayPrefix(runId, segment.runs().get(runId).seq()).toRun();
     }
   }
@@ -317,8 +323,10 @@ public final class StoreReader implements AutoCloseable {
       if (segment.searchFile() != null) {
         try {
           return SearchFileReader.read(root, segment);
-        } catch (CorruptFileException | UnsupportedFormatException e) {
-          // built from the runs and latest files below
+        } catch (CorruptFileException e) { // built from the runs and latest files below
+          fallbacks.note(e, Fallback.Source.SEGMENT_FILES);
+        } catch (UnsupportedFormatException e) {
+          fallbacks.note(root.resolve(segment.searchFile().path()), e.getMessage(), Fallback.Source.SEGMENT_FILES);
         }
       }
       verify(segment.runsFile());
@@ -339,8 +347,24 @@ public final class StoreReader implements AutoCloseable {
     try {
       return histories.get(file.path() + '\u0000' + runId + '\u0000' + key, k -> readHistory(file, runId, key));
     } catch (CorruptFileException e) {
+      fellBack(e);
       return MetricPoints.of(key, replayHistory(runId, key, segment.runs().get(runId).seq()));
     }
+  }
+
+  /** Notes that the file {@code e} names failed and the logs answer instead (once per file). */
+  void fellBack(CorruptFileException e) {
+    fallbacks.note(e, Fallback.Source.LOGS);
+  }
+
+  /**
+   * The compacted files this reader stopped trusting because they failed their checks, in the order
+   * it met them, each once; the answers came from the logs (or a search file's segment) instead.
+   * Each was also logged once as a {@code System.Logger} WARNING. Empty for a healthy store; {@code
+   * tracklog verify} checks every file.
+   */
+  public List<Fallback> fallbacks() {
+    return fallbacks.list();
   }
 
   /** A run's points of one key from its whole log: for a run in no segment whose runs can be read. */
@@ -348,8 +372,13 @@ public final class StoreReader implements AutoCloseable {
     return MetricPoints.of(key, replayHistory(runId, key, Long.MAX_VALUE));
   }
 
-  /** One series of a metrics file: in place from its checked mapping, or through Arrow Java (compressed, over 2 GiB). */
-  private MetricPoints readHistory(Manifest.FileEntry file, String runId, String key) {
+  /**
+   * One series of a metrics file: in place from its checked mapping, or through Arrow Java
+   * (compressed, over 2 GiB).
+   *
+   * @throws CorruptFileException if the file fails its checks
+   */
+  MetricPoints readHistory(Manifest.FileEntry file, String runId, String key) {
     if (file.length() <= Integer.MAX_VALUE) {
       SegmentReader.MetricsFile metrics =
           metricsFiles.get(
@@ -375,31 +404,58 @@ public final class StoreReader implements AutoCloseable {
 
   private RunState replayPrefix(String runId, long seq) {
     RunState state = new RunState();
-    try (EventReader log = store.openRunLog(runId)) {
-      for (ByteSource src = log.next(); src != null && log.position() <= seq; src = log.next()) {
-        state.apply(EventCodec.decodeRunEvent(src));
-      }
-    }
+    eachEvent(runId, seq, state::apply);
     return state;
   }
 
   private List<Metric> replayHistory(String runId, String key, long seq) {
     List<Metric> points = new ArrayList<>();
+    eachEvent(runId, seq, e -> eachMetric(e, m -> {
+      if (m.key().equals(key)) {
+        points.add(m);
+      }
+    }));
+    return points;
+  }
+
+  /** Decodes a run's first {@code seq} events (all, for {@code Long.MAX_VALUE}) from its log, in order. */
+  void eachEvent(String runId, long seq, Consumer<RunEvent> action) {
     try (EventReader log = store.openRunLog(runId)) {
       for (ByteSource src = log.next(); src != null && log.position() <= seq; src = log.next()) {
-        RunEvent e = EventCodec.decodeRunEvent(src);
-        if (e instanceof RunEvent.MetricLogged m && m.metric().key().equals(key)) {
-          points.add(m.metric());
-        } else if (e instanceof RunEvent.BatchLogged b) {
-          for (Metric m : b.metrics()) {
-            if (m.key().equals(key)) {
-              points.add(m);
-            }
-          }
-        }
+        action.accept(EventCodec.decodeRunEvent(src));
       }
     }
-    return points;
+  }
+
+  /** The metric points an event logs, in order. */
+  static void eachMetric(RunEvent e, Consumer<Metric> action) {
+    if (e instanceof RunEvent.MetricLogged m) {
+      action.accept(m.metric());
+    } else if (e instanceof RunEvent.BatchLogged b) {
+      b.metrics().forEach(action);
+    }
+  }
+
+  /**
+   * Everything {@link Store#verify()} checks, and that every live Arrow file says what the logs say
+   * ({@code tracklog verify --deep}): each compacted run's attributes, params, tags, inputs, latest
+   * metrics, metric histories, search row and run index entry, as this reader decodes them, against
+   * a fold of the log events they cover. Reads every compacted run's log, so it takes about as long
+   * as a rebuild; changes nothing, and writers may keep going.
+   */
+  public VerifyReport deepVerify() {
+    VerifyReport report = store.verify();
+    Set<Path> failed = new HashSet<>();
+    for (VerifyReport.Problem p : report.problems()) {
+      failed.add(p.file());
+    }
+    Manifest manifest;
+    try {
+      manifest = pinnedManifest().manifest();
+    } catch (CorruptFileException | UnsupportedFormatException e) {
+      return report; // reported as a manifest problem
+    }
+    return report.plus(new CompactedFilesCheck(this, root, allocator, failed).check(manifest, store.catalogSnapshot()));
   }
 
   @Override

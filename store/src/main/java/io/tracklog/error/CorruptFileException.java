@@ -6,19 +6,27 @@ import java.nio.file.Path;
 public final class CorruptFileException extends StoreException {
   private static final long serialVersionUID = 1L;
   private final transient Path path;
+  private final String detail;
 
   public CorruptFileException(Path path, String detail) {
     super("Corrupt file " + path + ": " + detail);
     this.path = path;
+    this.detail = detail;
   }
 
   public CorruptFileException(Path path, String detail, Throwable cause) {
     super("Corrupt file " + path + ": " + detail, cause);
     this.path = path;
+    this.detail = detail;
   }
 
   public Path path() {
     return path;
+  }
+
+  /** What is wrong with the file, without its name (the message is "Corrupt file PATH: DETAIL"). */
+  public String detail() {
+    return detail;
   }
 
   @Override

@@ -85,7 +85,7 @@ public final class ColumnarRunSearch {
             }
           }
         } catch (CorruptFileException e) {
-          for (String runId : snapshot.runIdsOf(seg)) {
+          for (String runId : snapshot.runIdsOf(seg, e)) {
             if (!live.contains(runId)) {
               naive.add(runId); // answered from the log by getRun
             }
