@@ -8,6 +8,7 @@ import io.tracklog.format.CatalogCheckpoint;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.CatalogState;
 import io.tracklog.format.EventCodec;
+import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventReader;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -55,7 +56,8 @@ final class CatalogCheck {
     CatalogState replayed = new CatalogState();
     Path dir = layout.catalogDir();
     long at = 0;
-    try (SharedLogs.Lease lease = SharedLogs.acquire(dir);
+    long headBefore = headPosition();
+    try (SharedLogs.Lease lease = SharedLogs.acquire(dir, ChronicleEventLog.Volume.LOW);
         EventReader log = lease.log().openReader()) {
       for (; at < target; at++) {
         ByteSource src = log.next();
@@ -87,6 +89,43 @@ final class CatalogCheck {
     if (restored != null) {
       problems.add(new Problem(Kind.CHECKPOINT, lastPart, Problem.UNKNOWN_POSITION,
           "covers " + anchor.position() + " catalog events, the log holds " + at));
+    }
+    checkHead(headBefore);
+  }
+
+  /** The head's published position, or {@link CatalogHead#UNKNOWN} (pending, damaged or absent). */
+  private long headPosition() {
+    try (CatalogHead head = CatalogHead.openIfExists(layout.catalogHead())) {
+      return head == null ? CatalogHead.UNKNOWN : head.position();
+    } catch (RuntimeException e) {
+      return CatalogHead.UNKNOWN;
+    }
+  }
+
+  /**
+   * The head against the log's length: a head that claims more events than the log held when it was
+   * read, or fewer than the log holds now (a writer marks the head before it appends), would make
+   * readers answer from a wrong catalog. A pending or missing head is no problem: readers read the
+   * log, and the next writer repairs it.
+   */
+  private void checkHead(long before) {
+    long length;
+    try (SharedLogs.Lease lease = SharedLogs.acquire(layout.catalogDir(), ChronicleEventLog.Volume.LOW);
+        EventReader log = lease.log().openReader()) {
+      length = 0;
+      while (log.next() != null) {
+        length++;
+      }
+    } catch (RuntimeException e) {
+      return; // reported above, where the log stopped decoding
+    }
+    long after = headPosition();
+    if (before != CatalogHead.UNKNOWN && before > length) {
+      problems.add(new Problem(Kind.LOG, layout.catalogHead(), Problem.UNKNOWN_POSITION,
+          "says the catalog log holds " + before + " events; it holds " + length));
+    } else if (after != CatalogHead.UNKNOWN && after < length) {
+      problems.add(new Problem(Kind.LOG, layout.catalogHead(), Problem.UNKNOWN_POSITION,
+          "says the catalog log holds " + after + " events; it holds " + length + " (readers would miss the rest)"));
     }
   }
 

@@ -47,7 +47,7 @@ final class CheckpointParts {
     if (!dir.toFile().isDirectory()) {
       return parts;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.part")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir) /* NAME filters: no glob to compile */) {
       for (Path f : files) {
         Matcher m = NAME.matcher(f.getFileName().toString());
         if (m.matches()) {

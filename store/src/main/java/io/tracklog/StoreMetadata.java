@@ -1,12 +1,14 @@
 package io.tracklog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.UnsupportedFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -26,29 +28,44 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
   /** The format version a store file names, without checking it (-1 if it names none). */
   static int readVersion(Path file) {
     try {
-      return JSON.readTree(file.toFile()).path("formatVersion").asInt(-1);
-    } catch (IOException | RuntimeException e) {
+      return readAnyVersion(file).formatVersion();
+    } catch (RuntimeException e) {
       return -1; // read() reports what is wrong with the file
     }
   }
 
   /** Reads the file as {@link #read} does, but accepts any format version (the upgrade reads format 1). */
   static StoreMetadata readAnyVersion(Path file) {
-    JsonNode node = parse(file);
-    return new StoreMetadata(node.path("formatVersion").asInt(-1), node.path("storeId").asText(), node.path("createdAt").asLong());
-  }
-
-  private static JsonNode parse(Path file) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(file.toFile());
+    String format = null;
+    int version = -1;
+    String storeId = "";
+    long createdAt = 0;
+    // A streaming read: every open reads this file, and a tree costs more than the rest of it.
+    try (JsonParser p = JSON.getFactory().createParser(Files.readAllBytes(file))) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new CorruptFileException(file, "not a Tracklog store file (not a JSON object)");
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "format" -> format = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "formatVersion" -> version = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
+          case "storeId" -> storeId = value.isScalarValue() ? p.getText() : "";
+          case "createdAt" -> createdAt = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
+          default -> p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new CorruptFileException(file, "not valid JSON: trailing content");
+      }
     } catch (IOException e) {
       throw new CorruptFileException(file, "not valid JSON: " + e.getMessage(), e);
     }
-    if (node == null || !FORMAT_NAME.equals(node.path("format").asText())) {
+    if (!FORMAT_NAME.equals(format)) {
       throw new CorruptFileException(file, "not a Tracklog store file (\"format\" is not \"tracklog\")");
     }
-    return node;
+    return new StoreMetadata(version, storeId, createdAt);
   }
 
   static StoreMetadata read(Path file) {

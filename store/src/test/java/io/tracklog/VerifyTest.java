@@ -104,6 +104,29 @@ class VerifyTest {
   }
 
   @Test
+  void catalogHeadThatDisagreesWithTheLog_isALogProblem() {
+    try (Store store = Store.open(dir, manual())) {
+      long length = store.catalogPosition();
+      Path headFile = dir.resolve("logs").resolve("catalog.head");
+      for (long claimed : new long[] {length + 3, length - 1}) {
+        try (CatalogHead head = CatalogHead.openIfExists(headFile)) {
+          head.publish(claimed); // as damage that still passes the word's check would
+        }
+        VerifyReport report = store.verify();
+        assertThat(report.problems()).as(report.problems().toString()).hasSize(1);
+        Problem p = report.problems().get(0);
+        assertThat(p.kind()).isEqualTo(Kind.LOG);
+        assertThat(p.file()).isEqualTo(headFile.toAbsolutePath().normalize());
+        assertThat(p.message()).contains("holds " + claimed + " events").contains("it holds " + length);
+      }
+      try (CatalogHead head = CatalogHead.openIfExists(headFile)) {
+        head.beginAppend(); // pending: readers read the log; nothing wrong
+      }
+      assertThat(store.verify().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void freshStore_andStoreWithoutCompaction_areClean() throws IOException {
     Path fresh = dir.resolveSibling(dir.getFileName() + "-fresh");
     try (Store store = Store.open(fresh, manual())) {

@@ -389,7 +389,7 @@ public final class ManifestFiles {
   /** Generations that have a published manifest in {@code root}, ascending. */
   public static List<Long> generations(Path root) {
     List<Long> gens = new ArrayList<>();
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(root, "manifest-*.json")) {
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(root) /* NAME filters: no glob to compile */) {
       for (Path p : dir) {
         Matcher m = NAME.matcher(p.getFileName().toString());
         if (m.matches()) {
