@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  */
 public final class Choices {
   /** Past this many choices a try is abandoned as too large (see {@link Overrun}). */
-  static final int MAX_CHOICES = 200_000;
+  static final int MAX_CHOICES = 2_000_000;
 
   private final long[] prefix;
   private final SplittableRandom random;
@@ -31,8 +31,8 @@ public final class Choices {
     this.random = random;
   }
 
-  /** Fresh choices from a seed. */
-  static Choices random(long seed) {
+  /** Fresh choices from a seed (also for example tests that want one fixed random input). */
+  public static Choices random(long seed) {
     return new Choices(new long[0], new SplittableRandom(seed));
   }
 
@@ -65,7 +65,11 @@ public final class Choices {
     return (int) below(n - 1);
   }
 
-  /** True with probability {@code p} when fresh; false is the simpler answer. */
+  /**
+   * True with probability {@code p} when fresh; false is the simpler answer. {@code weighted(1.0)}
+   * is a "go on" flag: always true when fresh, so a loop runs its full count, but a shrinker can
+   * end the loop there.
+   */
   public boolean weighted(double p) {
     long v;
     if (size < prefix.length) {
