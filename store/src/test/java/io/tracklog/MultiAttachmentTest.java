@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracklog.error.RunNotActiveException;
+import io.tracklog.testing.Choices;
+import io.tracklog.testing.Property;
+import io.tracklog.testing.TryDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,81 +73,90 @@ class MultiAttachmentTest {
   /**
    * Random interleavings of stateful writes through three attachments (three stores, three lanes):
    * the run folds to what a single sequential model of the same calls says, in every store (each
-   * reads the three lanes), and a compaction leaves that unchanged. Seeded; set {@code
-   * -Dtracklog.test.seed=N}. (The reader's snapshots over such runs: SnapshotPropertyTest.)
+   * reads the three lanes), and a compaction leaves that unchanged. A {@link Property}: a failure
+   * shrinks to the fewest writes that show it. (The reader's snapshots over such runs:
+   * SnapshotPropertyTest.)
    */
   @Test
   void randomInterleavings_threeAttachments_foldAsTheSequentialModel() {
-    long seed = Long.getLong("tracklog.test.seed", System.nanoTime());
-    System.out.println("MultiAttachmentTest seed=" + seed);
-    Random random = new Random(seed);
-    for (int round = 0; round < 5; round++) {
-      Path root = dir.resolve("r" + round);
-      try (Store a = Store.open(root);
-          Store b = Store.open(root);
-          Store c = Store.open(root)) {
-        String exp = a.setExperiment("e").experimentId();
-        String runId;
-        java.util.Map<String, String> tags = new java.util.TreeMap<>();
-        java.util.Map<String, String> params = new java.util.TreeMap<>();
-        java.util.Map<String, Double> latest = new java.util.TreeMap<>();
-        RunStatus status = RunStatus.RUNNING;
-        try (RunWriter wa = a.startRun(exp)) {
-          runId = wa.runId();
-          try (RunWriter wb = b.resumeRun(runId);
-              RunWriter wc = c.resumeRun(runId)) {
-            RunWriter[] writers = {wa, wb, wc};
-            int ops = 50 + random.nextInt(150);
-            for (int i = 0; i < ops; i++) {
-              RunWriter w = writers[random.nextInt(3)];
-              switch (random.nextInt(5)) {
-                case 0 -> {
-                  String k = "t" + random.nextInt(4);
-                  String v = "v" + i;
-                  w.setTag(k, v);
-                  tags.put(k, v);
+    Property.drawing().tries(5).shrinkSeconds(180).check(c -> {
+      try (TryDir t = TryDir.in(dir)) {
+        interleave(t.path(), c);
+      }
+    });
+  }
+
+  private static void interleave(Path root, Choices c) {
+    try (Store a = Store.open(root);
+        Store b = Store.open(root);
+        Store s3 = Store.open(root)) {
+      String exp = a.setExperiment("e").experimentId();
+      String runId;
+      java.util.Map<String, String> tags = new java.util.TreeMap<>();
+      java.util.Map<String, String> params = new java.util.TreeMap<>();
+      java.util.Map<String, Double> latest = new java.util.TreeMap<>();
+      RunStatus status = RunStatus.RUNNING;
+      try (RunWriter wa = a.startRun(exp)) {
+        runId = wa.runId();
+        try (RunWriter wb = b.resumeRun(runId);
+            RunWriter wc = s3.resumeRun(runId)) {
+          RunWriter[] writers = {wa, wb, wc};
+          // 50 to 200 writes when fresh; a failure shrinks to fewer
+          int ops = 50 + c.index(151);
+          for (int i = 0; i < ops && c.weighted(1.0); i++) {
+            int lane = c.index(3);
+            RunWriter w = writers[lane];
+            switch (c.index(5)) {
+              case 0 -> {
+                String k = "m" + c.index(3);
+                c.note(i + ": lane " + lane + " logMetric " + k);
+                w.logMetric(k, i, i); // steps grow: the latest is the last logged
+                latest.put(k, (double) i);
+              }
+              case 1 -> {
+                String k = "t" + c.index(4);
+                String v = "v" + i;
+                c.note(i + ": lane " + lane + " setTag " + k + "=" + v);
+                w.setTag(k, v);
+                tags.put(k, v);
+              }
+              case 2 -> {
+                String k = "t" + c.index(4);
+                if (tags.containsKey(k)) {
+                  c.note(i + ": lane " + lane + " deleteTag " + k);
+                  w.deleteTag(k);
+                  tags.remove(k);
                 }
-                case 1 -> {
-                  String k = "t" + random.nextInt(4);
-                  if (tags.containsKey(k)) {
-                    w.deleteTag(k);
-                    tags.remove(k);
-                  }
-                }
-                case 2 -> {
-                  String k = "p" + random.nextInt(6);
-                  String v = params.getOrDefault(k, "x" + i);
-                  w.logParam(k, v);
-                  params.put(k, v);
-                }
-                case 3 -> {
-                  RunStatus s = random.nextBoolean() ? RunStatus.RUNNING : RunStatus.SCHEDULED;
-                  w.updateStatus(s, null);
-                  status = s;
-                }
-                default -> {
-                  String k = "m" + random.nextInt(3);
-                  w.logMetric(k, i, i); // steps grow: the latest is the last logged
-                  latest.put(k, (double) i);
-                }
+              }
+              case 3 -> {
+                String k = "p" + c.index(6);
+                String v = params.getOrDefault(k, "x" + i);
+                c.note(i + ": lane " + lane + " logParam " + k + "=" + v);
+                w.logParam(k, v);
+                params.put(k, v);
+              }
+              default -> {
+                RunStatus st = c.weighted(0.5) ? RunStatus.SCHEDULED : RunStatus.RUNNING;
+                c.note(i + ": lane " + lane + " updateStatus " + st);
+                w.updateStatus(st, null);
+                status = st;
               }
             }
           }
         }
-        String why = "seed " + seed + ", round " + round;
-        for (Store s : new Store[] {a, b, c}) {
-          Run run = s.getRun(runId);
-          java.util.Map<String, String> userTags = new java.util.TreeMap<>(run.tags());
-          userTags.keySet().removeIf(k -> k.startsWith("mlflow."));
-          assertThat(userTags).as(why).isEqualTo(tags);
-          assertThat(run.params()).as(why).isEqualTo(params);
-          assertThat(run.info().status()).as(why).isEqualTo(status);
-          latest.forEach((k, v) -> assertThat(run.metric(k)).as(why + " " + k).isEqualTo(v));
-        }
-        Run before = a.getRun(runId);
-        a.compact();
-        assertThat(c.getRun(runId)).as(why).isEqualTo(before);
       }
+      for (Store s : new Store[] {a, b, s3}) {
+        Run run = s.getRun(runId);
+        java.util.Map<String, String> userTags = new java.util.TreeMap<>(run.tags());
+        userTags.keySet().removeIf(k -> k.startsWith("mlflow."));
+        assertThat(userTags).isEqualTo(tags);
+        assertThat(run.params()).isEqualTo(params);
+        assertThat(run.info().status()).isEqualTo(status);
+        latest.forEach((k, v) -> assertThat(run.metric(k)).as(k).isEqualTo(v));
+      }
+      Run before = a.getRun(runId);
+      a.compact();
+      assertThat(s3.getRun(runId)).isEqualTo(before);
     }
   }
 }

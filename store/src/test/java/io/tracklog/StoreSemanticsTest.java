@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracklog.error.InvalidParameterException;
+import io.tracklog.testing.Gen;
+import io.tracklog.testing.Property;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -498,12 +498,7 @@ class StoreSemanticsTest {
       }
     }
     Metric expected = m(2.0, 2L, 2L);
-    long seed = 20240611L;
-    Random random = new Random(seed);
-    for (int i = 0; i < 5; i++) {
-      Collections.shuffle(points, random);
-      assertThat(latestAfter(points)).as("seed %d shuffle %d", seed, i).isEqualTo(expected);
-    }
+    Property.forAll(Gen.shuffled(points)).tries(100).check(order -> assertThat(latestAfter(order)).isEqualTo(expected));
   }
 
   @Test

@@ -14,13 +14,15 @@ import io.tracklog.StoreOptions;
 import io.tracklog.compact.Manifest;
 import io.tracklog.compact.ManifestFiles;
 import io.tracklog.error.CorruptFileException;
+import io.tracklog.testing.Choices;
+import io.tracklog.testing.Property;
+import io.tracklog.testing.TryDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
@@ -46,48 +48,52 @@ public class SearchFileTest {
    * each): dense and rare keys, unique and repeated values, NaN and ±Infinity, deleted runs, inputs.
    */
   public static void randomStore(Path root, long seed) {
-    Random random = new Random(seed);
+    randomStore(root, Choices.random(seed));
+  }
+
+  /** As {@link #randomStore(Path, long)}, from a property's choices: loops can end early when shrinking. */
+  public static void randomStore(Path root, Choices random) {
     StoreOptions options = StoreOptions.builder().compaction(StoreOptions.CompactionTrigger.MANUAL).build();
     try (Store store = Store.open(root, options)) {
       List<String> experiments = List.of(Experiment.DEFAULT_ID, store.createExperiment("e1"));
       for (int round = 0; round < 2; round++) {
         List<String> toDelete = new ArrayList<>();
-        for (int i = 0; i < 90; i++) {
-          String exp = experiments.get(random.nextInt(experiments.size()));
+        for (int i = 0; i < 90 && random.weighted(1.0); i++) {
+          String exp = experiments.get(random.index(experiments.size()));
           RunSpec.Builder spec =
               RunSpec.builder(exp)
-                  .runName(random.nextBoolean() ? "run-" + round + "-" + i : pick(random, VALUES))
-                  .startTime(1_000 + random.nextInt(5) * 1000L);
-          if (random.nextBoolean()) {
+                  .runName(random.weighted(0.5) ? "run-" + round + "-" + i : pick(random, VALUES))
+                  .startTime(1_000 + random.index(5) * 1000L);
+          if (random.weighted(0.5)) {
             spec.userId(pick(random, new String[] {"ann", "bob", "Ann"}));
           }
           RunWriter w = store.startRun(spec.build());
           int n = i;
           param(w, random, "lr", 2, () -> pick(random, VALUES));
-          param(w, random, "seed", 1, () -> "s" + n + "-" + random.nextInt()); // unique: stored plain
+          param(w, random, "seed", 1, () -> "s" + n + "-" + random.below(Integer.MAX_VALUE)); // unique: stored plain
           param(w, random, "batch size", 3, () -> pick(random, VALUES));
           param(w, random, "rare", 40, () -> pick(random, VALUES)); // fewer than 1 run in 8: a map entry
           tag(w, random, "team", 1, () -> pick(random, VALUES));
           tag(w, random, "note", 30, () -> pick(random, VALUES));
-          tag(w, random, "uniq", 2, () -> "u" + random.nextLong());
+          tag(w, random, "uniq", 2, () -> "u" + random.below(Long.MAX_VALUE));
           for (String key : new String[] {"loss", "acc", "rare.metric", "val loss"}) {
             int every = key.startsWith("rare") ? 30 : key.equals("acc") ? 2 : 1;
-            if (random.nextInt(every) == 0) {
-              int points = 1 + random.nextInt(3);
+            if (random.index(every) == 0) {
+              int points = 1 + random.index(3);
               for (int p = 0; p < points; p++) {
-                w.logMetric(key, NUMBERS[random.nextInt(NUMBERS.length)], 1_000 + random.nextInt(3), random.nextInt(3));
+                w.logMetric(key, NUMBERS[random.index(NUMBERS.length)], 1_000 + random.index(3), random.index(3));
               }
             }
           }
-          if (random.nextInt(8) == 0) {
-            w.logInput(DatasetInput.of(new Dataset("mnist", "d" + random.nextInt(3), "local", "/data", null, null), "train"));
+          if (random.index(8) == 0) {
+            w.logInput(DatasetInput.of(new Dataset("mnist", "d" + random.index(3), "local", "/data", null, null), "train"));
           }
-          int r = random.nextInt(4);
+          int r = random.index(4);
           if (r < 3) {
             w.end(RunStatus.values()[2 + r]);
           }
           w.close();
-          if (random.nextInt(10) == 0) {
+          if (random.index(10) == 0) {
             toDelete.add(w.runId());
           }
         }
@@ -103,54 +109,62 @@ public class SearchFileTest {
     String next();
   }
 
-  private static void param(RunWriter w, Random random, String key, int oneIn, Value value) {
-    if (random.nextInt(oneIn) == 0) {
+  private static void param(RunWriter w, Choices random, String key, int oneIn, Value value) {
+    if (random.index(oneIn) == 0) {
       w.logParam(key, value.next());
     }
   }
 
-  private static void tag(RunWriter w, Random random, String key, int oneIn, Value value) {
-    if (random.nextInt(oneIn) == 0) {
+  private static void tag(RunWriter w, Choices random, String key, int oneIn, Value value) {
+    if (random.index(oneIn) == 0) {
       w.setTag(key, value.next());
     }
   }
 
-  private static String pick(Random random, String[] values) {
-    return values[random.nextInt(values.length)];
+  private static String pick(Choices random, String[] values) {
+    return values[random.index(values.length)];
   }
 
   private static Manifest latestManifest(Path root) {
     return ManifestFiles.read(root, ManifestFiles.latestGeneration(root).getAsLong());
   }
 
+  /**
+   * On random stores (a {@link Property} over {@link #randomStore(Path, Choices)}), every segment
+   * has a search file whose columns, loaded, equal the columns built from its runs and latest
+   * files, and the reader uses them.
+   */
   @Test
   void searchFile_loadsTheColumnsThatRunsAndLatestFilesBuild_onRandomStores() {
-    int rareKeys = 0;
-    int segments = 0;
-    for (long seed = 1; seed <= 3; seed++) {
-      Path root = dir.resolve("s" + seed);
-      randomStore(root, seed);
-      Manifest m = latestManifest(root);
-      try (BufferAllocator allocator = new RootAllocator(); StoreReader reader = StoreReader.open(root)) {
-        Snapshot snap = reader.snapshot();
-        for (Manifest.Segment seg : m.segments()) {
-          assertThat(seg.searchFile()).as("seed %s", seed).isNotNull();
-          assertThat(seg.searchFile().path()).contains("/search-");
-          RunColumns built = SegmentReader.readColumns(root, seg, allocator);
-          RunColumns loaded = SearchFileReader.read(root, seg);
-          assertSameColumns(loaded, built, "seed " + seed + " " + seg.searchFile().path());
-          RunColumns used = snap.columns(seg);
-          assertThat(used.source()).isEqualTo(root.resolve(seg.searchFile().path()));
-          assertSameColumns(used, built, "reader's columns, seed " + seed);
-          for (String key : built.paramKeys()) {
-            rareKeys += built.param(key).isDense() ? 0 : 1;
+    int[] rareKeys = {0};
+    int[] segments = {0};
+    Property.drawing().tries(3).shrinkSeconds(300).check(c -> {
+      try (TryDir t = TryDir.in(dir)) {
+        Path root = t.path();
+        randomStore(root, c);
+        Manifest m = latestManifest(root);
+        c.note(m.segments().size() + " segments");
+        try (BufferAllocator allocator = new RootAllocator(); StoreReader reader = StoreReader.open(root)) {
+          Snapshot snap = reader.snapshot();
+          for (Manifest.Segment seg : m.segments()) {
+            assertThat(seg.searchFile()).isNotNull();
+            assertThat(seg.searchFile().path()).contains("/search-");
+            RunColumns built = SegmentReader.readColumns(root, seg, allocator);
+            RunColumns loaded = SearchFileReader.read(root, seg);
+            assertSameColumns(loaded, built, seg.searchFile().path());
+            RunColumns used = snap.columns(seg);
+            assertThat(used.source()).isEqualTo(root.resolve(seg.searchFile().path()));
+            assertSameColumns(used, built, "reader's columns");
+            for (String key : built.paramKeys()) {
+              rareKeys[0] += built.param(key).isDense() ? 0 : 1;
+            }
+            segments[0]++;
           }
-          segments++;
         }
       }
-    }
-    assertThat(segments).isGreaterThanOrEqualTo(6);
-    assertThat(rareKeys).as("some keys are rare enough for the rare_params column").isPositive();
+    });
+    assertThat(segments[0]).isGreaterThanOrEqualTo(6);
+    assertThat(rareKeys[0]).as("some keys are rare enough for the rare_params column").isPositive();
   }
 
   @Test

@@ -20,6 +20,10 @@ import io.tracklog.format.ByteSource;
 import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.log.EventReader;
+import io.tracklog.testing.Choices;
+import io.tracklog.testing.Gen;
+import io.tracklog.testing.Property;
+import io.tracklog.testing.TryDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +31,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dataset inputs, writers closed and resumed, the store reopened) with {@code compact()} and {@code
  * rebuild()} at random moments, some runs still open. After every few operations a fresh snapshot
  * must answer exactly what a full log replay answers, a refreshed one too, and snapshots taken
- * earlier must still answer what they answered then. Replay a failure with {@code
- * -Dtracklog.test.seed=N}.
+ * earlier must still answer what they answered then. A {@link Property}: a failure shrinks to the
+ * fewest operations that show it (listed in the report), and names the seed that reproduces it.
  */
 class SnapshotPropertyTest {
   private static final int STREAMS = 3;
@@ -54,13 +57,11 @@ class SnapshotPropertyTest {
 
   @Test
   void snapshots_answerAsTheLogs_atEveryPoint() {
-    Long fixed = Long.getLong("tracklog.test.seed");
-    long base = fixed != null ? fixed : System.nanoTime();
-    int streams = fixed != null ? 1 : STREAMS;
-    for (int i = 0; i < streams; i++) {
-      long seed = base + i;
-      new Stream(dir.resolve("s" + i), seed).play();
-    }
+    Property.drawing().tries(STREAMS).shrinkSeconds(300).check(c -> {
+      try (TryDir t = TryDir.in(dir)) {
+        new Stream(t.path(), c).play();
+      }
+    });
   }
 
   /** What a snapshot answered when it was taken, to check it later. */
@@ -68,8 +69,7 @@ class SnapshotPropertyTest {
 
   private static final class Stream {
     private final Path root;
-    private final long seed;
-    private final Random random;
+    private final Choices random;
     private final List<String> experiments = new ArrayList<>();
     private final Set<String> deletedExperiments = new HashSet<>();
     private final List<String> runs = new ArrayList<>();
@@ -82,19 +82,19 @@ class SnapshotPropertyTest {
     private Store store;
     private int op;
 
-    Stream(Path root, long seed) {
+    Stream(Path root, Choices random) {
       this.root = root;
-      this.seed = seed;
-      this.random = new Random(seed);
+      this.random = random;
     }
 
     private String why() {
       String t = trace.length() > 1500 ? "..." + trace.substring(trace.length() - 1500) : trace.toString();
-      return "seed " + seed + " (rerun with -Dtracklog.test.seed=" + seed + "), op " + op + ", last ops: " + t;
+      return "op " + op + ", last ops: " + t;
     }
 
     private void note(String s) {
       trace.append(op).append(':').append(s).append(' ');
+      random.note(op + ": " + s);
     }
 
     void play() {
@@ -105,9 +105,10 @@ class SnapshotPropertyTest {
         }
         experiments.add(Experiment.DEFAULT_ID);
         Snapshot last = reader.snapshot();
-        for (op = 0; op < OPS_PER_STREAM; op++) {
+        // OPS_PER_STREAM operations when fresh; a shrinker can end the stream after any of them
+        for (op = 0; op < OPS_PER_STREAM && random.weighted(1.0); op++) {
           step();
-          if (random.nextInt(30) == 0 || op == OPS_PER_STREAM - 1) {
+          if (random.index(30) == 29 || op == OPS_PER_STREAM - 1) {
             last = check(reader, last);
           }
         }
@@ -131,7 +132,7 @@ class SnapshotPropertyTest {
     }
 
     private void step() {
-      int r = random.nextInt(100);
+      int r = random.index(100);
       if (runs.isEmpty() || (r < 6 && runs.size() < 24)) {
         startRun();
       } else if (r < 45) {
@@ -148,8 +149,8 @@ class SnapshotPropertyTest {
         RunWriter w = writableWriter();
         if (w != null) {
           note("end " + w.runId().substring(0, 4));
-          w.end(RunStatus.values()[2 + random.nextInt(3)]);
-          if (random.nextBoolean()) {
+          w.end(RunStatus.values()[2 + random.index(3)]);
+          if (random.weighted(0.5)) {
             close(w);
           }
         }
@@ -167,13 +168,13 @@ class SnapshotPropertyTest {
       } else if (r < 81) {
         String runId = closedRun();
         if (runId != null && !deletedRuns.contains(runId)) {
-          RunStatus status = RunStatus.values()[random.nextInt(RunStatus.values().length)];
-          Long end = random.nextBoolean() ? null : (long) random.nextInt(1_000_000);
+          RunStatus status = RunStatus.values()[random.index(RunStatus.values().length)];
+          Long end = random.weighted(0.5) ? null : (long) random.index(1_000_000);
           note("update " + runId.substring(0, 4) + " " + status + " " + end);
           store.updateRun(runId, status, end);
         }
       } else if (r < 85) {
-        String runId = runs.get(random.nextInt(runs.size()));
+        String runId = runs.get(random.index(runs.size()));
         if (deletedRuns.contains(runId)) {
           note("restore " + runId.substring(0, 4));
           store.restoreRun(runId);
@@ -184,7 +185,7 @@ class SnapshotPropertyTest {
           deletedRuns.add(runId);
         }
       } else if (r < 87) {
-        String exp = experiments.get(random.nextInt(experiments.size() - 1)); // not the default one
+        String exp = experiments.get(random.index(experiments.size() - 1)); // not the default one
         if (deletedExperiments.remove(exp)) {
           note("restoreExp " + exp);
           store.restoreExperiment(exp);
@@ -223,10 +224,10 @@ class SnapshotPropertyTest {
     private void startRun() {
       List<String> active = new ArrayList<>(experiments);
       active.removeAll(deletedExperiments);
-      String exp = active.get(random.nextInt(active.size()));
+      String exp = active.get(random.index(active.size()));
       RunSpec.Builder spec = RunSpec.builder(exp).runName("run-" + runs.size());
-      if (random.nextInt(4) == 0) {
-        spec.startTime((long) random.nextInt(1_000_000));
+      if (random.index(4) == 0) {
+        spec.startTime((long) random.index(1_000_000));
       }
       RunWriter w = store.startRun(spec.build());
       note("start " + w.runId().substring(0, 4) + " in " + exp);
@@ -243,12 +244,12 @@ class SnapshotPropertyTest {
           ok.add(w);
         }
       }
-      return ok.isEmpty() ? null : ok.get(random.nextInt(ok.size()));
+      return ok.isEmpty() ? null : ok.get(random.index(ok.size()));
     }
 
     private RunWriter anyWriter() {
       List<RunWriter> all = new ArrayList<>(writers.values());
-      return all.isEmpty() ? null : all.get(random.nextInt(all.size()));
+      return all.isEmpty() ? null : all.get(random.index(all.size()));
     }
 
     private String closedRun() {
@@ -258,7 +259,7 @@ class SnapshotPropertyTest {
           closed.add(runId);
         }
       }
-      return closed.isEmpty() ? null : closed.get(random.nextInt(closed.size()));
+      return closed.isEmpty() ? null : closed.get(random.index(closed.size()));
     }
 
     private void close(RunWriter w) {
@@ -268,46 +269,46 @@ class SnapshotPropertyTest {
     }
 
     private double value() {
-      return switch (random.nextInt(4)) {
-        case 0 -> SPECIAL[random.nextInt(SPECIAL.length)];
-        case 1 -> random.nextInt(5); // duplicates
-        default -> random.nextGaussian();
+      return switch (random.index(4)) {
+        case 0 -> SPECIAL[random.index(SPECIAL.length)];
+        case 1 -> random.index(5); // duplicates
+        default -> Gen.between(-4_000_000, 4_000_000).next(random) / 1_000_000.0;
       };
     }
 
     private long stepValue() {
-      return random.nextInt(3) == 0 ? STEPS[random.nextInt(STEPS.length)] : random.nextInt(30) - 5;
+      return random.index(3) == 0 ? STEPS[random.index(STEPS.length)] : random.index(30) - 5;
     }
 
     private long timestamp() {
-      return random.nextInt(5) == 0 ? STEPS[random.nextInt(3)] & Long.MAX_VALUE : random.nextInt(1000);
+      return random.index(5) == 0 ? STEPS[random.index(3)] & Long.MAX_VALUE : random.index(1000);
     }
 
     private void logMetrics(RunWriter w) {
-      int n = 1 + random.nextInt(random.nextInt(10) == 0 ? 300 : 12);
+      int n = 1 + random.index(random.index(10) == 0 ? 300 : 12);
       note("metrics " + w.runId().substring(0, 4) + " x" + n);
       for (int i = 0; i < n; i++) {
-        w.logMetric(KEYS[random.nextInt(KEYS.length)], value(), timestamp(), stepValue());
+        w.logMetric(KEYS[random.index(KEYS.length)], value(), timestamp(), stepValue());
       }
     }
 
     private void statefulWrite(RunWriter w) {
       String runId = w.runId();
       Map<String, String> ps = params.get(runId);
-      switch (random.nextInt(7)) {
+      switch (random.index(7)) {
         case 0 -> {
-          String key = "p" + random.nextInt(8);
-          String value = ps.getOrDefault(key, "v" + random.nextInt(3));
+          String key = "p" + random.index(8);
+          String value = ps.getOrDefault(key, "v" + random.index(3));
           note("param " + key);
           w.logParam(key, value);
           ps.put(key, value);
         }
         case 1 -> {
           note("tag");
-          w.setTag("t" + random.nextInt(4), "v" + random.nextInt(100));
+          w.setTag("t" + random.index(4), "v" + random.index(100));
         }
         case 2 -> {
-          String key = "t" + random.nextInt(4);
+          String key = "t" + random.index(4);
           if (w.state().tags().containsKey(key)) {
             note("deleteTag " + key);
             w.deleteTag(key);
@@ -315,42 +316,42 @@ class SnapshotPropertyTest {
         }
         case 3 -> {
           note("rename");
-          if (random.nextBoolean()) {
-            w.setTag(SystemTags.RUN_NAME, "renamed-" + random.nextInt(100));
+          if (random.weighted(0.5)) {
+            w.setTag(SystemTags.RUN_NAME, "renamed-" + random.index(100));
           } else {
-            w.setName("named-" + random.nextInt(100));
+            w.setName("named-" + random.index(100));
           }
         }
         case 4 -> {
           List<Metric> metrics = new ArrayList<>();
-          for (int i = random.nextInt(6); i > 0; i--) {
-            metrics.add(new Metric(KEYS[random.nextInt(KEYS.length)], value(), timestamp(), stepValue()));
+          for (int i = random.index(6); i > 0; i--) {
+            metrics.add(new Metric(KEYS[random.index(KEYS.length)], value(), timestamp(), stepValue()));
           }
           List<Param> batchParams = new ArrayList<>();
-          if (random.nextBoolean()) {
-            String key = "bp" + random.nextInt(5);
-            String value = ps.getOrDefault(key, "x" + random.nextInt(3));
+          if (random.weighted(0.5)) {
+            String key = "bp" + random.index(5);
+            String value = ps.getOrDefault(key, "x" + random.index(3));
             batchParams.add(new Param(key, value));
             ps.put(key, value);
           }
-          List<RunTag> tags = random.nextBoolean() ? List.of(new RunTag("bt", "v" + random.nextInt(9))) : List.of();
+          List<RunTag> tags = random.weighted(0.5) ? List.of(new RunTag("bt", "v" + random.index(9))) : List.of();
           note("batch m" + metrics.size());
           w.logBatch(metrics, batchParams, tags);
         }
         case 5 -> {
-          int d = random.nextInt(3);
+          int d = random.index(3);
           Dataset ds =
               new Dataset("ds" + d, "digest" + d, "local", "/data/" + d, d == 0 ? "{\"cols\":[]}" : null, null);
           note("input ds" + d);
           w.logInputs(
               List.of(
-                  random.nextBoolean()
-                      ? DatasetInput.of(ds, random.nextBoolean() ? "train" : null)
+                  random.weighted(0.5)
+                      ? DatasetInput.of(ds, random.weighted(0.5) ? "train" : null)
                       : new DatasetInput(ds, List.of(new InputTag("k", "v"), new InputTag(InputTag.CONTEXT, "eval")))));
         }
         default -> {
           note("status");
-          w.updateStatus(random.nextBoolean() ? RunStatus.RUNNING : RunStatus.SCHEDULED, null);
+          w.updateStatus(random.weighted(0.5) ? RunStatus.RUNNING : RunStatus.SCHEDULED, null);
         }
       }
     }
@@ -371,7 +372,7 @@ class SnapshotPropertyTest {
       assertThat(reader.refresh(fresh)).as(why + " refresh without changes").isSameAs(fresh);
       pinned.add(new Expected(fresh, now.runs(), now.histories()));
       if (pinned.size() > 4) {
-        pinned.remove(random.nextInt(pinned.size()));
+        pinned.remove(random.index(pinned.size()));
       }
       return refreshed;
     }

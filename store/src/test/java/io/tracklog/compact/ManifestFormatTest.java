@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracklog.error.CorruptFileException;
+import io.tracklog.testing.Gen;
+import io.tracklog.testing.Property;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -170,10 +172,8 @@ class ManifestFormatTest {
     assertThat(Manifest.FileEntry.crcHex(0)).isEqualTo("00000000");
     assertThat(Manifest.FileEntry.crcHex(0xABCDEFL)).isEqualTo("00abcdef");
     assertThat(Manifest.FileEntry.crcHex(0xFFFF_FFFFL)).isEqualTo("ffffffff");
-    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-    for (int i = 0; i < 10_000; i++) {
-      long crc = random.nextLong() & 0xFFFF_FFFFL;
-      assertThat(Manifest.FileEntry.crcHex(crc)).isEqualTo(String.format("%08x", crc));
-    }
+    Property.forAll(Gen.between(0, 0xFFFF_FFFFL))
+        .tries(10_000)
+        .check(crc -> assertThat(Manifest.FileEntry.crcHex(crc)).isEqualTo(String.format("%08x", crc)));
   }
 }

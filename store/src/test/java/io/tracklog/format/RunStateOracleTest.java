@@ -14,12 +14,13 @@ import io.tracklog.RunInfo;
 import io.tracklog.RunStatus;
 import io.tracklog.RunTag;
 import io.tracklog.SystemTags;
+import io.tracklog.testing.Gen;
+import io.tracklog.testing.Property;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,94 +28,70 @@ import org.junit.jupiter.api.Test;
  * against a naive oracle written here from MLflow's rules (mlflow/utils/validation.py, mlflow/store/tracking/file_store.py), not from RunState's code.
  */
 class RunStateOracleTest {
-  private static final long SEED = Long.getLong("tracklog.test.seed", System.nanoTime());
   private static final String[] KEYS = {"a", "b", "c", "d/e", SystemTags.RUN_NAME};
   private static final double[] VALUES = {
     Double.NaN, 0.0, -0.0, 1.0, 1.0, 2.5, -3.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY
   };
 
-  /** A stream generator with few distinct keys, steps, timestamps and values, so ties are common. */
+  /** Generators with few distinct keys, steps, timestamps and values, so ties are common. */
   private static final class Streams {
-    final Random random;
-
-    Streams(Random random) {
-      this.random = random;
-    }
-
-    <T> T pick(T[] items) {
-      return items[random.nextInt(items.length)];
-    }
-
-    Metric metric() {
-      long step = random.nextInt(10) == 0 ? Long.MIN_VALUE + random.nextInt(2) : random.nextInt(5) - 2;
-      long ts = random.nextInt(10) == 0 ? Long.MAX_VALUE - random.nextInt(2) : random.nextInt(4);
-      return new Metric(pick(new String[] {"a", "b", "c"}), VALUES[random.nextInt(VALUES.length)], ts, step);
-    }
-
-    Param param() {
-      return new Param(pick(KEYS), pick(new String[] {"1", "2", ""}));
-    }
-
-    RunTag tag() {
-      return new RunTag(pick(KEYS), pick(new String[] {"x", "y", "名前", ""}));
-    }
-
-    DatasetInput input() {
-      Dataset d =
-          new Dataset(pick(new String[] {"ds1", "ds2"}), pick(new String[] {"d1", "d2"}), "local", "src" + random.nextInt(3), null, null);
-      return DatasetInput.of(d, pick(new String[] {"training", "eval", null}));
-    }
-
-    RunEvent next() {
-      return switch (random.nextInt(12)) {
-        case 0, 1, 2, 3 -> new RunEvent.MetricLogged(metric());
-        case 4 -> new RunEvent.ParamLogged(param());
-        case 5 -> new RunEvent.TagSet(tag());
-        case 6 -> new RunEvent.TagDeleted(pick(KEYS));
-        case 7 -> new RunEvent.StatusChanged(
-            RunStatus.values()[random.nextInt(RunStatus.values().length)],
-            random.nextBoolean() ? null : (long) random.nextInt(1000));
-        case 8 -> {
-          List<DatasetInput> inputs = new ArrayList<>();
-          for (int i = random.nextInt(3); i > 0; i--) {
-            inputs.add(input());
-          }
-          yield new RunEvent.InputsLogged(inputs);
-        }
-        case 9 -> {
-          List<Metric> ms = new ArrayList<>();
-          for (int i = random.nextInt(6); i > 0; i--) {
-            ms.add(metric());
-          }
-          List<Param> ps = new ArrayList<>();
-          for (int i = random.nextInt(3); i > 0; i--) {
-            ps.add(param());
-          }
-          List<RunTag> ts = new ArrayList<>();
-          for (int i = random.nextInt(3); i > 0; i--) {
-            ts.add(tag());
-          }
-          yield new RunEvent.BatchLogged(ms, ps, ts);
-        }
-        case 10 -> new RunEvent.RunDeleted(random.nextInt(1000));
-        default -> new RunEvent.RunRestored(random.nextInt(1000));
+    static Gen<Metric> metric() {
+      Gen<Long> step = Gen.frequency(Gen.weight(9, Gen.between(-2, 2)), Gen.weight(1, Gen.between(Long.MIN_VALUE, Long.MIN_VALUE + 1)));
+      Gen<Long> ts = Gen.frequency(Gen.weight(9, Gen.between(0, 3)), Gen.weight(1, Gen.between(Long.MAX_VALUE - 1, Long.MAX_VALUE)));
+      return c -> {
+        String key = Gen.oneOf("a", "b", "c").next(c);
+        double value = VALUES[c.index(VALUES.length)];
+        long t = ts.next(c);
+        return new Metric(key, value, t, step.next(c));
       };
     }
 
-    List<RunEvent> stream() {
-      List<RunTag> startTags = new ArrayList<>();
-      startTags.add(new RunTag(SystemTags.USER, "u"));
-      if (random.nextInt(4) == 0) {
-        startTags.add(new RunTag(SystemTags.RUN_NAME, "tagged-name"));
-      }
-      List<RunEvent> events = new ArrayList<>();
-      events.add(
-          new RunEvent.RunStarted(
-              "r" + random.nextInt(100), "0", "start-name", random.nextBoolean() ? null : "u", 7L, "file:///a", startTags));
-      for (int n = random.nextInt(120); n > 0; n--) {
-        events.add(next());
-      }
-      return events;
+    static Gen<Param> param() {
+      return c -> new Param(Gen.oneOf(KEYS).next(c), Gen.oneOf("1", "2", "").next(c));
+    }
+
+    static Gen<RunTag> tag() {
+      return c -> new RunTag(Gen.oneOf(KEYS).next(c), Gen.oneOf("x", "y", "名前", "").next(c));
+    }
+
+    static Gen<DatasetInput> input() {
+      return c -> {
+        Dataset d =
+            new Dataset(Gen.oneOf("ds1", "ds2").next(c), Gen.oneOf("d1", "d2").next(c), "local", "src" + c.index(3), null, null);
+        return DatasetInput.of(d, Gen.oneOf("training", "eval", null).next(c));
+      };
+    }
+
+    /** One event after RunStarted: a third of them metrics, then every other kind. */
+    static Gen<RunEvent> next() {
+      return Gen.frequency(
+          Gen.weight(4, metric().map(RunEvent.MetricLogged::new)),
+          Gen.weight(1, param().map(RunEvent.ParamLogged::new)),
+          Gen.weight(1, tag().map(RunEvent.TagSet::new)),
+          Gen.weight(1, Gen.oneOf(KEYS).map(RunEvent.TagDeleted::new)),
+          Gen.weight(1, c -> new RunEvent.StatusChanged(
+              Gen.oneOf(RunStatus.values()).next(c), Gen.between(0, 999).orNull(0.5).next(c))),
+          Gen.weight(1, input().list(2).map(RunEvent.InputsLogged::new)),
+          Gen.weight(1, c -> new RunEvent.BatchLogged(metric().list(5).next(c), param().list(2).next(c), tag().list(2).next(c))),
+          Gen.weight(1, Gen.between(0, 999).map(RunEvent.RunDeleted::new)),
+          Gen.weight(1, Gen.between(0, 999).map(RunEvent.RunRestored::new)));
+    }
+
+    /** RunStarted (sometimes naming the run by tag), then up to 119 events. */
+    static Gen<List<RunEvent>> stream() {
+      return c -> {
+        List<RunTag> startTags = new ArrayList<>();
+        startTags.add(new RunTag(SystemTags.USER, "u"));
+        if (c.index(4) == 3) {
+          startTags.add(new RunTag(SystemTags.RUN_NAME, "tagged-name"));
+        }
+        List<RunEvent> events = new ArrayList<>();
+        events.add(
+            new RunEvent.RunStarted(
+                "r" + c.index(100), "0", "start-name", c.weighted(0.5) ? "u" : null, 7L, "file:///a", startTags));
+        events.addAll(next().list(0, 119, 60).next(c));
+        return events;
+      };
     }
   }
 
@@ -221,13 +198,14 @@ class RunStateOracleTest {
 
   // ---- tests -----------------------------------------------------------------------------------
 
+  /**
+   * RunState, fed each event after an encode/decode round trip, folds a stream to the run the
+   * oracle computes: info, latest metrics (signed zeros told apart), params, tags, inputs.
+   */
   @Test
   void randomStreams_matchTheOracle() {
-    Random random = new Random(SEED);
-    Streams gen = new Streams(random);
     ByteSink sink = new ByteSink();
-    for (int i = 0; i < 1500; i++) {
-      List<RunEvent> events = gen.stream();
+    Property.forAll(Streams.stream()).tries(1500).check(events -> {
       RunState state = new RunState();
       for (RunEvent e : events) {
         EventCodec.encode(e, sink);
@@ -235,43 +213,40 @@ class RunStateOracleTest {
       }
       Run expected = oracle(events);
       Run actual = state.toRun();
-      String where = "seed " + SEED + " stream " + i + ": " + events;
-      assertThat(actual.info()).as(where).isEqualTo(expected.info());
-      assertThat(actual.metrics()).as(where).isEqualTo(expected.metrics());
-      assertThat(actual.params()).as(where).isEqualTo(expected.params());
-      assertThat(actual.tags()).as(where).isEqualTo(expected.tags());
-      assertThat(actual.inputs()).as(where).isEqualTo(expected.inputs());
-      assertThat(actual).as(where).isEqualTo(expected);
-      assertThat(state.eventCount()).as(where).isEqualTo(events.size());
-      assertThat(state.status()).as(where).isEqualTo(expected.info().status());
-      assertThat(state.lifecycleStage()).as(where).isEqualTo(expected.info().lifecycleStage());
+      assertThat(actual.info()).isEqualTo(expected.info());
+      assertThat(actual.metrics()).isEqualTo(expected.metrics());
+      assertThat(actual.params()).isEqualTo(expected.params());
+      assertThat(actual.tags()).isEqualTo(expected.tags());
+      assertThat(actual.inputs()).isEqualTo(expected.inputs());
+      assertThat(actual).isEqualTo(expected);
+      assertThat(state.eventCount()).isEqualTo(events.size());
+      assertThat(state.status()).isEqualTo(expected.info().status());
+      assertThat(state.lifecycleStage()).isEqualTo(expected.info().lifecycleStage());
       for (Map.Entry<String, String> p : expected.params().entrySet()) {
-        assertThat(state.param(p.getKey())).as(where).isEqualTo(p.getValue());
+        assertThat(state.param(p.getKey())).isEqualTo(p.getValue());
       }
       // signed zeros are told apart: the first of 0.0 and -0.0 at a tie stays
       actual.metrics().forEach((k, m) -> assertThat(Double.doubleToRawLongBits(m.value()))
-          .as(where + " key " + k)
+          .as("key " + k)
           .isEqualTo(Double.doubleToRawLongBits(expected.metrics().get(k).value())));
-    }
+    });
   }
 
+  /** The writer's fast path for one metric folds exactly as the MetricLogged event does. */
   @Test
   void applyMetric_equalsApplyingMetricEvents() {
-    Random random = new Random(SEED + 1);
-    Streams gen = new Streams(random);
-    for (int i = 0; i < 300; i++) {
+    Property.forAll(Streams.metric().list(0, 49, 25)).tries(300).check(metrics -> {
       RunEvent.RunStarted start = new RunEvent.RunStarted("r", "0", "n", null, 0L, "a", List.of());
       RunState viaEvents = new RunState();
       RunState viaApplyMetric = new RunState();
       viaEvents.apply(start);
       viaApplyMetric.apply(start);
-      for (int n = random.nextInt(50); n > 0; n--) {
-        Metric m = gen.metric();
+      for (Metric m : metrics) {
         viaEvents.apply(new RunEvent.MetricLogged(m));
         viaApplyMetric.applyMetric(m);
       }
-      assertThat(viaApplyMetric.toRun().metrics()).as("seed %d stream %d", SEED + 1, i).isEqualTo(viaEvents.toRun().metrics());
-    }
+      assertThat(viaApplyMetric.toRun().metrics()).isEqualTo(viaEvents.toRun().metrics());
+    });
   }
 
   @Test

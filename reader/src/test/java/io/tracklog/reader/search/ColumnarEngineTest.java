@@ -7,13 +7,14 @@ import io.tracklog.Run;
 import io.tracklog.RunStatus;
 import io.tracklog.reader.PageToken;
 import io.tracklog.reader.RunColumns;
+import io.tracklog.testing.Choices;
+import io.tracklog.testing.Gen;
+import io.tracklog.testing.Property;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,64 +29,76 @@ class ColumnarEngineTest {
   };
   private static final String[] VALUES = {"a", "b", "cnn", "CNN", "rnn_1", "10", "9", "0.01", "x%y", "Ünï", ""};
 
+  /**
+   * Four data sets of six segments (200 to 2,700 rows each) and 150 requests each (up to five
+   * pages): the engine's pages equal the reference's. Requests are drawn before the data, so
+   * shrinking the data leaves the failing request as it was.
+   */
   @Test
   void engine_equalsReference_onLargeRandomColumns() {
-    for (long seed = 10; seed < 14; seed++) {
-      Random random = new Random(seed);
-      List<RunColumns> segments = new ArrayList<>();
+    Property.drawing().tries(4).shrinkSeconds(300).check(random -> {
       List<String> experiments = List.of("0", "1", "2");
-      for (int s = 0; s < 6; s++) {
-        segments.add(segment(random, experiments.get(random.nextInt(experiments.size())), s, 200 + random.nextInt(2500)));
+      List<SearchRequest> requests = new ArrayList<>();
+      for (int q = 0; q < 150 && random.weighted(1.0); q++) {
+        requests.add(RunSearchEquivalenceTest.request(random, experiments));
       }
-      for (int q = 0; q < 150; q++) {
-        SearchRequest req = RunSearchEquivalenceTest.request(random, experiments);
+      List<RunColumns> segments = new ArrayList<>();
+      for (int s = 0; s < 6 && random.weighted(1.0); s++) {
+        segments.add(segment(random, experiments.get(random.index(experiments.size())), s, 200 + random.index(2500)));
+      }
+      random.note(segments.stream().map(c -> c.experimentId() + ":" + c.rows()).toList() + " (experiment:rows)");
+      for (SearchRequest request : requests) {
+        SearchRequest req = request;
         for (int page = 0; page < 5; page++) {
           RunPage expected = reference(segments, req);
           RunPage actual = ColumnarRunSearch.search(segments, req);
-          assertThat(actual).as("seed %s request %s", seed, req).isEqualTo(expected);
+          assertThat(actual).as("request %s", req).isEqualTo(expected);
           if (expected.nextPageToken() == null) {
             break;
           }
           req = req.withPageToken(expected.nextPageToken());
         }
       }
-    }
+    });
   }
 
-  private static RunColumns segment(Random random, String experiment, int s, int rows) {
-    TreeSet<String> ids = new TreeSet<>();
-    while (ids.size() < rows) {
-      ids.add(String.format("%02d%08x", s, random.nextInt()));
+  /** Up to {@code rows} runs with ascending ids (random gaps, so segments interleave little). */
+  private static RunColumns segment(Choices random, String experiment, int s, int rows) {
+    List<String> ids = new ArrayList<>();
+    long last = 0;
+    for (int i = 0; i < rows && random.weighted(1.0); i++) {
+      last += 1 + random.below(0x1FFFFF); // up to 2 M apart: about 0xFFFFFFFF / 2,000 rows
+      ids.add(String.format("%02d%08x", s, last));
     }
     RunColumns.Builder b = RunColumns.builder(experiment);
     for (String id : ids) {
-      long start = 1000 + random.nextInt(5) * 1000L;
+      long start = 1000 + random.index(5) * 1000L;
       b.addRun(
           id,
           pick(random, new String[] {"r1", "r2", "Run_b", "alpha", "β"}),
-          random.nextBoolean() ? null : pick(random, new String[] {"ann", "bob"}),
-          RunStatus.values()[random.nextInt(RunStatus.values().length)],
+          random.weighted(0.5) ? null : pick(random, new String[] {"ann", "bob"}),
+          RunStatus.values()[random.index(RunStatus.values().length)],
           start,
-          random.nextBoolean() ? null : start + random.nextInt(2000),
+          random.weighted(0.5) ? null : start + random.index(2000),
           "file:///x/" + id + "/artifacts",
-          random.nextInt(5) == 0 ? LifecycleStage.DELETED : LifecycleStage.ACTIVE);
+          random.index(5) == 0 ? LifecycleStage.DELETED : LifecycleStage.ACTIVE);
       for (String key : new String[] {"loss", "acc", "f1.macro", "val loss"}) {
         // "val loss" is rare: a sparse column
-        if (random.nextInt(key.equals("val loss") ? 40 : 3) == 0) {
-          b.metric(key, NUMBERS[random.nextInt(NUMBERS.length)], random.nextInt(5), random.nextInt(5));
+        if (random.index(key.equals("val loss") ? 40 : 3) == 0) {
+          b.metric(key, NUMBERS[random.index(NUMBERS.length)], random.index(5), random.index(5));
         }
       }
       for (String key : new String[] {"lr", "model", "batch size"}) {
-        if (random.nextInt(key.equals("batch size") ? 50 : 2) == 0) {
+        if (random.index(key.equals("batch size") ? 50 : 2) == 0) {
           b.param(key, pick(random, VALUES));
         }
       }
       for (String key : new String[] {"team", "env", "mlflow.note"}) {
-        if (random.nextInt(key.equals("env") ? 30 : 2) == 0) {
+        if (random.index(key.equals("env") ? 30 : 2) == 0) {
           b.tag(key, pick(random, VALUES));
         }
       }
-      if (random.nextInt(20) == 0) {
+      if (random.index(20) == 0) {
         b.inputsJson(
             "[{\"dataset\":{\"name\":\"" + pick(random, new String[] {"mnist", "cifar"}) + "\",\"digest\":\"d1\","
                 + "\"source_type\":\"local\",\"source\":\"/d\"},\"tags\":[{\"key\":\"mlflow.data.context\",\"value\":\"train\"}]}]");
@@ -123,34 +136,43 @@ class ColumnarEngineTest {
     return new RunPage(hits.subList(from, to), to < hits.size() ? PageToken.encode(to) : null);
   }
 
-  private static String pick(Random random, String[] values) {
-    return values[random.nextInt(values.length)];
+  private static String pick(Choices random, String[] values) {
+    return values[random.index(values.length)];
   }
 
+  /** Exact long-versus-double comparison equals BigDecimal's, at the edges of both ranges too. */
   @Test
   void compareExactFast_agreesWithBigDecimal() {
-    Random random = new Random(7);
-    long[] longs = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, 1, 1_700_000_000_000L, Long.MAX_VALUE - 1, Long.MAX_VALUE};
     double[] doubles = {
       0x1p63, -0x1p63, 0x1p62, Math.nextDown(0x1p63), Math.nextUp(-0x1p63), -0.0, 0.0, 0.5, -0.5, 1.5, -1.5,
       1e20, -1e20, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.7e12, 1.7e12 + 0.5, Double.MIN_VALUE
     };
-    for (int i = 0; i < 200_000; i++) {
-      long a = random.nextInt(4) == 0 ? longs[random.nextInt(longs.length)] : random.nextLong() >> random.nextInt(64);
-      double b =
-          switch (random.nextInt(4)) {
-            case 0 -> doubles[random.nextInt(doubles.length)];
-            case 1 -> (double) a + random.nextInt(3) - 1;
-            case 2 -> a + random.nextDouble() * 4 - 2;
-            default -> Double.longBitsToDouble(random.nextLong());
-          };
-      if (Double.isNaN(b)) {
-        continue;
+    Gen<Long> a =
+        Gen.frequency(
+            Gen.weight(1, Gen.oneOf(0L, 1L, -1L, 1_700_000_000_000L, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, Long.MAX_VALUE)),
+            Gen.weight(3, c -> Gen.longs().next(c) >> c.index(64)));
+    Gen<long[]> pairs =
+        c -> {
+          long x = a.next(c);
+          double y =
+              switch (c.index(4)) {
+                case 0 -> doubles[c.index(doubles.length)];
+                case 1 -> (double) x + c.index(3) - 1;
+                case 2 -> x + c.below(1 << 20) / (double) (1 << 18) - 2; // x plus an offset in [-2, 2)
+                default -> Double.longBitsToDouble(Gen.longs().next(c));
+              };
+          return new long[] {x, Double.doubleToRawLongBits(y)};
+        };
+    Property.forAll(pairs).describedAs(p -> p[0] + " vs " + Double.longBitsToDouble(p[1])).tries(200_000).check(p -> {
+      long x = p[0];
+      double y = Double.longBitsToDouble(p[1]);
+      if (Double.isNaN(y)) {
+        return;
       }
       int want =
-          Double.isInfinite(b) ? (b > 0 ? -1 : 1) : Integer.signum(new BigDecimal(a).compareTo(new BigDecimal(b)));
-      assertThat(Compare.compareExactFast(a, b)).as("%s vs %s", a, b).isEqualTo(want);
-      assertThat(Compare.compareExact(a, b)).isEqualTo(want);
-    }
+          Double.isInfinite(y) ? (y > 0 ? -1 : 1) : Integer.signum(new BigDecimal(x).compareTo(new BigDecimal(y)));
+      assertThat(Compare.compareExactFast(x, y)).isEqualTo(want);
+      assertThat(Compare.compareExact(x, y)).isEqualTo(want);
+    });
   }
 }

@@ -12,17 +12,20 @@ import io.tracklog.Run;
 import io.tracklog.RunInfo;
 import io.tracklog.RunStatus;
 import io.tracklog.error.ErrorCode;
+import io.tracklog.testing.Choices;
+import io.tracklog.testing.Gen;
+import io.tracklog.testing.Property;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * Random strings, and random mutations of valid filters and order_by elements, never crash the
  * parsers: each input parses (and then evaluates and sorts without error, and each clause re-parses
  * alone to itself) or raises {@link InvalidFilterException} with INVALID_PARAMETER_VALUE and a
- * position inside the input. Fixed seeds; a failure prints the input.
+ * position inside the input. Property tests: a failure is shrunk to a minimal input and names the
+ * seed that reproduces it.
  */
 class FilterFuzzTest {
   private static final int ITERATIONS = 4000;
@@ -91,57 +94,58 @@ class FilterFuzzTest {
     return runs;
   }
 
-  @Test
-  void randomStrings_parseOrRaiseTheTypedError() {
-    Random random = new Random(20240501L);
-    for (int i = 0; i < ITERATIONS; i++) {
-      StringBuilder s = new StringBuilder();
-      int pieces = random.nextInt(8);
-      for (int k = 0; k < pieces; k++) {
-        if (random.nextBoolean()) {
-          s.append(PIECES[random.nextInt(PIECES.length)]);
-        } else {
-          int cp = ALPHABET.codePoints().skip(random.nextInt((int) ALPHABET.codePoints().count())).findFirst().getAsInt();
-          s.appendCodePoint(cp);
-        }
-      }
-      check(s.toString());
-    }
+  /** A piece of filter syntax, or one code point of an alphabet of awkward characters. */
+  static Gen<String> piece() {
+    List<String> codePoints = ALPHABET.codePoints().mapToObj(Character::toString).toList();
+    return Gen.choose(Gen.oneOf(PIECES), Gen.oneOf(codePoints));
   }
 
+  /** Up to 7 pieces of filter syntax and awkward characters, joined. */
+  static Gen<String> randomStrings() {
+    return piece().list(0, 7, 3.5).map(l -> String.join("", l));
+  }
+
+  /** Strings made of filter pieces parse, or raise InvalidFilterException with a position inside them. */
+  @Test
+  void randomStrings_parseOrRaiseTheTypedError() {
+    Property.forAll(randomStrings()).describedAs(FilterFuzzTest::quote).tries(ITERATIONS).check(FilterFuzzTest::check);
+  }
+
+  /** A valid filter or order_by element, with 1 to 4 mutations. */
+  static Gen<String> mutatedValidInputs() {
+    List<String> valid = new ArrayList<>(VALID_FILTERS);
+    valid.addAll(VALID_ORDER_BY);
+    return c -> {
+      String s = Gen.oneOf(valid).next(c);
+      for (int m = Gen.ints(1, 4).next(c); m > 0; m--) {
+        s = mutate(s, c);
+      }
+      return s;
+    };
+  }
+
+  /** Valid inputs, mutated, parse or raise InvalidFilterException with a position; and some still parse. */
   @Test
   void mutatedValidInputs_parseOrRaiseTheTypedError() {
-    Random random = new Random(7L);
     parsed = 0;
-    List<String> seeds = new ArrayList<>(VALID_FILTERS);
-    seeds.addAll(VALID_ORDER_BY);
     for (String seed : VALID_FILTERS) {
       RunFilter.parse(seed.replace("name ILIKE", "run_name ILIKE").replace("creation_time", "start_time")
           .replace("tags.team = 'core'", "tags.x = 'y'"));
     }
-    for (int i = 0; i < ITERATIONS; i++) {
-      String s = seeds.get(random.nextInt(seeds.size()));
-      int mutations = 1 + random.nextInt(4);
-      for (int m = 0; m < mutations; m++) {
-        s = mutate(s, random);
-      }
-      check(s);
-    }
+    Property.forAll(mutatedValidInputs()).describedAs(FilterFuzzTest::quote).tries(ITERATIONS).check(FilterFuzzTest::check);
     assertThat(parsed).as("mutated inputs that still parse").isGreaterThan(ITERATIONS / 20);
   }
 
-  private static String mutate(String s, Random random) {
-    int at = s.isEmpty() ? 0 : random.nextInt(s.length() + 1);
-    String piece =
-        random.nextBoolean()
-            ? PIECES[random.nextInt(PIECES.length)]
-            : String.valueOf(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-    switch (random.nextInt(5)) {
+  /** One mutation: a piece inserted, 1 to 3 characters deleted, one replaced, a stretch doubled, two swapped. */
+  private static String mutate(String s, Choices c) {
+    int at = s.isEmpty() ? 0 : c.index(s.length() + 1);
+    String piece = c.weighted(0.5) ? Gen.oneOf(PIECES).next(c) : String.valueOf(ALPHABET.charAt(c.index(ALPHABET.length())));
+    switch (c.index(5)) {
       case 0 -> {
         return s.substring(0, at) + piece + s.substring(at);
       }
       case 1 -> {
-        int end = Math.min(s.length(), at + 1 + random.nextInt(3));
+        int end = Math.min(s.length(), at + 1 + c.index(3));
         return at >= s.length() ? s : s.substring(0, at) + s.substring(end);
       }
       case 2 -> {
@@ -149,20 +153,20 @@ class FilterFuzzTest {
         return s.substring(0, at) + piece + s.substring(end);
       }
       case 3 -> {
-        int end = Math.min(s.length(), at + random.nextInt(6));
+        int end = Math.min(s.length(), at + c.index(6));
         return s.substring(0, end) + s.substring(at, end) + s.substring(end);
       }
       default -> {
         if (s.length() < 2) {
           return s;
         }
-        int a = random.nextInt(s.length());
-        int b = random.nextInt(s.length());
-        char[] c = s.toCharArray();
-        char t = c[a];
-        c[a] = c[b];
-        c[b] = t;
-        return new String(c);
+        int a = c.index(s.length());
+        int b = c.index(s.length());
+        char[] chars = s.toCharArray();
+        char t = chars[a];
+        chars[a] = chars[b];
+        chars[b] = t;
+        return new String(chars);
       }
     }
   }

@@ -14,10 +14,12 @@ import io.tracklog.StoreOptions;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.ViewType;
+import io.tracklog.testing.Choices;
+import io.tracklog.testing.Property;
+import io.tracklog.testing.TryDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * logging after compaction, runs kept open across it, runs never compacted, deletions, NaN and
  * ±Infinity, missing keys, equal start times, dataset inputs) and random valid filters and
  * orderings generated from the grammar, {@link RunSearch#search} returns the same runs in the same
- * order with the same page tokens as {@code RunSearch.searchNaive}, page after page. Fixed seeds;
- * replay one with {@code -Dtracklog.test.seed=N}.
+ * order with the same page tokens as {@code RunSearch.searchNaive}, page after page. A {@link
+ * Property}: a failure shrinks to a small store and one request, and names the seed that reproduces it.
  */
 class RunSearchEquivalenceTest {
-  private static final long[] SEEDS = {1, 2, 3, 4};
+  private static final int STORES = 4;
   private static final int REQUESTS_PER_STORE = 400;
   private static final String[] METRICS = {"loss", "acc", "f1.macro", "val loss"};
   private static final String[] PARAMS = {"lr", "model", "batch size"};
@@ -47,17 +49,26 @@ class RunSearchEquivalenceTest {
 
   @Test
   void columnarSearch_equalsReference_onRandomStoresAndRequests() {
-    Long fixed = Long.getLong("tracklog.test.seed");
-    long[] seeds = fixed != null ? new long[] {fixed} : SEEDS;
-    int checked = 0;
-    for (long seed : seeds) {
-      checked += check(dir.resolve("s" + seed), seed);
-    }
-    assertThat(checked).isGreaterThan(seeds.length * REQUESTS_PER_STORE);
+    int[] pages = {0};
+    Property.drawing().tries(STORES).shrinkSeconds(300).check(c -> {
+      try (TryDir t = TryDir.in(dir)) {
+        pages[0] += check(t.path(), c);
+      }
+    });
+    assertThat(pages[0]).isGreaterThan(STORES * REQUESTS_PER_STORE);
   }
 
-  private int check(Path root, long seed) {
-    Random random = new Random(seed);
+  /**
+   * Draws {@link #REQUESTS_PER_STORE} requests, builds a store in three phases and checks the
+   * requests on it. The requests come first, so that shrinking the store leaves the failing request
+   * as it was. Loops run their full count when fresh; each iteration asks {@code weighted(1.0)}
+   * first, so a shrinker can end any of them early.
+   */
+  private int check(Path root, Choices random) {
+    List<SearchRequest> requests = new ArrayList<>();
+    for (int q = 0; q < REQUESTS_PER_STORE && random.weighted(1.0); q++) {
+      requests.add(request(random, List.of("0", "1", "2")));
+    }
     List<String> experiments = new ArrayList<>();
     List<String> runIds = new ArrayList<>();
     List<RunWriter> open = new ArrayList<>();
@@ -67,12 +78,13 @@ class RunSearchEquivalenceTest {
       experiments.add(Experiment.DEFAULT_ID);
       experiments.add(store.createExperiment("e1"));
       experiments.add(store.createExperiment("e2"));
+      assertThat(experiments).as("the ids the requests name").containsExactly("0", "1", "2");
       // phase 1: runs ended and compacted (two compactions: several segments per experiment)
       for (int round = 0; round < 2; round++) {
-        for (int i = 0; i < 25; i++) {
+        for (int i = 0; i < 25 && random.weighted(1.0); i++) {
           RunWriter w = start(store, random, experiments, runIds);
           fill(w, random);
-          int r = random.nextInt(5);
+          int r = random.index(5);
           if (r < 3) {
             w.end(RunStatus.values()[2 + r]); // FINISHED, FAILED, KILLED
           } else if (r == 3) {
@@ -80,7 +92,7 @@ class RunSearchEquivalenceTest {
           } // else it stays RUNNING, with no end time
           w.close();
         }
-        for (int i = 0; i < 4; i++) { // open across the compaction: not sealed
+        for (int i = 0; i < 4 && random.weighted(1.0); i++) { // open across the compaction: not sealed
           RunWriter w = start(store, random, experiments, runIds);
           fill(w, random);
           open.add(w);
@@ -88,9 +100,9 @@ class RunSearchEquivalenceTest {
         store.compact();
       }
       // phase 2: compacted runs change after compaction (live tails over compacted rows)
-      for (int i = 0; i < 12; i++) {
-        String runId = runIds.get(random.nextInt(runIds.size()));
-        switch (random.nextInt(3)) {
+      for (int i = 0; i < 12 && !runIds.isEmpty() && random.weighted(1.0); i++) {
+        String runId = runIds.get(random.index(runIds.size()));
+        switch (random.index(3)) {
           case 0 -> {
             try {
               store.deleteRun(runId);
@@ -124,20 +136,23 @@ class RunSearchEquivalenceTest {
         }
       }
       // phase 3: runs never compacted
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < 10 && random.weighted(1.0); i++) {
         RunWriter w = start(store, random, experiments, runIds);
         fill(w, random);
-        if (random.nextBoolean()) {
+        if (random.weighted(0.5)) {
           w.end(RunStatus.FINISHED);
         }
         w.close();
       }
       try (StoreReader reader = StoreReader.open(root)) {
         Snapshot snap = reader.snapshot();
-        assertThat(snap.liveRunIds()).isNotEmpty();
-        for (int q = 0; q < REQUESTS_PER_STORE; q++) {
-          SearchRequest req = request(random, experiments);
-          String why = "seed " + seed + " (rerun with -Dtracklog.test.seed=" + seed + "), request " + req;
+        random.note(runIds.size() + " runs, " + requests.size() + " requests");
+        if (snap.liveRunIds().isEmpty()) {
+          throw new Property.Rejected("no runs"); // only ever while shrinking
+        }
+        for (SearchRequest request : requests) {
+          SearchRequest req = request;
+          String why = "request " + req;
           for (int page = 0; page < 50; page++) {
             RunPage expected = RunSearch.searchNaive(snap, req);
             RunPage actual = RunSearch.search(snap, req);
@@ -164,13 +179,13 @@ class RunSearchEquivalenceTest {
     return page.runs().stream().map(Run::runId).toList();
   }
 
-  private static RunWriter start(Store store, Random random, List<String> experiments, List<String> runIds) {
-    String exp = experiments.get(random.nextInt(experiments.size()));
+  private static RunWriter start(Store store, Choices random, List<String> experiments, List<String> runIds) {
+    String exp = experiments.get(random.index(experiments.size()));
     RunSpec.Builder spec =
         RunSpec.builder(exp)
             .runName(pick(random, new String[] {"r1", "r2", "Run_b", "alpha", "β"}))
-            .startTime(1_000 + random.nextInt(5) * 1000L); // equal start times: the run_id tie-break
-    if (random.nextBoolean()) {
+            .startTime(1_000 + random.index(5) * 1000L); // equal start times: the run_id tie-break
+    if (random.weighted(0.5)) {
       spec.userId(pick(random, new String[] {"ann", "bob", "Ann"}));
     }
     RunWriter w = store.startRun(spec.build());
@@ -178,15 +193,15 @@ class RunSearchEquivalenceTest {
     return w;
   }
 
-  private static void fill(RunWriter w, Random random) {
+  private static void fill(RunWriter w, Choices random) {
     for (String key : METRICS) {
-      int points = random.nextInt(4) - 1; // often none: missing keys
+      int points = random.index(4) - 1; // often none: missing keys
       for (int p = 0; p < points; p++) {
-        w.logMetric(key, NUMBERS[random.nextInt(NUMBERS.length)], 1_000 + random.nextInt(3), random.nextInt(3));
+        w.logMetric(key, NUMBERS[random.index(NUMBERS.length)], 1_000 + random.index(3), random.index(3));
       }
     }
     for (String key : PARAMS) {
-      if (random.nextInt(3) > 0) {
+      if (random.index(3) > 0) {
         try {
           w.logParam(key, pick(random, VALUES));
         } catch (RuntimeException e) {
@@ -195,45 +210,45 @@ class RunSearchEquivalenceTest {
       }
     }
     for (String key : TAGS) {
-      if (random.nextInt(3) > 0) {
+      if (random.index(3) > 0) {
         w.setTag(key, pick(random, VALUES));
-      } else if (random.nextInt(4) == 0 && w.state().tags().containsKey(key)) {
+      } else if (random.index(4) == 0 && w.state().tags().containsKey(key)) {
         w.deleteTag(key);
       }
     }
-    if (random.nextInt(4) == 0) {
+    if (random.index(4) == 0) {
       w.logInput(
           DatasetInput.of(
               new Dataset(pick(random, new String[] {"mnist", "cifar"}), pick(random, new String[] {"d1", "d2"}), "local", "/data", null, null),
-              random.nextBoolean() ? pick(random, new String[] {"train", "eval"}) : null));
+              random.weighted(0.5) ? pick(random, new String[] {"train", "eval"}) : null));
     }
   }
 
-  private static String pick(Random random, String[] values) {
-    return values[random.nextInt(values.length)];
+  private static String pick(Choices random, String[] values) {
+    return values[random.index(values.length)];
   }
 
   // ---- requests from the grammar ---------------------------------------------------------------
 
-  static SearchRequest request(Random random, List<String> experiments) {
+  static SearchRequest request(Choices random, List<String> experiments) {
     List<String> ids = new ArrayList<>();
-    int n = 1 + random.nextInt(4);
+    int n = 1 + random.index(4);
     for (int i = 0; i < n; i++) {
-      ids.add(random.nextInt(8) == 0 ? "404" : experiments.get(random.nextInt(experiments.size())));
+      ids.add(random.index(8) == 0 ? "404" : experiments.get(random.index(experiments.size())));
     }
     SearchRequest.Builder b = SearchRequest.builder(ids);
-    StringJoiner filter = new StringJoiner(random.nextBoolean() ? " AND " : " and ");
-    int clauses = random.nextInt(4);
+    StringJoiner filter = new StringJoiner(random.weighted(0.5) ? " AND " : " and ");
+    int clauses = random.index(4);
     for (int i = 0; i < clauses; i++) {
       filter.add(clause(random));
     }
     b.filter(filter.toString());
-    int keys = random.nextInt(4);
+    int keys = random.index(4);
     for (int i = 0; i < keys; i++) {
       b.orderBy(orderKey(random) + pick(random, new String[] {"", " ASC", " DESC", " desc"}));
     }
-    b.maxResults(1 + random.nextInt(random.nextBoolean() ? 5 : 40));
-    b.viewType(ViewType.values()[random.nextInt(ViewType.values().length)]);
+    b.maxResults(1 + random.index(random.weighted(0.5) ? 5 : 40));
+    b.viewType(ViewType.values()[random.index(ViewType.values().length)]);
     return b.build();
   }
 
@@ -245,16 +260,16 @@ class RunSearchEquivalenceTest {
     return prefix + "." + (key.contains(" ") ? "`" + key + "`" : key);
   }
 
-  private static String stringOp(Random random) {
+  private static String stringOp(Choices random) {
     return pick(random, new String[] {"=", "!=", "LIKE", "ILIKE", "like"});
   }
 
-  private static String pattern(Random random) {
+  private static String pattern(Choices random) {
     return pick(random, new String[] {"%", "c%", "%N", "_", "__", "%1", "r%_%", "x%y", "X%Y", "%ü%", ""});
   }
 
-  private static String clause(Random random) {
-    switch (random.nextInt(9)) {
+  private static String clause(Choices random) {
+    switch (random.index(9)) {
       case 0, 1 -> {
         return key(pick(random, new String[] {"metrics", "metric"}), pick(random, METRICS)) + " "
             + pick(random, new String[] {"=", "!=", ">", ">=", "<", "<="}) + " " + pick(random, LITERALS);
@@ -296,8 +311,8 @@ class RunSearchEquivalenceTest {
     }
   }
 
-  private static String orderKey(Random random) {
-    return switch (random.nextInt(5)) {
+  private static String orderKey(Choices random) {
+    return switch (random.index(5)) {
       case 0, 1 -> key("metrics", pick(random, METRICS));
       case 2 -> key("params", pick(random, PARAMS));
       case 3 -> key("tags", pick(random, TAGS));

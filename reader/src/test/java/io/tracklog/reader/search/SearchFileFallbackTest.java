@@ -7,6 +7,7 @@ import io.tracklog.compact.ManifestFiles;
 import io.tracklog.reader.SearchFileTest;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
+import io.tracklog.testing.Choices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +30,7 @@ class SearchFileFallbackTest {
   @Test
   void damagedDeletedOrUnlistedSearchFiles_giveTheSameAnswers() throws IOException {
     SearchFileTest.randomStore(dir, 11);
-    Random random = new Random(11);
+    Choices random = Choices.random(11);
     List<SearchRequest> requests = new ArrayList<>();
     for (int i = 0; i < 150; i++) {
       requests.add(RunSearchEquivalenceTest.request(random, List.of("0", "1")));
