@@ -77,7 +77,10 @@ public final class StoreReader implements AutoCloseable {
   private final Store store;
   private final boolean ownsStore; // false for of(Store): the caller closes it
   private final Path root;
-  private final BufferAllocator allocator = new RootAllocator();
+  // Made on first use: a reader that answers from the mapped files alone (the usual history and
+  // search) never loads Arrow Java's allocator, a few hundred classes in a fresh JVM.
+  private final Object allocatorLock = new Object();
+  private BufferAllocator allocator; // guarded by allocatorLock
   private final Cache<String, Map<String, SegmentReader.CompactedRun>> segments;
   private final Cache<String, LiveRun> liveRuns;
   /** Compacted histories, by metrics file, run and key; immutable columns, so safely shared. */
@@ -308,7 +311,7 @@ public final class StoreReader implements AutoCloseable {
    * @throws CorruptFileException if its files fail
    */
   Map<String, SegmentReader.CompactedRun> decodedSegment(Manifest.Segment segment) {
-    return segments.get(segment.runsFile().path(), k -> SegmentReader.readRuns(root, segment, allocator));
+    return segments.get(segment.runsFile().path(), k -> SegmentReader.readRuns(root, segment, allocator()));
   }
 
   /**
@@ -331,14 +334,14 @@ public final class StoreReader implements AutoCloseable {
       }
       verify(segment.runsFile());
       verify(segment.latestFile());
-      return SegmentReader.readColumns(root, segment, allocator);
+      return SegmentReader.readColumns(root, segment, allocator());
     });
   }
 
   private SegmentReader.CompactedRun readOneRun(Manifest.Segment segment, String runId) {
     verify(segment.runsFile());
     verify(segment.latestFile());
-    return SegmentReader.readRun(root, segment, runId, allocator);
+    return SegmentReader.readRun(root, segment, runId, allocator());
   }
 
   /** A compacted run's points of one key, in append order; from the log if the files fail. */
@@ -391,7 +394,25 @@ public final class StoreReader implements AutoCloseable {
     } else {
       verify(file);
     }
-    return SegmentReader.history(root, file, runId, key, allocator);
+    return SegmentReader.history(root, file, runId, key, allocator());
+  }
+
+  /** Arrow Java's allocator for the files read through it (compressed, large, runs and latest). */
+  private BufferAllocator allocator() {
+    synchronized (allocatorLock) {
+      if (allocator == null) {
+        allocator = new RootAllocator();
+      }
+      return allocator;
+    }
+  }
+
+  private void closeAllocator() {
+    synchronized (allocatorLock) {
+      if (allocator != null) {
+        allocator.close();
+      }
+    }
   }
 
   private void verify(Manifest.FileEntry entry) {
@@ -455,7 +476,7 @@ public final class StoreReader implements AutoCloseable {
     } catch (CorruptFileException | UnsupportedFormatException e) {
       return report; // reported as a manifest problem
     }
-    return report.plus(new CompactedFilesCheck(this, root, allocator, failed).check(manifest, store.catalogSnapshot()));
+    return report.plus(new CompactedFilesCheck(this, root, allocator(), failed).check(manifest, store.catalogSnapshot()));
   }
 
   @Override
@@ -468,7 +489,7 @@ public final class StoreReader implements AutoCloseable {
     metricsFiles.invalidateAll();
     columns.invalidateAll();
     try {
-      allocator.close();
+      closeAllocator();
     } finally {
       if (ownsStore) {
         store.close();
