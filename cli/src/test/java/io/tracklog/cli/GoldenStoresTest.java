@@ -1,0 +1,89 @@
+package io.tracklog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracklog.RunStatus;
+import io.tracklog.RunWriter;
+import io.tracklog.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A small store of every format version this code reads without an upgrade step, each made by the
+ * code of its day (the demo plus an MLflow import) and committed as {@code
+ * golden/format-N/store.zip} with what that code's CLI answered: it opens, answers every question
+ * exactly as then, and takes new runs. A format change that forgets to keep reading one fails here.
+ * Format 2 was made at d2c753a and becomes format 3 as it opens (it gains a catalog head, docs/
+ * FORMAT.md §Catalog head); format 3 at 40cc68d. Format 1 needs `tracklog upgrade`
+ * (UpgradeCommandTest).
+ */
+class GoldenStoresTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private static JsonNode run(String... args) throws IOException {
+    CliRun r = CliRun.execute(args);
+    assertThat(r.err()).as(String.join(" ", args)).isEmpty();
+    assertThat(r.exitCode()).isZero();
+    return JSON.readTree(r.out());
+  }
+
+  private static void answersAsRecorded(GoldenStore golden, Path root) throws IOException {
+    assertThat(run("export-json", "--root", root.toString())).isEqualTo(golden.expected("export.json"));
+    assertThat(run("search", "--root", root.toString(), "--experiment-ids", "0,1,2,3,4", "--view", "ALL",
+            "--format", "json", "--order-by", "metrics.accuracy DESC", "--max-results", "50000"))
+        .isEqualTo(golden.expected("search.json"));
+    assertThat(run("experiments", "--root", root.toString(), "--view", "ALL", "--format", "json"))
+        .isEqualTo(golden.expected("experiments.json"));
+  }
+
+  private static int formatVersion(Path root) throws IOException {
+    return JSON.readTree(root.resolve("store.json").toFile()).path("formatVersion").asInt();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void goldenStore_opensAsItIs_answersAsRecorded_andTakesNewRuns(int format) throws IOException {
+    GoldenStore golden = new GoldenStore(format);
+    Path root = golden.unzipInto(dir);
+    assertThat(formatVersion(root)).isEqualTo(format);
+    assertThat(root.resolve("logs/catalog.head").toFile().exists()).isEqualTo(format >= 3);
+
+    answersAsRecorded(golden, root);
+    assertThat(formatVersion(root)).isEqualTo(3);
+    assertThat(root.resolve("logs/catalog.head")).exists();
+    answersAsRecorded(golden, root); // and again, now through the head
+
+    String runId;
+    try (Store store = Store.open(root)) {
+      try (RunWriter w = store.startRun("2")) {
+        runId = w.runId();
+        w.logMetric("accuracy", 0.5, 1);
+        w.end(RunStatus.FINISHED);
+      }
+    }
+    try (Store store = Store.open(root)) {
+      assertThat(store.getRun(runId).metric("accuracy")).isEqualTo(0.5);
+      assertThat(store.runIds("2")).contains(runId);
+    }
+  }
+
+  @Test
+  void upgrade_ofAFormat2Store_onlyAddsTheHead() throws IOException {
+    GoldenStore golden = new GoldenStore(2);
+    Path root = golden.unzipInto(dir);
+    CliRun upgraded = CliRun.execute("upgrade", "--root", root.toString());
+    assertThat(upgraded.exitCode()).isZero();
+    assertThat(upgraded.out()).contains("Upgraded from format 2").doesNotContain("rebuilt");
+    assertThat(root.resolve("logs/catalog.head")).exists();
+    answersAsRecorded(golden, root);
+    assertThat(CliRun.execute("upgrade", "--root", root.toString()).out()).contains("already of the current format");
+  }
+}
