@@ -159,7 +159,11 @@ final class Catalog implements AutoCloseable {
     if (published != CatalogHead.UNKNOWN && published == state.position()) {
       return; // nothing appended since: the log need not be read, nor even opened
     }
-    EventReader log = openLog();
+    applyRest(openLog());
+  }
+
+  /** Applies every event {@code log} has past where it stands; the caller holds the monitor. */
+  private void applyRest(EventReader log) {
     for (ByteSource src = log.next(); src != null; src = log.next()) {
       state.apply(EventCodec.decodeCatalogEvent(src));
     }
@@ -365,10 +369,7 @@ final class Catalog implements AutoCloseable {
   /** Reads the log now, even if the head says nothing is new (tests; verify). */
   void readLog() {
     synchronized (monitor) {
-      openLog();
-      for (ByteSource src = reader.next(); src != null; src = reader.next()) {
-        state.apply(EventCodec.decodeCatalogEvent(src));
-      }
+      applyRest(openLog());
     }
   }
 
