@@ -1,5 +1,6 @@
 package io.tracklog;
 
+import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.AlreadyClosedException;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
@@ -108,9 +109,9 @@ final class Catalog implements AutoCloseable {
     StoreMetadata existing =
         found != null ? found.checkVersion() : Files.exists(json) ? StoreMetadata.read(json) : null;
     if (existing != null && existing.formatVersion() < StoreMetadata.CURRENT_VERSION) {
-      // Format 3 adds the catalog head, which format-2 writers would not keep: mark the store first,
-      // so that they refuse it from now on, then make the head below.
-      existing = new StoreMetadata(StoreMetadata.CURRENT_VERSION, existing.storeId(), existing.createdAt());
+      // Format 3 adds the catalog head, format 4 checked log excerpts, which older writers would
+      // not keep: mark the store first, so that they refuse it from now on, then make the head below.
+      existing = existing.current();
       existing.write(json);
     }
     synchronized (monitor) {
@@ -119,6 +120,9 @@ final class Catalog implements AutoCloseable {
         restoredFrom = restore(layout.catalogCheckpoints(), existing.storeId());
       }
       refresh();
+      if (reader != null) {
+        checkNotCutShort();
+      }
       if (state.experiment(Experiment.DEFAULT_ID) == null) {
         long now = clock.millis();
         append(
@@ -130,8 +134,30 @@ final class Catalog implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    new StoreMetadata(StoreMetadata.CURRENT_VERSION, UUID.randomUUID().toString(), clock.millis()).write(json);
+    StoreMetadata.create(UUID.randomUUID().toString(), clock.millis()).write(json);
     return StoreMetadata.read(json);
+  }
+
+  /**
+   * Fails if the log read at open holds fewer events than the store recorded it once held: a
+   * checkpoint part's name says how far it covers, a manifest its catalog position, and both are
+   * written only after the catalog log is forced to the device (so a power loss cannot cut the log
+   * below them; a truncated or damaged file can). Without this, a log cut short would fold into an
+   * older catalog: deleted runs active again, whole experiments gone (issue #11).
+   */
+  private void checkNotCutShort() {
+    long held = state.position();
+    long parts = CheckpointParts.end(CheckpointParts.chain(CheckpointParts.list(layout.catalogCheckpoints())));
+    if (held < parts) {
+      throw new CorruptFileException(
+          layout.catalogDir(), "holds " + held + " events, but catalog checkpoint parts cover " + parts + " of them: the log was cut short");
+    }
+    long manifest = io.tracklog.compact.ManifestFiles.newestCatalogPosition(layout.root());
+    if (held < manifest) {
+      throw new CorruptFileException(
+          layout.catalogDir(), "holds " + held + " events, but the newest manifest was written when it held " + manifest
+              + ": the log was cut short (or the manifest is damaged)");
+    }
   }
 
   /** The store's store.json, as read or written when the catalog opened. */
@@ -165,7 +191,7 @@ final class Catalog implements AutoCloseable {
   /** Applies every event {@code log} has past where it stands; the caller holds the monitor. */
   private void applyRest(EventReader log) {
     for (ByteSource src = log.next(); src != null; src = log.next()) {
-      state.apply(EventCodec.decodeCatalogEvent(src));
+      state.apply(log.decode(src, EventCodec::decodeCatalogEvent));
     }
   }
 
@@ -177,7 +203,7 @@ final class Catalog implements AutoCloseable {
   private EventReader openLog() {
     checkOpen();
     if (reader == null) {
-      SharedLogs.Lease l = SharedLogs.acquire(layout.catalogDir(), ChronicleEventLog.Volume.LOW);
+      SharedLogs.Lease l = SharedLogs.acquire(layout, layout.catalogDir(), ChronicleEventLog.Volume.LOW);
       try {
         reader = l.log().openReader();
       } catch (RuntimeException | Error e) {
@@ -452,6 +478,8 @@ final class Catalog implements AutoCloseable {
     }
     long from = CheckpointParts.mergeFrom(chain, position);
     byte[] bytes = CatalogCheckpoint.encode(metadata.storeId(), from, anchor, snap, names);
+    // A part promises that the log held `position` events: make that true on the device first.
+    ChronicleEventLog.force(layout.catalogDir());
     Files.createDirectories(dir);
     Path file = dir.resolve(CheckpointParts.name(from, position));
     try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*.tmp")) {

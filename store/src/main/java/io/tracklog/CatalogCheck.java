@@ -57,7 +57,7 @@ final class CatalogCheck {
     Path dir = layout.catalogDir();
     long at = 0;
     long headBefore = headPosition();
-    try (SharedLogs.Lease lease = SharedLogs.acquire(dir, ChronicleEventLog.Volume.LOW);
+    try (SharedLogs.Lease lease = SharedLogs.acquire(layout, dir, ChronicleEventLog.Volume.LOW);
         EventReader log = lease.log().openReader()) {
       for (; at < target; at++) {
         ByteSource src = log.next();
@@ -69,7 +69,7 @@ final class CatalogCheck {
               "its last event is not the catalog log's event " + at + " (another log, or the log changed)"));
           restored = null;
         }
-        replayed.apply(EventCodec.decodeCatalogEvent(src));
+        replayed.apply(log.decode(src, EventCodec::decodeCatalogEvent));
         if (restored != null && at + 1 == anchor.position()) {
           String diff = difference(restored.snapshot(), restored.idsByName(), replayed.snapshot(), replayed.idsByName());
           if (diff != null) {
@@ -110,7 +110,7 @@ final class CatalogCheck {
    */
   private void checkHead(long before) {
     long length;
-    try (SharedLogs.Lease lease = SharedLogs.acquire(layout.catalogDir(), ChronicleEventLog.Volume.LOW);
+    try (SharedLogs.Lease lease = SharedLogs.acquire(layout, layout.catalogDir(), ChronicleEventLog.Volume.LOW);
         EventReader log = lease.log().openReader()) {
       length = 0;
       while (log.next() != null) {

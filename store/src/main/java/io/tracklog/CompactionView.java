@@ -1,5 +1,6 @@
 package io.tracklog;
 
+import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.compact.CompactionSource;
 import io.tracklog.compact.Manifest;
 import io.tracklog.format.CatalogSnapshot;
@@ -51,6 +52,11 @@ final class CompactionView implements CompactionSource {
   @Override
   public long catalogPosition() {
     return catalog.position();
+  }
+
+  @Override
+  public void forceLogs() {
+    ChronicleEventLog.force(logs.layout().logsDir());
   }
 
   @Override

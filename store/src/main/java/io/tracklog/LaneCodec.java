@@ -89,7 +89,7 @@ final class LaneCodec {
   static int readTag(ByteSource in) {
     int tag = in.readByte();
     if (tag < RUN_EVENT || tag > LANE_OPENED) {
-      throw new UnsupportedFormatException("Unknown lane frame type tag " + tag);
+      throw new DecodeException("unknown lane frame type tag " + tag); // lanes are versioned by the store
     }
     if (tag >= ATTACHED) {
       int version = in.readByte();

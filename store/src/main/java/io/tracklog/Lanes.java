@@ -96,7 +96,7 @@ final class Lanes {
         if (lock == null) {
           continue;
         }
-        SharedLogs.Lease log = SharedLogs.acquire(layout.laneDir(n));
+        SharedLogs.Lease log = SharedLogs.acquire(layout, layout.laneDir(n));
         Lane lane = new Lane(n, lockFile, log, ch, lock);
         try {
           lane.open(ProcessHandle.current().pid(), clock.millis());

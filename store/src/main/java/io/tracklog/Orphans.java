@@ -72,7 +72,7 @@ final class Orphans {
     try (RunStream stream = logs.stream(snap, runId, true)) {
       RunState state = new RunState();
       for (ByteSource src = stream.next(); src != null; src = stream.next()) {
-        state.apply(EventCodec.decodeRunEvent(src));
+        state.apply(stream.decode(src, EventCodec::decodeRunEvent));
       }
       if (state.status() != RunStatus.RUNNING) {
         return false;

@@ -1,7 +1,9 @@
 package io.tracklog;
 
+import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.InvalidArtifactPathException;
 import io.tracklog.error.InvalidParameterException;
+import io.tracklog.format.RunEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -48,10 +51,22 @@ public final class RunArtifacts {
 
   private final String runId;
   private final Path root;
+  /** The run's last ArtifactWritten per path, checked against the files; null: not known here. */
+  private final Map<String, RunEvent.ArtifactWritten> recorded;
 
   RunArtifacts(String runId, Path root) {
+    this(runId, root, null);
+  }
+
+  /**
+   * A run's folder whose files are checked against {@code recorded}: a recorded file that is
+   * missing or has another size is reported by {@link #list}, and one whose bytes do not hash to
+   * the recorded SHA-256 by the stream {@link #open} returns, at its end (issue #11).
+   */
+  RunArtifacts(String runId, Path root, Map<String, RunEvent.ArtifactWritten> recorded) {
     this.runId = runId;
     this.root = root;
+    this.recorded = recorded;
   }
 
   /** The artifact folder of {@code runId} in the store at {@code storeRoot} (it may not exist yet). */
@@ -274,7 +289,31 @@ public final class RunArtifacts {
       throw new UncheckedIOException("Cannot list artifacts " + prefix + " of run " + runId, e);
     }
     out.sort((a, b) -> a.path().compareTo(b.path()));
+    checkAgainstRecords(prefix, out);
     return out;
+  }
+
+  /** Fails if a recorded file directly in the listed directory is missing or has another size. */
+  private void checkAgainstRecords(String prefix, List<ArtifactInfo> listed) {
+    if (recorded == null) {
+      return;
+    }
+    Map<String, Long> sizes = new java.util.HashMap<>();
+    for (ArtifactInfo info : listed) {
+      sizes.put(info.path(), info.fileSize());
+    }
+    for (RunEvent.ArtifactWritten a : recorded.values()) {
+      String p = a.path();
+      if (!p.startsWith(prefix) || p.indexOf('/', prefix.length()) >= 0) {
+        continue; // not a direct child of the listed directory
+      }
+      Long size = sizes.get(p);
+      if (size == null || size != a.size()) {
+        throw new CorruptFileException(
+            resolve(segments(p, false)),
+            (size == null ? "is missing" : "has " + size + " bytes") + "; run " + runId + " recorded " + a.size());
+      }
+    }
   }
 
   /** Every artifact file under the folder (recursively), sorted by path. */
@@ -318,7 +357,9 @@ public final class RunArtifacts {
       throw new InvalidParameterException("No artifact file '" + path + "' in run '" + runId + "'");
     }
     try {
-      return Files.newInputStream(file);
+      InputStream in = Files.newInputStream(file);
+      RunEvent.ArtifactWritten record = recorded == null ? null : recorded.get(String.join("/", segments(path, false)));
+      return record == null ? in : new CheckedArtifactStream(in, file, record);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open artifact " + path + " of run " + runId, e);
     }
@@ -354,7 +395,7 @@ public final class RunArtifacts {
     try {
       if (Files.isRegularFile(src)) {
         Files.createDirectories(out.getParent());
-        Files.copy(src, out, StandardCopyOption.REPLACE_EXISTING);
+        copyChecked(String.join("/", segments), out);
         return out;
       }
       if (!segments.isEmpty() && !Files.isDirectory(src)) {
@@ -367,7 +408,7 @@ public final class RunArtifacts {
           to = to.resolve(s);
         }
         Files.createDirectories(to.getParent());
-        Files.copy(resolve(List.of(info.path().split("/"))), to, StandardCopyOption.REPLACE_EXISTING);
+        copyChecked(info.path(), to);
       }
       return out;
     } catch (IOException e) {
@@ -375,10 +416,78 @@ public final class RunArtifacts {
     }
   }
 
+  /** Copies one artifact file through {@link #open}, so a copy of damaged bytes fails. */
+  private void copyChecked(String path, Path to) throws IOException {
+    try (InputStream in = open(path)) {
+      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   private List<ArtifactInfo> listAllUnder(String path) {
     List<ArtifactInfo> out = new ArrayList<>();
     collect(path, out);
     return out;
+  }
+
+  /** An artifact's bytes, checked at their end against the size and SHA-256 its run recorded. */
+  private static final class CheckedArtifactStream extends java.io.FilterInputStream {
+    private final Path file;
+    private final RunEvent.ArtifactWritten record;
+    private final MessageDigest sha = sha256();
+    private long size;
+    private boolean checked;
+
+    CheckedArtifactStream(InputStream in, Path file, RunEvent.ArtifactWritten record) {
+      super(in);
+      this.file = file;
+      this.record = record;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        check();
+      } else {
+        sha.update((byte) b);
+        size++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        check();
+      } else {
+        sha.update(b, off, n);
+        size += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      return read(new byte[(int) Math.min(n, COPY_BUFFER)], 0, (int) Math.min(n, COPY_BUFFER)) < 0 ? 0 : Math.min(n, COPY_BUFFER);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    private void check() {
+      if (checked) {
+        return;
+      }
+      checked = true;
+      String digest = HexFormat.of().formatHex(sha.digest());
+      if (size != record.size() || !digest.equals(record.sha256())) {
+        throw new CorruptFileException(
+            file, "has " + size + " bytes of SHA-256 " + digest + "; its run recorded " + record.size() + " bytes of " + record.sha256());
+      }
+    }
   }
 
   private static final class CountingOutputStream extends java.io.FilterOutputStream {

@@ -105,7 +105,7 @@ final class RunAttachment implements AutoCloseable {
       history.add(all.get(i));
     }
     for (ByteSource src = history.next(); src != null; src = history.next()) {
-      mirror.apply(EventCodec.decodeRunEvent(src));
+      mirror.apply(history.decode(src, EventCodec::decodeRunEvent));
     }
     nextOrder = history.nextOrder();
   }

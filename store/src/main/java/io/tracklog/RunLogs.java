@@ -87,7 +87,7 @@ final class RunLogs {
     RunState state = new RunState();
     try (EventReader reader = open(runId)) {
       for (ByteSource src = reader.next(); src != null; src = reader.next()) {
-        state.apply(EventCodec.decodeRunEvent(src));
+        state.apply(reader.decode(src, EventCodec::decodeRunEvent));
       }
     }
     return state;
@@ -100,7 +100,7 @@ final class RunLogs {
     Long deleted = null;
     try (EventReader reader = open(runId)) {
       for (ByteSource src = reader.next(); src != null; src = reader.next()) {
-        RunEvent event = EventCodec.decodeRunEvent(src);
+        RunEvent event = reader.decode(src, EventCodec::decodeRunEvent);
         state.apply(event);
         if (event instanceof RunEvent.MetricLogged m) {
           history.computeIfAbsent(m.metric().key(), k -> new ArrayList<>()).add(m.metric());

@@ -31,6 +31,8 @@ final class RunStream implements EventReader {
   private final ByteSink out = new ByteSink(256);
   private long nextOrder;
   private long position;
+  private Part last; // the part of the event next() returned last
+  private long lastFrame; // and that event's frame in its lane
 
   /**
    * @param statefulOnly skip metric frames (a writer's check of the run's state needs no metrics)
@@ -168,6 +170,8 @@ final class RunStream implements EventReader {
   }
 
   private ByteSource emit(Part p, EventCodec.MetricSink metrics) {
+    last = p;
+    lastFrame = p.reader.position() - 1;
     if (p.peeked == Part.METRIC && metrics != null) {
       p.peeked = Part.NONE;
       position++;
@@ -189,6 +193,18 @@ final class RunStream implements EventReader {
   @Override
   public long position() {
     return position;
+  }
+
+  /** The lane of the event {@link #next()} returned last. */
+  @Override
+  public java.nio.file.Path source() {
+    return last == null ? layout.logsDir() : layout.laneDir(last.lane);
+  }
+
+  @Override
+  public io.tracklog.error.CorruptFileException corrupt(String detail, Throwable cause) {
+    return new io.tracklog.error.CorruptFileException(
+        source(), "frame " + lastFrame + " (event " + (position - 1) + " of run " + ordinal + "): " + detail, cause);
   }
 
   @Override
@@ -237,7 +253,7 @@ final class RunStream implements EventReader {
         return peeked;
       }
       if (reader == null) {
-        lease = SharedLogs.acquire(layout.laneDir(lane));
+        lease = SharedLogs.acquire(layout, layout.laneDir(lane));
         reader = lease.log().openReader();
         if (!reader.seek(token, 0)) {
           throw new io.tracklog.error.CorruptFileException(
@@ -245,7 +261,12 @@ final class RunStream implements EventReader {
         }
       }
       for (ByteSource src = reader.next(); src != null; src = reader.next()) {
-        int kind = frame(src);
+        int kind;
+        try {
+          kind = frame(src);
+        } catch (DecodeException e) {
+          throw reader.corrupt(e.getMessage(), e);
+        }
         if (kind != NONE || ended) {
           return kind;
         }

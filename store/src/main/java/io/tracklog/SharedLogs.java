@@ -79,18 +79,18 @@ final class SharedLogs {
     }
   }
 
-  /** A lease on the lane or run log in {@code dir} ({@link ChronicleEventLog.Volume#HIGH}). */
-  static Lease acquire(Path dir) {
-    return acquire(dir, ChronicleEventLog.Volume.HIGH);
+  /** A lease on the lane log in {@code dir} of the store laid out as {@code layout} ({@link ChronicleEventLog.Volume#HIGH}). */
+  static Lease acquire(StoreLayout layout, Path dir) {
+    return acquire(layout, dir, ChronicleEventLog.Volume.HIGH);
   }
 
   /** A lease on the log in {@code dir}; {@code volume} applies if this call opens it. */
-  static Lease acquire(Path dir, ChronicleEventLog.Volume volume) {
+  static Lease acquire(StoreLayout layout, Path dir, ChronicleEventLog.Volume volume) {
     Path key = dir.toAbsolutePath().normalize();
     synchronized (OPEN) {
       Entry e = OPEN.get(key);
       if (e == null) {
-        e = new Entry(ChronicleEventLog.open(key, volume));
+        e = new Entry(ChronicleEventLog.open(key, volume, layout.frames()));
         OPEN.put(key, e);
       } else if (e.refs == 0) {
         IDLE.remove(key);

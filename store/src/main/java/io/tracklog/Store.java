@@ -3,6 +3,7 @@ package io.tracklog;
 import io.tracklog.compact.Compactor;
 import io.tracklog.compact.FileOps;
 import io.tracklog.compact.MergePolicy;
+import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.ExperimentNotFoundException;
 import io.tracklog.error.InvalidParameterException;
 import io.tracklog.error.InvalidStateException;
@@ -75,10 +76,11 @@ public final class Store implements AutoCloseable {
    *     whose catalog starts empty (no Default experiment: the converted catalog brings its own)
    */
   private Store(Path root, StoreOptions options, StoreMetadata bare) {
-    this.layout = new StoreLayout(root);
+    StoreMetadata found = refuseFormat1(new StoreLayout(root));
+    StoreMetadata known = bare != null ? bare : found;
+    this.layout = new StoreLayout(root, known == null ? ChronicleEventLog.Frames.CHECKED : known.frames());
     this.options = options;
     this.lanes = new Lanes(layout, options.clock());
-    StoreMetadata found = refuseFormat1(layout);
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
@@ -107,6 +109,9 @@ public final class Store implements AutoCloseable {
   private static StoreMetadata refuseFormat1(StoreLayout layout) {
     Path json = layout.storeJson();
     if (!Files.isRegularFile(json)) {
+      if (Files.isDirectory(layout.catalogDir())) {
+        throw new CorruptFileException(json, "is missing, yet the folder holds a store's catalog log");
+      }
       return null;
     }
     StoreMetadata found = StoreMetadata.readAnyVersion(json);
@@ -409,7 +414,7 @@ public final class Store implements AutoCloseable {
   /** The artifact folder of a run, for listing, opening and copying out its artifacts. */
   public RunArtifacts artifacts(String runId) {
     runLogs.requireRun(runId);
-    return new RunArtifacts(runId, layout.runArtifacts(runId));
+    return new RunArtifacts(runId, layout.runArtifacts(runId), runLogs.replay(runId).artifacts());
   }
 
   /** MLflow's list_artifacts: the direct children of {@code path} (null for the root), sorted. */
@@ -639,7 +644,7 @@ public final class Store implements AutoCloseable {
 
   /** True if {@code dir} holds a Tracklog store. */
   public static boolean exists(Path dir) {
-    return Files.isRegularFile(dir.resolve("store.json"))
-        && (ChronicleEventLog.exists(dir.resolve("logs").resolve("catalog")) || ChronicleEventLog.exists(dir.resolve("catalog")));
+    StoreLayout layout = new StoreLayout(dir);
+    return Files.isRegularFile(layout.storeJson()) || Files.isDirectory(layout.catalogDir());
   }
 }

@@ -1,9 +1,18 @@
 package io.tracklog;
 
+import io.tracklog.log.ChronicleEventLog;
 import java.nio.file.Path;
 
-/** Where each file of a store lives (docs/FORMAT.md §Layout). */
-record StoreLayout(Path root) {
+/**
+ * Where each file of a store lives (docs/FORMAT.md §Layout), and which log excerpts its readers
+ * accept: a store created before format 4 has unchecked ones from then (§Checked frames).
+ */
+record StoreLayout(Path root, ChronicleEventLog.Frames frames) {
+  /** The layout of a store created at format 4 or later: every excerpt of its logs is checked. */
+  StoreLayout(Path root) {
+    this(root, ChronicleEventLog.Frames.CHECKED);
+  }
+
   Path storeJson() {
     return root.resolve("store.json");
   }

@@ -15,13 +15,16 @@ import java.nio.file.Path;
  * {@code store.json}: marks a directory as a Tracklog store and names its format version (docs/FORMAT.md
  * §store.json). Written aside, fsynced and renamed, so it is either absent or whole.
  */
-record StoreMetadata(int formatVersion, String storeId, long createdAt) {
+record StoreMetadata(int formatVersion, String storeId, long createdAt, int createdFormat) {
   static final String FORMAT_NAME = "tracklog";
+  /** The format since which store.json carries its checksum and every log excerpt its check. */
+  static final int CHECKED_SINCE = 4;
   /**
-   * Format 3: the catalog head (docs/FORMAT.md §Catalog head); format 2 added writer lanes (§Lanes),
+   * Format 4: checked log excerpts and a checksummed store.json (docs/FORMAT.md §Checked frames);
+   * format 3: the catalog head (docs/FORMAT.md §Catalog head); format 2 added writer lanes (§Lanes),
    * format 1 had a Chronicle queue per run. A store of format 2 becomes format 3 when it is opened.
    */
-  static final int CURRENT_VERSION = 3;
+  static final int CURRENT_VERSION = 4;
   static final int MIN_SUPPORTED_VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,8 +41,10 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
   static StoreMetadata readAnyVersion(Path file) {
     String format = null;
     int version = -1;
-    String storeId = "";
+    String storeId = null;
     long createdAt = 0;
+    int createdFormat = 0;
+    String checksum = null;
     // A streaming read: every open reads this file, and a tree costs more than the rest of it.
     try (JsonParser p = JSON.getFactory().createParser(Files.readAllBytes(file))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -51,8 +56,10 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
         switch (name) {
           case "format" -> format = value == JsonToken.VALUE_STRING ? p.getText() : null;
           case "formatVersion" -> version = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
-          case "storeId" -> storeId = value.isScalarValue() ? p.getText() : "";
+          case "storeId" -> storeId = value == JsonToken.VALUE_STRING ? p.getText() : null;
           case "createdAt" -> createdAt = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
+          case "createdFormat" -> createdFormat = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
+          case "checksum" -> checksum = value == JsonToken.VALUE_STRING ? p.getText() : "";
           default -> p.skipChildren();
         }
       }
@@ -65,7 +72,43 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
     if (!FORMAT_NAME.equals(format)) {
       throw new CorruptFileException(file, "not a Tracklog store file (\"format\" is not \"tracklog\")");
     }
-    return new StoreMetadata(version, storeId, createdAt);
+    if (version < 1 || storeId == null || createdFormat < 0) {
+      throw new CorruptFileException(file, "no valid formatVersion, storeId or createdFormat");
+    }
+    StoreMetadata found = new StoreMetadata(version, storeId, createdAt, createdFormat);
+    // Every version from 4 on keeps this checksum, so a damaged digit of the version reads as damage.
+    if (checksum != null ? !checksum.equals(found.checksum()) : version >= CHECKED_SINCE && version <= CURRENT_VERSION) {
+      throw new CorruptFileException(file, checksum == null ? "has no checksum" : "fails its checksum");
+    }
+    return found;
+  }
+
+  /**
+   * CRC32C of the fields as {@code format|formatVersion|storeId|createdAt|createdFormat}, 8 hex
+   * digits: a damaged digit of the version reads as damage, not as a version from the future.
+   */
+  String checksum() {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update((FORMAT_NAME + "|" + formatVersion + "|" + storeId + "|" + createdAt + "|" + createdFormat)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return String.format(java.util.Locale.ROOT, "%08x", crc.getValue());
+  }
+
+  /** Whether this store's logs hold only checked excerpts: it was created at format 4 or later. */
+  io.tracklog.log.ChronicleEventLog.Frames frames() {
+    return createdFormat >= CHECKED_SINCE
+        ? io.tracklog.log.ChronicleEventLog.Frames.CHECKED
+        : io.tracklog.log.ChronicleEventLog.Frames.UNCHECKED_TOO;
+  }
+
+  /** This store marked as of the current format, keeping what it was created as. */
+  StoreMetadata current() {
+    return new StoreMetadata(CURRENT_VERSION, storeId, createdAt, createdFormat);
+  }
+
+  /** A new store of the current format. */
+  static StoreMetadata create(String storeId, long createdAt) {
+    return new StoreMetadata(CURRENT_VERSION, storeId, createdAt, CURRENT_VERSION);
   }
 
   static StoreMetadata read(Path file) {
@@ -86,6 +129,12 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt) {
     node.put("formatVersion", formatVersion);
     node.put("storeId", storeId);
     node.put("createdAt", createdAt);
+    if (createdFormat > 0) {
+      node.put("createdFormat", createdFormat);
+    }
+    if (formatVersion >= CHECKED_SINCE) {
+      node.put("checksum", checksum());
+    }
     try {
       AtomicFiles.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
     } catch (IOException e) {

@@ -84,12 +84,12 @@ public final class StoreUpgrade {
 
     int experiments = 0;
     int runs = 0;
-    StoreMetadata next = new StoreMetadata(StoreMetadata.CURRENT_VERSION, old.storeId(), old.createdAt());
+    StoreMetadata next = StoreMetadata.create(old.storeId(), old.createdAt());
     try (Store target = Store.openBare(aside, next);
-        ChronicleEventLog catalog = ChronicleEventLog.open(layout.legacyCatalogDir());
+        ChronicleEventLog catalog = ChronicleEventLog.open(layout.legacyCatalogDir(), ChronicleEventLog.Frames.UNCHECKED_TOO);
         EventReader events = catalog.openReader()) {
       for (ByteSource src = events.next(); src != null; src = events.next()) {
-        CatalogEvent e = EventCodec.decodeCatalogEvent(src);
+        CatalogEvent e = events.decode(src, EventCodec::decodeCatalogEvent);
         if (e instanceof CatalogEvent.RunRegistered r) {
           requireNoWriter(layout, r.runId());
           target.importer().importRunEvents(r.runId(), r.experimentId(), legacyEvents(layout, r.runId()));
@@ -125,10 +125,10 @@ public final class StoreUpgrade {
     if (!ChronicleEventLog.exists(dir)) {
       throw new io.tracklog.error.CorruptFileException(dir, "run " + runId + " is registered but has no log");
     }
-    try (ChronicleEventLog log = ChronicleEventLog.open(dir);
+    try (ChronicleEventLog log = ChronicleEventLog.open(dir, ChronicleEventLog.Frames.UNCHECKED_TOO);
         EventReader reader = log.openReader()) {
       for (ByteSource src = reader.next(); src != null; src = reader.next()) {
-        out.add(EventCodec.decodeRunEvent(src));
+        out.add(reader.decode(src, EventCodec::decodeRunEvent));
       }
     }
     return out;

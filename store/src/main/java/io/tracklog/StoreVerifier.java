@@ -102,7 +102,7 @@ final class StoreVerifier {
         continue;
       }
       long at = 0;
-      try (SharedLogs.Lease lease = SharedLogs.acquire(dir);
+      try (SharedLogs.Lease lease = SharedLogs.acquire(layout, dir);
           EventReader log = lease.log().openReader()) {
         while (log.next() != null) {
           at++;
@@ -133,7 +133,7 @@ final class StoreVerifier {
     long seq = 0;
     try (RunStream events = runLogs.stream(snap, runId, false)) {
       for (ByteSource src = events.next(); src != null; src = events.next()) {
-        state.apply(EventCodec.decodeRunEvent(src));
+        state.apply(events.decode(src, EventCodec::decodeRunEvent));
         seq++;
       }
       if (seq < atLeast) {

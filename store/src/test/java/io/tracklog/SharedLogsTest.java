@@ -23,11 +23,11 @@ class SharedLogsTest {
   @Test
   void aReleasedLogStaysOpenIdle_andIsReusedByTheNextAcquire() {
     EventLog first;
-    try (SharedLogs.Lease lease = SharedLogs.acquire(dir.resolve("a"))) {
+    try (SharedLogs.Lease lease = SharedLogs.acquire(new StoreLayout(dir), dir.resolve("a"))) {
       first = lease.log();
       first.append(new byte[] {1}, 1);
     }
-    try (SharedLogs.Lease lease = SharedLogs.acquire(dir.resolve("a"))) {
+    try (SharedLogs.Lease lease = SharedLogs.acquire(new StoreLayout(dir), dir.resolve("a"))) {
       assertThat(lease.log()).as("the same open log, not a reopened one").isSameAs(first);
       try (EventReader reader = lease.log().openReader()) {
         assertThat(reader.next().readByte()).isEqualTo(1);
@@ -40,16 +40,16 @@ class SharedLogsTest {
     int before = SharedLogs.openCount();
     List<EventLog> logs = new ArrayList<>();
     for (int i = 0; i < SharedLogs.MAX_IDLE + 5; i++) {
-      try (SharedLogs.Lease lease = SharedLogs.acquire(dir.resolve("log" + i))) {
+      try (SharedLogs.Lease lease = SharedLogs.acquire(new StoreLayout(dir), dir.resolve("log" + i))) {
         logs.add(lease.log());
       }
     }
     assertThat(SharedLogs.openCount() - before).isLessThanOrEqualTo(SharedLogs.MAX_IDLE);
-    try (SharedLogs.Lease lease = SharedLogs.acquire(dir.resolve("log0"))) {
+    try (SharedLogs.Lease lease = SharedLogs.acquire(new StoreLayout(dir), dir.resolve("log0"))) {
       assertThat(lease.log()).as("log0 was evicted and reopened").isNotSameAs(logs.get(0));
     }
     int last = SharedLogs.MAX_IDLE + 4;
-    try (SharedLogs.Lease lease = SharedLogs.acquire(dir.resolve("log" + last))) {
+    try (SharedLogs.Lease lease = SharedLogs.acquire(new StoreLayout(dir), dir.resolve("log" + last))) {
       assertThat(lease.log()).as("the newest idle log is still open").isSameAs(logs.get(last));
     }
   }
@@ -57,9 +57,9 @@ class SharedLogsTest {
   @Test
   void closeIdle_closesOnlyIdleLogsBelowTheDirectory() {
     int before = SharedLogs.openCount();
-    SharedLogs.acquire(dir.resolve("x/run1")).close();
-    SharedLogs.acquire(dir.resolve("y/run2")).close();
-    try (SharedLogs.Lease inUse = SharedLogs.acquire(dir.resolve("x/run3"))) {
+    SharedLogs.acquire(new StoreLayout(dir), dir.resolve("x/run1")).close();
+    SharedLogs.acquire(new StoreLayout(dir), dir.resolve("y/run2")).close();
+    try (SharedLogs.Lease inUse = SharedLogs.acquire(new StoreLayout(dir), dir.resolve("x/run3"))) {
       SharedLogs.closeIdle(dir.resolve("x"));
       assertThat(SharedLogs.openCount() - before).as("y/run2 idle, x/run3 in use").isEqualTo(2);
       inUse.log().append(new byte[] {5}, 1); // still usable

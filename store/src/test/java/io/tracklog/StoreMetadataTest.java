@@ -22,11 +22,29 @@ class StoreMetadataTest {
   @Test
   void written_isReadBack_andUnknownFieldsAreIgnored() throws IOException {
     Path file = dir.resolve("store.json");
-    new StoreMetadata(StoreMetadata.CURRENT_VERSION, "id-1", 1234L).write(file);
-    assertThat(StoreMetadata.read(file)).isEqualTo(new StoreMetadata(StoreMetadata.CURRENT_VERSION, "id-1", 1234L));
+    StoreMetadata.create("id-1", 1234L).write(file);
+    assertThat(StoreMetadata.read(file)).isEqualTo(new StoreMetadata(StoreMetadata.CURRENT_VERSION, "id-1", 1234L, StoreMetadata.CURRENT_VERSION));
     Path other = write("{\"later\": {\"nested\": [1, 2]}, \"format\": \"tracklog\", \"formatVersion\": 2,"
         + " \"storeId\": \"x\", \"createdAt\": 5, \"note\": null}");
-    assertThat(StoreMetadata.read(other)).isEqualTo(new StoreMetadata(2, "x", 5L));
+    assertThat(StoreMetadata.read(other)).isEqualTo(new StoreMetadata(2, "x", 5L, 0));
+  }
+
+  @Test
+  void aDamagedField_failsTheChecksum_evenWhenItReadsAsAnotherVersion() throws IOException {
+    Path file = dir.resolve("store.json");
+    StoreMetadata.create("id-1", 1234L).write(file);
+    String json = Files.readString(file);
+    for (String[] change : new String[][] {
+        {"\"formatVersion\" : 4", "\"formatVersion\" : 5"}, {"\"formatVersion\" : 4", "\"formatVersion\" : 3"},
+        {"id-1", "id-3"}, {"1234", "1235"}, {"\"createdFormat\" : 4", "\"createdFormat\" : 0"}}) {
+      assertThat(json).contains(change[0]);
+      Files.writeString(file, json.replace(change[0], change[1]));
+      assertThatThrownBy(() -> StoreMetadata.read(file)).as(change[1])
+          .isInstanceOf(CorruptFileException.class)
+          .hasMessageContaining("checksum");
+    }
+    Files.writeString(file, json.replaceAll(",\\s*\"checksum\" : \"[0-9a-f]+\"", ""));
+    assertThatThrownBy(() -> StoreMetadata.read(file)).isInstanceOf(CorruptFileException.class).hasMessageContaining("no checksum");
   }
 
   @Test

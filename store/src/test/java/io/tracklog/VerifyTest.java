@@ -238,14 +238,20 @@ class VerifyTest {
     byte[] bytes = Files.readAllBytes(file);
     byte[] needle = unique.getBytes(StandardCharsets.UTF_8);
     int at = -1;
-    for (int i = back; i + needle.length <= bytes.length && at < 0; i++) {
+    for (int i = 0; i + needle.length <= bytes.length && at < 0; i++) {
       if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
         at = i;
       }
     }
     assertThat(at).as("%s in %s", unique, file).isPositive();
-    assertThat(bytes[at - back]).isEqualTo((byte) tag);
-    bytes[at - back] = 60; // no event has this tag
+    if (back < 0) { // the excerpt's first byte: the nearest marked tag before the needle
+      back = 1;
+      while (bytes[at - back] != (byte) (tag | 0x80)) {
+        back++;
+      }
+    }
+    assertThat(bytes[at - back]).isEqualTo((byte) (tag | 0x80)); // a checked excerpt (docs/FORMAT.md §Checked frames)
+    bytes[at - back] = (byte) (60 | 0x80); // no event has this tag, and the excerpt fails its check
     Files.write(file, bytes);
   }
 
@@ -261,9 +267,13 @@ class VerifyTest {
     try (Store store = Store.open(dir, manual())) {
       lane = store.layout().laneDir(store.catalogSnapshot().attachments(runId).get(0).lane());
     }
-    breakEventOf(cycleFile(lane), "verify-sentinel-key", 3, 3); // ParamLogged: tag, version, key length, key
-    Problem p = onlyProblem(Kind.LOG, lane);
-    assertThat(p.message()).contains(runId).contains("60");
+    breakEventOf(cycleFile(lane), "verify-sentinel-key", -1, 32); // RUN_EVENT frame: tag, ordinal, order, ParamLogged…
+    VerifyReport report = verify();
+    assertThat(report.problems()).as(report.problems().toString()).isNotEmpty().allSatisfy(p -> {
+      assertThat(p.kind()).isEqualTo(Kind.LOG);
+      assertThat(p.file()).isEqualTo(lane.toAbsolutePath().normalize());
+      assertThat(p.message()).contains("fails its check");
+    });
   }
 
   @Test

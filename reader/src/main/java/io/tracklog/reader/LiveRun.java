@@ -61,9 +61,12 @@ final class LiveRun implements AutoCloseable {
         continue;
       }
       if (EventCodec.isMetricLogged(src)) {
-        EventCodec.decodeMetric(src, (k, v, ts, step) -> addPoint(k, v, ts, step), keys);
+        reader.decode(src, s -> {
+          EventCodec.decodeMetric(s, (k, v, ts, step) -> addPoint(k, v, ts, step), keys);
+          return null;
+        });
       } else {
-        RunEvent e = EventCodec.decodeRunEvent(src);
+        RunEvent e = reader.decode(src, EventCodec::decodeRunEvent);
         state.apply(e);
         if (e instanceof RunEvent.BatchLogged b) {
           for (Metric m : b.metrics()) {

@@ -443,7 +443,7 @@ public final class StoreReader implements AutoCloseable {
   void eachEvent(String runId, long seq, Consumer<RunEvent> action) {
     try (EventReader log = store.openRunLog(runId)) {
       for (ByteSource src = log.next(); src != null && log.position() <= seq; src = log.next()) {
-        action.accept(EventCodec.decodeRunEvent(src));
+        action.accept(log.decode(src, EventCodec::decodeRunEvent));
       }
     }
   }

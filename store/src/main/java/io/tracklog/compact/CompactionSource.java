@@ -15,6 +15,12 @@ public interface CompactionSource {
   /** How many catalog events exist now. Read before the runs, so later reopenings are noticed. */
   long catalogPosition();
 
+  /**
+   * Forces the logs the compaction read to the storage device, so that after a power loss the
+   * manifest never records more than the logs hold (its catalog position, its runs' {@code seq}).
+   */
+  default void forceLogs() {}
+
   /** Every experiment now, by id. */
   java.util.Map<String, Manifest.ExperimentEntry> experiments();
 

@@ -242,6 +242,7 @@ public final class Compactor {
               catalogPosition,
               source.experiments(),
               segments);
+      source.forceLogs();
       committed = ManifestFiles.publish(source.root(), next, ops);
       if (!committed) {
         return null;

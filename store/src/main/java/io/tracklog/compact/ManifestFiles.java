@@ -194,6 +194,10 @@ public final class ManifestFiles {
     Manifest.Segment resolve(int formatVersion, Path root) {
       RunCoverages coverage;
       Manifest.FileEntry index = null;
+      Objects.requireNonNull(experimentId, "experiment_id");
+      Objects.requireNonNull(runsFile, "runs_file");
+      Objects.requireNonNull(latestFile, "latest_file");
+      Objects.requireNonNull(metricsFile, "metrics_file");
       if (formatVersion >= 3) {
         Objects.requireNonNull(runIndex, "run_index");
         Objects.requireNonNull(runsFile, "runs_file");
@@ -408,6 +412,22 @@ public final class ManifestFiles {
   public static OptionalLong latestGeneration(Path root) {
     List<Long> gens = generations(root);
     return gens.isEmpty() ? OptionalLong.empty() : OptionalLong.of(gens.get(gens.size() - 1));
+  }
+
+  /**
+   * The catalog position the newest manifest records, 0 if there is none or it does not read (its
+   * readers report that): how many catalog events the store held, at least.
+   */
+  public static long newestCatalogPosition(Path root) {
+    OptionalLong gen = latestGeneration(root);
+    if (gen.isEmpty()) {
+      return 0;
+    }
+    try {
+      return read(root, gen.getAsLong()).catalogPosition();
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   /** The newest manifest, or the empty one if nothing was ever compacted. */

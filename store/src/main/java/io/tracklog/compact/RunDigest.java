@@ -34,9 +34,12 @@ final class RunDigest {
         continue;
       }
       if (EventCodec.isMetricLogged(src)) {
-        EventCodec.decodeMetric(src, sink, keys);
+        reader.decode(src, s -> {
+          EventCodec.decodeMetric(s, sink, keys);
+          return null;
+        });
       } else {
-        RunEvent event = EventCodec.decodeRunEvent(src);
+        RunEvent event = reader.decode(src, EventCodec::decodeRunEvent);
         d.state.apply(event);
         if (event instanceof RunEvent.BatchLogged b) {
           for (Metric m : b.metrics()) {

@@ -53,14 +53,28 @@ public final class ChronicleEventLog implements EventLog {
   private final Path dir;
   private final Path blobDir;
   private final SingleChronicleQueue queue;
+  private final Frames frames;
   private final ReentrantLock appendLock = new ReentrantLock();
   private ExcerptAppender appender; // guarded by appendLock; created on first append
+  private byte[] sealed = new byte[256]; // guarded by appendLock
   private volatile boolean closed;
 
-  private ChronicleEventLog(Path dir, SingleChronicleQueue queue) {
+  private ChronicleEventLog(Path dir, SingleChronicleQueue queue, Frames frames) {
     this.dir = dir;
     this.blobDir = dir.resolveSibling(dir.getFileName() + "-blobs");
     this.queue = queue;
+    this.frames = frames;
+  }
+
+  /**
+   * Which excerpts a reader accepts. Writers always append checked ones (docs/FORMAT.md §Checked
+   * frames); a log of a store created before format 4 also holds unchecked ones from before.
+   */
+  public enum Frames {
+    /** Every excerpt must be checked: an unchecked one is corrupt. */
+    CHECKED,
+    /** Unchecked excerpts are read as they are (logs written before store format 4). */
+    UNCHECKED_TOO
   }
 
   /**
@@ -82,28 +96,99 @@ public final class ChronicleEventLog implements EventLog {
   }
 
   /** Opens the queue in {@code dir} for {@link Volume#HIGH}, creating it if absent. */
-  public static ChronicleEventLog open(Path dir) {
-    return open(dir, Volume.HIGH);
+  public static ChronicleEventLog open(Path dir, Frames frames) {
+    return open(dir, Volume.HIGH, frames);
   }
 
   /**
    * Opens the queue in {@code dir}, creating it if absent. {@code volume} sizes the index of the
    * cycle files this queue creates; files that exist keep theirs (each file records its own), so a
    * queue may mix them.
+   *
+   * @throws CorruptFileException if the queue's metadata or a cycle file cannot be opened
    */
-  public static ChronicleEventLog open(Path dir, Volume volume) {
+  public static ChronicleEventLog open(Path dir, Volume volume, Frames frames) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create log directory " + dir, e);
     }
-    SingleChronicleQueue queue =
-        SingleChronicleQueueBuilder.binary(dir)
-            .blockSize(BLOCK_SIZE)
-            .rollCycle(RollCycles.FAST_DAILY)
-            .indexCount(volume.indexCount)
-            .build();
-    return new ChronicleEventLog(dir, queue);
+    Path metadata = dir.resolve(METADATA);
+    checkMetadata(metadata);
+    checkCycleHeaders(dir);
+    SingleChronicleQueue queue;
+    try {
+      queue =
+          SingleChronicleQueueBuilder.binary(dir)
+              .blockSize(BLOCK_SIZE)
+              .rollCycle(RollCycles.FAST_DAILY)
+              .indexCount(volume.indexCount)
+              .timeoutMS(LOCK_TIMEOUT_MS)
+              .build();
+    } catch (Exception e) { // Chronicle throws checked exceptions it does not declare
+      throw new CorruptFileException(metadata, "Chronicle cannot open the queue: " + e, e);
+    }
+    return new ChronicleEventLog(dir, queue, frames);
+  }
+
+  /**
+   * Refuses a cycle file whose first header is not a complete metadata header, unless it was
+   * modified in the last {@link #LOCK_TIMEOUT_MS} (a writer may be creating it): Chronicle would
+   * wait for that header for ever.
+   */
+  private static void checkCycleHeaders(Path dir) {
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        if (!file.getFileName().toString().endsWith(".cq4")) {
+          continue;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+          ByteBuffer header = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          while (header.hasRemaining() && ch.read(header) > 0) {}
+          int word = header.flip().remaining() == 4 ? header.getInt() : 0;
+          boolean ready = (word & 0xC000_0000) == 0x4000_0000 && (word & 0x3FFF_FFFF) >= 8 && ch.size() >= 4L + (word & 0x3FFF_FFFF);
+          long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+          if (!ready && age > LOCK_TIMEOUT_MS) {
+            throw new CorruptFileException(
+                file, "does not start with a complete Chronicle header (" + ch.size() + " bytes, header 0x" + Integer.toHexString(word) + ")");
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // a new queue
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + dir, e);
+    }
+  }
+
+  /** Chronicle's file of queue metadata: no events, and rebuilt by Chronicle when it is missing. */
+  static final String METADATA = "metadata.cq4t";
+
+  /** How long Chronicle waits for a lock of its metadata file before giving up. */
+  private static final long LOCK_TIMEOUT_MS = 10_000;
+
+  /**
+   * Refuses a metadata file that Chronicle would wait on or misread: shorter than its first
+   * header, or not starting with a complete metadata header. A missing file is fine (Chronicle
+   * makes a new one).
+   */
+  private static void checkMetadata(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer header = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      while (header.hasRemaining() && ch.read(header) > 0) {}
+      int word = header.flip().remaining() == 4 ? header.getInt() : 0;
+      int length = word & 0x3FFF_FFFF;
+      boolean metadataReady = (word & 0xC000_0000) == 0x4000_0000;
+      if (!metadataReady || length < 8 || ch.size() < 4L + length) {
+        throw new CorruptFileException(
+            file, "not a Chronicle queue metadata file (" + ch.size() + " bytes, header 0x" + Integer.toHexString(word)
+                + "); it holds no events: with no process using the store, delete it and it is rebuilt");
+      }
+    } catch (NoSuchFileException e) {
+      // a new queue, or one whose metadata was deleted: Chronicle writes it
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
   }
 
   /** True if {@code dir} holds a queue Tracklog created. */
@@ -133,9 +218,13 @@ public final class ChronicleEventLog implements EventLog {
         appender = queue.createAppender();
         appender.singleThreadedCheckDisabled(true);
       }
+      if (sealed.length < length + 4) {
+        sealed = new byte[Math.max(length + 4, sealed.length * 2)];
+      }
+      int sealedLength = FrameCheck.seal(bytes, length, sealed);
       try (DocumentContext dc = appender.writingDocument()) {
         try {
-          dc.wire().bytes().write(bytes, 0, length);
+          dc.wire().bytes().write(sealed, 0, sealedLength);
         } catch (RuntimeException e) {
           dc.rollbackOnClose();
           throw e;
@@ -190,7 +279,11 @@ public final class ChronicleEventLog implements EventLog {
   @Override
   public EventReader openReader() {
     ensureOpen();
-    return new Reader(queue.createTailer());
+    try {
+      return new Reader(queue.createTailer());
+    } catch (Exception e) { // Chronicle's, some checked and undeclared
+      throw new CorruptFileException(dir, "Chronicle cannot read the queue: " + e, e);
+    }
   }
 
   @Override
@@ -203,6 +296,26 @@ public final class ChronicleEventLog implements EventLog {
       }
     } finally {
       appendLock.unlock();
+    }
+  }
+
+  /**
+   * Forces every Chronicle cycle file below {@code dir} to the storage device, whoever wrote it
+   * (the page cache is shared: an fsync of any descriptor of a file writes back its dirty pages).
+   */
+  public static void force(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path file : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".cq4"))::iterator) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+          ch.force(true);
+        } catch (NoSuchFileException e) {
+          // a file removed meanwhile holds nothing to keep
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // no logs yet
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot force the logs in " + dir, e);
     }
   }
 
@@ -258,9 +371,21 @@ public final class ChronicleEventLog implements EventLog {
           buf = new byte[Math.max(length, buf.length * 2)];
         }
         bytes.read(buf, 0, length);
+      } catch (CorruptFileException e) {
+        throw e;
+      } catch (Exception e) { // Chronicle's, some checked and undeclared: a damaged cycle file
+        throw new CorruptFileException(dir, "after event " + (position - 1) + ": Chronicle cannot read the queue: " + e, e);
       }
       position++;
       lastToken = token;
+      if (FrameCheck.isChecked(buf, length)) {
+        length = FrameCheck.open(buf, length);
+        if (length < 0) {
+          throw corrupt("fails its check (Chronicle index 0x" + Long.toHexString(token) + ")", null);
+        }
+      } else if (frames == Frames.CHECKED) {
+        throw corrupt("has no check (Chronicle index 0x" + Long.toHexString(token) + ")", null);
+      }
       if (length >= 1 && (buf[0] & 0xFF) == BLOB_REF_TAG) {
         return readBlob(length);
       }
@@ -299,6 +424,11 @@ public final class ChronicleEventLog implements EventLog {
       return position;
     }
 
+    @Override
+    public Path source() {
+      return dir;
+    }
+
     /** The Chronicle index of the last excerpt read. */
     @Override
     public long lastToken() {
@@ -310,8 +440,8 @@ public final class ChronicleEventLog implements EventLog {
       boolean found;
       try {
         found = token >= 0 && position >= 0 && tailer.moveToIndex(token);
-      } catch (RuntimeException e) {
-        found = false; // an index of no cycle file of this queue
+      } catch (Exception e) { // Chronicle's, some checked and undeclared
+        found = false; // an index of no cycle file of this queue, or a damaged one
       }
       if (!found) {
         rewind();

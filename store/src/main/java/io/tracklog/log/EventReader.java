@@ -1,7 +1,11 @@
 package io.tracklog.log;
 
+import io.tracklog.error.CorruptFileException;
 import io.tracklog.format.ByteSource;
+import io.tracklog.format.DecodeException;
 import io.tracklog.format.EventCodec;
+import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Reads a log's events in order. {@link #next()} returns null at the current end; calling it again
@@ -54,6 +58,26 @@ public interface EventReader extends AutoCloseable {
   /** Moves this reader back to the log's first event (position 0). */
   default void rewind() {
     throw new UnsupportedOperationException("this reader cannot rewind");
+  }
+
+  /** The log (file or folder) the event {@link #next()} returned last came from, for errors. */
+  Path source();
+
+  /**
+   * Decodes {@code src}, an event this reader returned: bytes that do not decode are a {@link
+   * CorruptFileException} naming the log and the event's position, never a raw decoding error.
+   */
+  default <T> T decode(ByteSource src, Function<ByteSource, T> decoder) {
+    try {
+      return decoder.apply(src);
+    } catch (DecodeException e) {
+      throw corrupt(e.getMessage(), e);
+    }
+  }
+
+  /** A {@link CorruptFileException} about the event {@link #next()} returned last. */
+  default CorruptFileException corrupt(String detail, Throwable cause) {
+    return new CorruptFileException(source(), "event " + (position() - 1) + ": " + detail, cause);
   }
 
   @Override
