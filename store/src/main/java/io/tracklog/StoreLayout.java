@@ -1,9 +1,17 @@
 package io.tracklog;
 
+import io.tracklog.internal.FileOps;
 import java.nio.file.Path;
 
-/** Where each file of a store lives (docs/FORMAT.md §Layout). */
-record StoreLayout(Path root) {
+/**
+ * Where each file of a store lives (docs/FORMAT.md §Layout), and the {@link FileOps} through which
+ * the store writes its files (tests inject a failing one).
+ */
+record StoreLayout(Path root, FileOps ops) {
+  StoreLayout(Path root) {
+    this(root, FileOps.DEFAULT);
+  }
+
   Path storeJson() {
     return root.resolve("store.json");
   }
