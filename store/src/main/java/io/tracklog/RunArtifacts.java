@@ -202,6 +202,11 @@ public final class RunArtifacts {
         CountingOutputStream counter = new CountingOutputStream(Channels.newOutputStream(ch));
         try (OutputStream out = new DigestOutputStream(counter, sha)) {
           content.writeTo(out);
+        } catch (IOException e) {
+          if (e != counter.failure) { // the content's source, not the store's file: not a StorageException
+            throw new UncheckedIOException("Cannot read the content of artifact " + joined + " of run " + runId, e);
+          }
+          throw e;
         }
         size[0] = counter.count;
       });
@@ -367,6 +372,7 @@ public final class RunArtifacts {
 
   private static final class CountingOutputStream extends java.io.FilterOutputStream {
     long count;
+    IOException failure; // what writing to the file threw, if it did
 
     CountingOutputStream(OutputStream out) {
       super(out);
@@ -374,13 +380,17 @@ public final class RunArtifacts {
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
-      count++;
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
       count += len;
     }
   }
