@@ -2,6 +2,7 @@ package io.tracklog;
 
 import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.AlreadyClosedException;
+import io.tracklog.error.StorageException;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogCheckpoint;
@@ -9,12 +10,13 @@ import io.tracklog.format.CatalogEvent;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.CatalogState;
 import io.tracklog.format.EventCodec;
+import io.tracklog.internal.AsideWrite;
+import io.tracklog.internal.FileOps;
 import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventLog;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +86,7 @@ final class Catalog implements AutoCloseable {
       if (bare == null) {
         catalog.metadata = ProcessLock.withLock(layout.catalogLock(), () -> catalog.initialise(found));
       } else {
-        bare.write(layout.storeJson());
+        bare.write(layout.storeJson(), layout.ops());
         catalog.metadata = bare;
         synchronized (catalog.monitor) {
           catalog.openLog(); // a new store: its log exists from the start
@@ -112,7 +114,7 @@ final class Catalog implements AutoCloseable {
       // Format 3 adds the catalog head, format 4 checked log excerpts, which older writers would
       // not keep: mark the store first, so that they refuse it from now on, then make the head below.
       existing = existing.current();
-      existing.write(json);
+      existing.write(json, layout.ops());
     }
     synchronized (monitor) {
       head = CatalogHead.openIfExists(layout.catalogHead());
@@ -134,7 +136,7 @@ final class Catalog implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    StoreMetadata.create(UUID.randomUUID().toString(), clock.millis()).write(json);
+    StoreMetadata.create(UUID.randomUUID().toString(), clock.millis()).write(json, layout.ops());
     return StoreMetadata.read(json);
   }
 
@@ -242,7 +244,7 @@ final class Catalog implements AutoCloseable {
     }
     if (head == null) {
       try {
-        head = CatalogHead.create(layout.catalogHead(), state.position());
+        head = CatalogHead.create(layout.catalogHead(), state.position(), layout.ops());
       } catch (RuntimeException e) {
         // no head: every open reads the log, as before the head existed
       }
@@ -259,7 +261,7 @@ final class Catalog implements AutoCloseable {
     if (head != null) {
       head.beginAppend();
     }
-    log.append(sink.array(), sink.length());
+    log.append(sink.array(), sink.length(), layout.ops());
     appended = true;
     refresh();
     if (head != null) {
@@ -452,7 +454,7 @@ final class Catalog implements AutoCloseable {
           try {
             writePart(dir, snap, names, anchor);
           } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw StorageException.writing("catalog checkpoint part in", dir, e);
           }
         };
     try {
@@ -480,22 +482,24 @@ final class Catalog implements AutoCloseable {
     byte[] bytes = CatalogCheckpoint.encode(metadata.storeId(), from, anchor, snap, names);
     // A part promises that the log held `position` events: make that true on the device first.
     ChronicleEventLog.force(layout.catalogDir());
-    Files.createDirectories(dir);
+    FileOps ops = layout.ops();
+    ops.createDirectories(dir);
     Path file = dir.resolve(CheckpointParts.name(from, position));
     try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*.tmp")) {
       for (Path p : stale) {
-        Files.deleteIfExists(p);
+        ops.deleteQuietly(p); // we hold compaction.lock: nobody is writing one
       }
     }
-    AtomicFiles.replace(file, bytes);
-    // Now the new chain is whole: remove what it absorbed, and parts of no chain.
+    AsideWrite.replace(ops, file, bytes);
+    // Now the new chain is whole: remove what it absorbed, and parts of no chain (what stays is
+    // harmless, and removed next time).
     for (CheckpointParts.Part p : all) {
       boolean kept = p.to() <= from && chain.contains(p);
       if (!kept && !p.file().equals(file)) {
-        Files.deleteIfExists(p.file());
+        ops.deleteQuietly(p.file());
       }
     }
-    Files.deleteIfExists(layout.legacyCatalogCheckpoint());
+    ops.deleteQuietly(layout.legacyCatalogCheckpoint());
   }
 
   /** The catalog position this store's open restored from a checkpoint, 0 if it replayed the log. */

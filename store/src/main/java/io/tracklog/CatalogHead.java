@@ -1,5 +1,8 @@
 package io.tracklog;
 
+import io.tracklog.error.StorageException;
+import io.tracklog.internal.AsideWrite;
+import io.tracklog.internal.FileOps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -8,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -65,8 +67,10 @@ final class CatalogHead implements AutoCloseable {
    * never maps a half-written one) and maps it. The caller holds the catalog lock, has read the whole
    * log, and checked that no head file exists; an existing one is repaired in place instead, as other
    * processes may have it mapped.
+   *
+   * @throws StorageException if it cannot be written; there is then no head file
    */
-  static CatalogHead create(Path file, long position) {
+  static CatalogHead create(Path file, long position, FileOps ops) {
     byte[] bytes = new byte[LENGTH];
     System.arraycopy(MAGIC, 0, bytes, 0, MAGIC.length);
     long word = encode(position);
@@ -74,10 +78,10 @@ final class CatalogHead implements AutoCloseable {
       bytes[WORD + i] = (byte) (word >>> (8 * i));
     }
     try {
-      Files.createDirectories(file.getParent());
-      AtomicFiles.replace(file, bytes);
+      ops.createDirectories(file.getParent());
+      AsideWrite.replace(ops, file, bytes);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
+      throw StorageException.writing("catalog head", file, e);
     }
     CatalogHead head = openIfExists(file);
     if (head == null) {

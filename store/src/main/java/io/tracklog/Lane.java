@@ -2,6 +2,7 @@ package io.tracklog;
 
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.RunEvent;
+import io.tracklog.internal.FileOps;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -21,6 +22,7 @@ final class Lane {
   final int number;
   final Path lockFile;
   private final SharedLogs.Lease log;
+  private final FileOps ops; // writes out-of-line frames
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final ReentrantLock appendLock = new ReentrantLock();
@@ -29,10 +31,11 @@ final class Lane {
   int attached; // attachments open on this lane; guarded by the owning Lanes
   private volatile boolean closed;
 
-  Lane(int number, Path lockFile, SharedLogs.Lease log, FileChannel lockChannel, FileLock lock) {
+  Lane(int number, Path lockFile, SharedLogs.Lease log, FileOps ops, FileChannel lockChannel, FileLock lock) {
     this.number = number;
     this.lockFile = lockFile;
     this.log = log;
+    this.ops = ops;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -43,7 +46,7 @@ final class Lane {
     try {
       LaneCodec.laneOpened(sink, pid, time);
       lastOrdinal = -1;
-      return log.log().append(sink.array(), sink.length());
+      return log.log().append(sink.array(), sink.length(), ops);
     } finally {
       appendLock.unlock();
     }
@@ -81,7 +84,7 @@ final class Lane {
     appendLock.lock();
     try {
       LaneCodec.runEvent(sink, ordinal, order, event);
-      long token = log.log().append(sink.array(), sink.length());
+      long token = log.log().append(sink.array(), sink.length(), ops);
       lastOrdinal = ordinal;
       return token;
     } finally {
@@ -94,7 +97,7 @@ final class Lane {
     appendLock.lock();
     try {
       LaneCodec.marker(sink, tag, ordinal);
-      long token = log.log().append(sink.array(), sink.length());
+      long token = log.log().append(sink.array(), sink.length(), ops);
       lastOrdinal = ordinal;
       return token;
     } finally {
@@ -110,7 +113,7 @@ final class Lane {
       int index = state.indexOf(key);
       LaneCodec.metric(
           sink, lastOrdinal == state.ordinal, state.ordinal, index, key, value, timestampMs - state.lastTimestamp, step - state.lastStep);
-      log.log().append(sink.array(), sink.length());
+      log.log().append(sink.array(), sink.length(), ops);
       // Only once the frame is in: a failed append leaves the state as readers will rebuild it.
       if (index < 0) {
         state.add(key);

@@ -97,7 +97,7 @@ final class Lanes {
           continue;
         }
         SharedLogs.Lease log = SharedLogs.acquire(layout, layout.laneDir(n));
-        Lane lane = new Lane(n, lockFile, log, ch, lock);
+        Lane lane = new Lane(n, lockFile, log, layout.ops(), ch, lock);
         try {
           lane.open(ProcessHandle.current().pid(), clock.millis());
         } catch (RuntimeException e) {

@@ -3,20 +3,21 @@ package io.tracklog;
 import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.InvalidArtifactPathException;
 import io.tracklog.error.InvalidParameterException;
+import io.tracklog.error.StorageException;
 import io.tracklog.format.RunEvent;
+import io.tracklog.internal.AsideWrite;
+import io.tracklog.internal.FileOps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,11 +52,12 @@ public final class RunArtifacts {
 
   private final String runId;
   private final Path root;
+  private final FileOps ops;
   /** The run's last ArtifactWritten per path, checked against the files; null: not known here. */
   private final Map<String, RunEvent.ArtifactWritten> recorded;
 
-  RunArtifacts(String runId, Path root) {
-    this(runId, root, null);
+  RunArtifacts(String runId, Path root, FileOps ops) {
+    this(runId, root, ops, null);
   }
 
   /**
@@ -63,9 +65,10 @@ public final class RunArtifacts {
    * missing or has another size is reported by {@link #list}, and one whose bytes do not hash to
    * the recorded SHA-256 by the stream {@link #open} returns, at its end (issue #11).
    */
-  RunArtifacts(String runId, Path root, Map<String, RunEvent.ArtifactWritten> recorded) {
+  RunArtifacts(String runId, Path root, FileOps ops, Map<String, RunEvent.ArtifactWritten> recorded) {
     this.runId = runId;
     this.root = root;
+    this.ops = ops;
     this.recorded = recorded;
   }
 
@@ -73,7 +76,7 @@ public final class RunArtifacts {
   public static RunArtifacts of(Path storeRoot, String runId) {
     Objects.requireNonNull(storeRoot, "storeRoot");
     Objects.requireNonNull(runId, "runId");
-    return new RunArtifacts(runId, new StoreLayout(storeRoot.toAbsolutePath().normalize()).runArtifacts(runId));
+    return new RunArtifacts(runId, new StoreLayout(storeRoot.toAbsolutePath().normalize()).runArtifacts(runId), FileOps.DEFAULT);
   }
 
   public String runId() {
@@ -198,48 +201,34 @@ public final class RunArtifacts {
    * Writes one artifact file: to a temp file in its directory, forced to disk, then atomically
    * renamed over any old file. The caller checked the path ({@link #segments}, {@link
    * #checkResolvesInside}).
+   *
+   * @throws StorageException if it cannot be written; any old file of that path is then unchanged
    */
   Written write(List<String> segments, Content content) {
     String joined = String.join("/", segments);
     Path target = resolve(segments);
     Path dir = target.getParent();
     Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
-    boolean success = false;
+    MessageDigest sha = sha256();
+    long[] size = new long[1];
     try {
-      Files.createDirectories(dir);
-      MessageDigest sha = sha256();
-      long size;
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ops.createDirectories(dir);
+      AsideWrite.write(ops, target, temp, AsideWrite.Publish.REPLACE, ch -> {
         CountingOutputStream counter = new CountingOutputStream(Channels.newOutputStream(ch));
-        try (OutputStream out = new DigestOutputStream(new NonClosing(counter), sha)) {
+        try (OutputStream out = new DigestOutputStream(counter, sha)) {
           content.writeTo(out);
+        } catch (IOException e) {
+          if (e != counter.failure) { // the content's source, not the store's file: not a StorageException
+            throw new UncheckedIOException("Cannot read the content of artifact " + joined + " of run " + runId, e);
+          }
+          throw e;
         }
-        size = counter.count;
-        ch.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      success = true;
-      syncDirectory(dir);
-      return new Written(joined, size, HexFormat.of().formatHex(sha.digest()));
+        size[0] = counter.count;
+      });
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write artifact " + joined + " of run " + runId, e);
-    } finally {
-      if (!success) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // the write already failed; a leftover temp file is never listed
-        }
-      }
+      throw StorageException.writing("artifact " + joined + " of run " + runId, target, e);
     }
-  }
-
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | RuntimeException ignored) {
-      // Not every platform can open a directory; the file itself is already on disk.
-    }
+    return new Written(joined, size[0], HexFormat.of().formatHex(sha.digest()));
   }
 
   static MessageDigest sha256() {
@@ -492,6 +481,7 @@ public final class RunArtifacts {
 
   private static final class CountingOutputStream extends java.io.FilterOutputStream {
     long count;
+    IOException failure; // what writing to the file threw, if it did
 
     CountingOutputStream(OutputStream out) {
       super(out);
@@ -499,31 +489,18 @@ public final class RunArtifacts {
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
-      count++;
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
       count += len;
-    }
-  }
-
-  /** Keeps the channel open when the digest stream closes: the writer forces it afterwards. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 

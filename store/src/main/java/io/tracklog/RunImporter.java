@@ -176,7 +176,7 @@ final class RunImporter {
     if (!run.inputs().isEmpty()) {
       lane.appendRunEvent(ordinal, order[0]++, new RunEvent.InputsLogged(run.inputs()));
     }
-    RunArtifacts folder = new RunArtifacts(run.runId(), layout.runArtifacts(run.runId()));
+    RunArtifacts folder = new RunArtifacts(run.runId(), layout.runArtifacts(run.runId()), layout.ops());
     for (int i = 0; i < run.artifacts().size(); i++) {
       Path source = run.artifacts().get(i).source();
       RunArtifacts.Written w = folder.write(artifactPaths.get(i), out -> Files.copy(source, out));

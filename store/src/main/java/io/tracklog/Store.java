@@ -1,7 +1,6 @@
 package io.tracklog;
 
 import io.tracklog.compact.Compactor;
-import io.tracklog.compact.FileOps;
 import io.tracklog.compact.MergePolicy;
 import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.ExperimentNotFoundException;
@@ -10,8 +9,10 @@ import io.tracklog.error.InvalidStateException;
 import io.tracklog.error.ResourceAlreadyExistsException;
 import io.tracklog.error.RunNotActiveException;
 import io.tracklog.error.RunNotFoundException;
+import io.tracklog.error.StorageException;
 import io.tracklog.format.CatalogSnapshot;
 import io.tracklog.format.Validation;
+import io.tracklog.internal.FileOps;
 import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventReader;
 import java.io.IOException;
@@ -75,16 +76,16 @@ public final class Store implements AutoCloseable {
    * @param bare null to open (or create) a store; for the upgrade, a new store with this identity
    *     whose catalog starts empty (no Default experiment: the converted catalog brings its own)
    */
-  private Store(Path root, StoreOptions options, StoreMetadata bare) {
+  private Store(Path root, StoreOptions options, FileOps ops, StoreMetadata bare) {
     StoreMetadata found = refuseFormat1(new StoreLayout(root));
     StoreMetadata known = bare != null ? bare : found;
-    this.layout = new StoreLayout(root, known == null ? ChronicleEventLog.Frames.CHECKED : known.frames());
+    this.layout = new StoreLayout(root, known == null ? ChronicleEventLog.Frames.CHECKED : known.frames(), ops);
     this.options = options;
     this.lanes = new Lanes(layout, options.clock());
     try {
-      Files.createDirectories(root);
+      ops.createDirectories(root);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create store directory " + root, e);
+      throw StorageException.writing("store directory", root, e);
     }
     this.stateLocks = StripedLock.open(layout.runStateLocks());
     try {
@@ -138,11 +139,22 @@ public final class Store implements AutoCloseable {
    *
    * @throws io.tracklog.error.UnsupportedFormatException if the store was written by a newer format
    * @throws io.tracklog.error.CorruptFileException if {@code store.json} is not a Tracklog store file
+   * @throws StorageException if a new store's files cannot be written (a full disk); a retry
+   *     creates it
    */
   public static Store open(Path root, StoreOptions options) {
+    return open(root, options, FileOps.DEFAULT);
+  }
+
+  /**
+   * Opens the store at {@code root} as {@link #open(Path, StoreOptions)} does, writing every file
+   * through {@code ops} (tests fail the N-th operation, or fill the disk).
+   */
+  static Store open(Path root, StoreOptions options, FileOps ops) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
-    return new Store(root.toAbsolutePath().normalize(), options, null);
+    Objects.requireNonNull(ops, "ops");
+    return new Store(root.toAbsolutePath().normalize(), options, ops, null);
   }
 
   /** Opens the default store: {@code $TRACKLOG_ROOT}, or {@code ./tracklog}. */
@@ -158,7 +170,7 @@ public final class Store implements AutoCloseable {
 
   /** Opens a new, empty store for the upgrade to fill (see {@link StoreUpgrade}). */
   static Store openBare(Path root, StoreMetadata metadata) {
-    return new Store(root.toAbsolutePath().normalize(), StoreOptions.defaults(), metadata);
+    return new Store(root.toAbsolutePath().normalize(), StoreOptions.defaults(), FileOps.DEFAULT, metadata);
   }
 
   public Path root() {
@@ -414,7 +426,7 @@ public final class Store implements AutoCloseable {
   /** The artifact folder of a run, for listing, opening and copying out its artifacts. */
   public RunArtifacts artifacts(String runId) {
     runLogs.requireRun(runId);
-    return new RunArtifacts(runId, layout.runArtifacts(runId), runLogs.replay(runId).artifacts());
+    return new RunArtifacts(runId, layout.runArtifacts(runId), layout.ops(), runLogs.replay(runId).artifacts());
   }
 
   /** MLflow's list_artifacts: the direct children of {@code path} (null for the root), sorted. */
@@ -494,12 +506,12 @@ public final class Store implements AutoCloseable {
    * @throws io.tracklog.error.CommitConflictException if other compactors kept committing first
    */
   public Compactor.Result compact() {
-    return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).compact();
+    return compactor(layout.ops(), MergePolicy.DEFAULT).compact();
   }
 
   /** Regenerates every Arrow file from the logs; every read answers the same afterwards. */
   public Compactor.Result rebuild() {
-    return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).rebuild();
+    return compactor(layout.ops(), MergePolicy.DEFAULT).rebuild();
   }
 
   /** Whether a writer that ended its run compacts it on close (not while the JVM shuts down). */
@@ -509,7 +521,7 @@ public final class Store implements AutoCloseable {
 
   /** Compacts one run (and whatever segment it must rewrite or merge). */
   Compactor.Result compactRun(String runId) {
-    return compactor(FileOps.DEFAULT, MergePolicy.DEFAULT).compact(runId::equals);
+    return compactor(layout.ops(), MergePolicy.DEFAULT).compact(runId::equals);
   }
 
   /** The advanced door: a compactor with its own file operations (fault injection) and merge policy. */

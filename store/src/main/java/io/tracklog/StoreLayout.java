@@ -1,16 +1,18 @@
 package io.tracklog;
 
+import io.tracklog.internal.FileOps;
 import io.tracklog.log.ChronicleEventLog;
 import java.nio.file.Path;
 
 /**
- * Where each file of a store lives (docs/FORMAT.md §Layout), and which log excerpts its readers
- * accept: a store created before format 4 has unchecked ones from then (§Checked frames).
+ * Where each file of a store lives (docs/FORMAT.md §Layout); which log excerpts its readers accept
+ * (a store created before format 4 has unchecked ones from then, §Checked frames); and the {@link
+ * FileOps} through which the store writes its files (tests inject a failing one).
  */
-record StoreLayout(Path root, ChronicleEventLog.Frames frames) {
-  /** The layout of a store created at format 4 or later: every excerpt of its logs is checked. */
+record StoreLayout(Path root, ChronicleEventLog.Frames frames, FileOps ops) {
+  /** The layout of a store created at format 4 or later, writing through the default file operations. */
   StoreLayout(Path root) {
-    this(root, ChronicleEventLog.Frames.CHECKED);
+    this(root, ChronicleEventLog.Frames.CHECKED, FileOps.DEFAULT);
   }
 
   Path storeJson() {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracklog.error.CorruptFileException;
+import io.tracklog.error.StorageException;
 import io.tracklog.error.UnsupportedFormatException;
+import io.tracklog.internal.AsideWrite;
+import io.tracklog.internal.FileOps;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -124,6 +126,15 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt, int crea
   }
 
   void write(Path file) {
+    write(file, FileOps.DEFAULT);
+  }
+
+  /**
+   * Writes the file aside and renames it in through {@code ops}.
+   *
+   * @throws StorageException if it cannot be written; the file is then as it was
+   */
+  void write(Path file, FileOps ops) {
     ObjectNode node = JSON.createObjectNode();
     node.put("format", FORMAT_NAME);
     node.put("formatVersion", formatVersion);
@@ -136,9 +147,9 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt, int crea
       node.put("checksum", checksum());
     }
     try {
-      AtomicFiles.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+      AsideWrite.replace(ops, file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
+      throw StorageException.writing("store file", file, e);
     }
   }
 }

@@ -1,10 +1,12 @@
 package io.tracklog;
 
 import io.tracklog.error.InvalidStateException;
+import io.tracklog.error.StorageException;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogEvent;
 import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
+import io.tracklog.internal.FileOps;
 import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
@@ -16,7 +18,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,10 +107,10 @@ public final class StoreUpgrade {
       target.sync();
     }
     try {
-      Files.move(aside.resolve("logs"), layout.logsDir(), StandardCopyOption.ATOMIC_MOVE);
-      fsyncDirectory(root);
+      FileOps.DEFAULT.move(aside.resolve("logs"), layout.logsDir());
+      FileOps.DEFAULT.forceDirectory(root);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot move the upgraded logs into " + root, e);
+      throw StorageException.writing("the upgraded logs into", layout.logsDir(), e);
     }
     next.write(layout.storeJson()); // the commit point
     removeFormat1Leftovers(layout);
@@ -198,12 +199,6 @@ public final class StoreUpgrade {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot remove the format-1 logs of " + root, e);
-    }
-  }
-
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 

@@ -164,7 +164,7 @@ final class StoreVerifier {
    * are then.
    */
   private void checkArtifacts(String runId, Map<String, RunEvent.ArtifactWritten> artifacts) {
-    RunArtifacts folder = new RunArtifacts(runId, layout.runArtifacts(runId));
+    RunArtifacts folder = new RunArtifacts(runId, layout.runArtifacts(runId), layout.ops());
     Map<String, RunEvent.ArtifactWritten> newer = null;
     for (RunEvent.ArtifactWritten a : artifacts.values()) {
       Problem p = checkArtifact(folder, a);

@@ -77,7 +77,7 @@ class StoreReaderTest {
       }
       // only runs 0, 1 and 3 are compacted: 2, 4 and 5 were registered before the manifest's
       // catalog position but are in no segment
-      store.compactor(io.tracklog.compact.FileOps.DEFAULT, io.tracklog.compact.MergePolicy.DEFAULT)
+      store.compactor(io.tracklog.internal.FileOps.DEFAULT, io.tracklog.compact.MergePolicy.DEFAULT)
           .compact(id -> id.equals(ids.get(0)) || id.equals(ids.get(1)) || id.equals(ids.get(3)));
       ids.add(store.run(RunSpec.of(exp, "late"), r -> r.logMetric("m", 6, 0))); // registered since
       store.deleteRun(ids.get(1)); // reopened since

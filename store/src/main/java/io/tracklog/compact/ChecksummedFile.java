@@ -2,30 +2,23 @@ package io.tracklog.compact;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /** A channel that checksums (CRC32C) and counts what goes through it on its way to the file. */
 final class ChecksummedFile implements WritableByteChannel {
-  private final FileChannel channel;
-  private final FileOps ops;
+  private final WritableByteChannel out;
   private final CRC32C crc = new CRC32C();
   private long length;
-  private boolean open = true;
 
-  ChecksummedFile(FileChannel channel, FileOps ops) {
-    this.channel = channel;
-    this.ops = ops;
+  ChecksummedFile(WritableByteChannel out) {
+    this.out = out;
   }
 
   @Override
   public int write(ByteBuffer src) throws IOException {
     ByteBuffer view = src.duplicate();
-    int n = 0;
-    while (src.hasRemaining()) {
-      n += ops.write(channel, src);
-    }
+    int n = out.write(src);
     view.limit(view.position() + n);
     crc.update(view);
     length += n;
@@ -41,19 +34,13 @@ final class ChecksummedFile implements WritableByteChannel {
     return Manifest.FileEntry.crcHex(crc.getValue());
   }
 
-  /** Forces the bytes written so far to the device. */
-  void force() throws IOException {
-    ops.force(channel);
-  }
-
   @Override
   public boolean isOpen() {
-    return open;
+    return out.isOpen();
   }
 
   @Override
   public void close() throws IOException {
-    open = false;
-    channel.close();
+    out.close();
   }
 }

@@ -1,9 +1,10 @@
 package io.tracklog.compact;
 
 import io.tracklog.error.CommitConflictException;
+import io.tracklog.error.StorageException;
+import io.tracklog.internal.FileOps;
 import io.tracklog.log.ProcessLock;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,7 +251,7 @@ public final class Compactor {
       collectGarbage(current, next);
       return new Result(generation, runs, points, written.size(), plan.dropped().size());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot compact store " + source.root() + ": " + e.getMessage(), e);
+      throw StorageException.writing("the compaction of store", source.root(), e);
     } finally {
       if (!committed) {
         for (Manifest.Segment s : written) {

@@ -24,7 +24,8 @@ import io.tracklog.error.UnsupportedFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import io.tracklog.internal.AsideWrite;
+import io.tracklog.internal.FileOps;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -379,11 +380,7 @@ public final class ManifestFiles {
   private ManifestFiles() {}
 
   static void deleteQuietly(FileOps ops, Path file) {
-    try {
-      ops.delete(file);
-    } catch (IOException | RuntimeException ignored) {
-      // a leftover temp file is harmless; the next compaction removes it
-    }
+    ops.deleteQuietly(file); // a leftover is harmless; the next compaction removes it
   }
 
   public static String fileName(long generation) {
@@ -490,37 +487,7 @@ public final class ManifestFiles {
     }
     byte[] bytes = JSON.writer().withAttribute(WRITING_VERSION, manifest.formatVersion()).writeValueAsBytes(manifest);
     Path target = root.resolve(fileName(manifest.generation()));
-    Path tmp = root.resolve(fileName(manifest.generation()) + "." + ProcessHandle.current().pid() + ".tmp");
-    ops.delete(tmp);
-    try (FileChannel ch = ops.create(tmp)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ops.write(ch, buf);
-      }
-      ops.force(ch);
-    } catch (IOException | RuntimeException e) {
-      deleteQuietly(ops, tmp);
-      throw e;
-    }
-    boolean published;
-    try {
-      ops.link(target, tmp);
-      published = true;
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      published = false;
-    } catch (IOException | RuntimeException e) {
-      deleteQuietly(ops, tmp);
-      throw e;
-    }
-    // Once linked, the commit stands: nothing below may fail it.
-    deleteQuietly(ops, tmp);
-    if (published) {
-      try {
-        ops.forceDirectory(root);
-      } catch (IOException | RuntimeException ignored) {
-        // the link is atomic; only its durability across power loss waits for the next sync
-      }
-    }
-    return published;
+    return AsideWrite.write(ops, target, AsideWrite.tempBeside(target), AsideWrite.Publish.NEW,
+        out -> AsideWrite.writeFully(out, ByteBuffer.wrap(bytes)));
   }
 }

@@ -1,6 +1,8 @@
 package io.tracklog.compact;
 
 import io.tracklog.format.FileNames;
+import io.tracklog.internal.AsideWrite;
+import io.tracklog.internal.FileOps;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -121,12 +123,7 @@ final class SegmentWriter {
 
   private Manifest.FileEntry writeRunIndex(String path, RunCoverages runs) throws IOException {
     byte[] bytes = RunIndexFile.encode(runs);
-    return writeFile(path, runs.size(), out -> {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
-    });
+    return writeFile(path, runs.size(), out -> AsideWrite.writeFully(out, java.nio.ByteBuffer.wrap(bytes)));
   }
 
   // ---- runs ------------------------------------------------------------------------------------
@@ -430,10 +427,6 @@ final class SegmentWriter {
     }
   }
 
-  private static Path tempFor(Path file) {
-    return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-  }
-
   /** Writes a one-batch table to {@code path}. */
   private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows) throws IOException {
     return writeFile(path, table, null, codec, rows, ArrowFileWriter::writeBatch);
@@ -468,39 +461,19 @@ final class SegmentWriter {
         writer.start();
         batches.write(writer);
         writer.end();
-        out.force(); // before the writer closes the channel
       }
     });
   }
 
-  /** What writes a file's bytes; it may close the channel once it has forced them. */
-  @FunctionalInterface
-  private interface Content {
-    void write(ChecksummedFile out) throws IOException;
-  }
-
-  /** Writes {@code path}: temp file, content, fsync, rename; checksummed on the way. */
-  private Manifest.FileEntry writeFile(String path, long rows, Content content) throws IOException {
+  /** Writes {@code path} ({@link AsideWrite}: temp file, content, fsync, rename); checksummed on the way. */
+  private Manifest.FileEntry writeFile(String path, long rows, AsideWrite.Content content) throws IOException {
     Path file = root.resolve(path);
-    Path tmp = tempFor(file);
-    ops.delete(tmp); // left by an earlier attempt of this process whose cleanup failed
-    ChecksummedFile out = new ChecksummedFile(ops.create(tmp), ops);
-    boolean success = false;
-    try {
-      content.write(out);
-      if (out.isOpen()) {
-        out.force();
-        out.close();
-      }
-      ops.move(tmp, file);
-      success = true;
-    } finally {
-      if (!success) {
-        out.close();
-        ManifestFiles.deleteQuietly(ops, tmp);
-      }
-    }
-    return new Manifest.FileEntry(path, out.length(), out.crc32c(), rows);
+    ChecksummedFile[] out = new ChecksummedFile[1];
+    AsideWrite.write(ops, file, AsideWrite.tempBeside(file), AsideWrite.Publish.REPLACE, ch -> {
+      out[0] = new ChecksummedFile(ch);
+      content.writeTo(out[0]);
+    });
+    return new Manifest.FileEntry(path, out[0].length(), out[0].crc32c(), rows);
   }
 
   /**

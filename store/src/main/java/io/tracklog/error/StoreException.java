@@ -12,7 +12,8 @@ public abstract sealed class StoreException extends RuntimeException implements 
         CorruptFileException,
         UnsupportedFormatException,
         TagNotFoundException,
-        CommitConflictException {
+        CommitConflictException,
+        StorageException {
   private static final long serialVersionUID = 1L;
 
   StoreException(String message) {

@@ -1,8 +1,11 @@
 package io.tracklog.log;
 
 import io.tracklog.error.CorruptFileException;
+import io.tracklog.error.StorageException;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
+import io.tracklog.internal.AsideWrite;
+import io.tracklog.internal.FileOps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -203,8 +205,13 @@ public final class ChronicleEventLog implements EventLog {
 
   @Override
   public long append(byte[] bytes, int length) {
+    return append(bytes, length, FileOps.DEFAULT);
+  }
+
+  @Override
+  public long append(byte[] bytes, int length, FileOps ops) {
     if (length > MAX_INLINE_EVENT) {
-      ByteSink ref = writeBlob(bytes, length);
+      ByteSink ref = writeBlob(bytes, length, ops);
       return appendInline(ref.array(), ref.length());
     }
     return appendInline(bytes, length);
@@ -236,25 +243,17 @@ public final class ChronicleEventLog implements EventLog {
     }
   }
 
-  private ByteSink writeBlob(byte[] bytes, int length) {
+  private ByteSink writeBlob(byte[] bytes, int length, FileOps ops) {
     byte[] digest = sha256(bytes, length);
     String name = HexFormat.of().formatHex(digest);
     Path target = blobDir.resolve(name);
     try {
-      Files.createDirectories(blobDir);
+      ops.createDirectories(blobDir);
       if (!Files.exists(target)) {
-        Path tmp = Files.createTempFile(blobDir, name, ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-          ByteBuffer buf = ByteBuffer.wrap(bytes, 0, length);
-          while (buf.hasRemaining()) {
-            ch.write(buf);
-          }
-          ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AsideWrite.replace(ops, target, bytes, length);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write out-of-line event " + target, e);
+      throw StorageException.writing("out-of-line event", target, e);
     }
     ByteSink ref = new ByteSink(48);
     ref.writeByte(BLOB_REF_TAG);

@@ -1,5 +1,6 @@
 package io.tracklog.log;
 
+import io.tracklog.internal.FileOps;
 import java.nio.file.Path;
 
 /**
@@ -17,6 +18,14 @@ public interface EventLog extends AutoCloseable {
    * Returns the event's token (stable for the life of the log, for {@link EventReader#seek}).
    */
   long append(byte[] bytes, int length);
+
+  /**
+   * As {@link #append(byte[], int)}, writing an event too long for the log's excerpts to its own file
+   * (docs/FORMAT.md §Out-of-line events) through {@code ops}.
+   *
+   * @throws io.tracklog.error.StorageException if that file cannot be written; nothing is appended
+   */
+  long append(byte[] bytes, int length, FileOps ops);
 
   /** A reader from the first event; the caller closes it. Thread-confined. */
   EventReader openReader();

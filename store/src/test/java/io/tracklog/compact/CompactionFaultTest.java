@@ -8,11 +8,12 @@ import io.tracklog.RunWriter;
 import io.tracklog.Store;
 import io.tracklog.StoreOptions;
 import io.tracklog.error.CommitConflictException;
+import io.tracklog.error.StorageException;
 import io.tracklog.testing.ChildJvm;
 import io.tracklog.testing.CompactorChild;
+import io.tracklog.testing.FaultyFileOps;
+import io.tracklog.testing.Trees;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,21 +71,6 @@ class CompactionFaultTest {
     }
   }
 
-  private static void copy(Path from, Path to) {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void failingEveryFileOperation_leavesOldOrNewGenerationWhole() {
@@ -94,7 +79,7 @@ class CompactionFaultTest {
 
     List<String> calls;
     Path measured = dir.resolve("measured");
-    copy(template, measured);
+    Trees.copy(template, measured);
     try (Store store = Store.open(measured, manual())) {
       FaultyFileOps counting = FaultyFileOps.counting();
       Compactor.Result r = store.compactor(counting, MergePolicy.DEFAULT).compact();
@@ -121,13 +106,13 @@ class CompactionFaultTest {
         String why = "fault at call " + n + " of " + calls.size() + " (" + calls.get(n - 1) + ")"
             + (sticky ? " and after" : " only");
         Path root = dir.resolve("n" + n + (sticky ? "s" : ""));
-        copy(template, root);
+        Trees.copy(template, root);
         try (Store store = Store.open(root, manual())) {
           FaultyFileOps ops = sticky ? FaultyFileOps.failingFrom(n) : FaultyFileOps.failingOnce(n);
           boolean threw = false;
           try {
             store.compactor(ops, MergePolicy.DEFAULT).compact();
-          } catch (UncheckedIOException e) {
+          } catch (StorageException e) {
             threw = true;
             failures++;
             assertThat(e).as(why).hasRootCauseInstanceOf(IOException.class).hasStackTraceContaining("Injected fault");

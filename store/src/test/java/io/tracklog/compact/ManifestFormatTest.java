@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracklog.error.CorruptFileException;
+import io.tracklog.internal.FileOps;
 import io.tracklog.testing.Gen;
 import io.tracklog.testing.Property;
 import java.io.IOException;

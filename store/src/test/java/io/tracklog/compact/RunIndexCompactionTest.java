@@ -7,6 +7,7 @@ import io.tracklog.RunSpec;
 import io.tracklog.Store;
 import io.tracklog.StoreOptions;
 import io.tracklog.error.CorruptFileException;
+import io.tracklog.internal.FileOps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.tracklog.compact;
+package io.tracklog.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,8 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The file operations compaction performs, behind one seam so tests can fail the N-th one and check
- * that every crash point leaves the previous generation readable.
+ * Every file operation by which a store writes a file aside and publishes it (store.json, catalog
+ * head and checkpoint parts, artifacts, out-of-line events, segments, manifests, and the deletions
+ * of compaction's clean-up), behind one seam, so that tests can fail the N-th one, or make the disk
+ * full, and check that the store is left as it was. {@link AsideWrite} is the one way these files
+ * are written. Not an API: public only because the store's packages and their tests share it.
  */
 public interface FileOps {
   FileOps DEFAULT = new FileOps() {};
@@ -55,6 +58,15 @@ public interface FileOps {
       ch.force(true);
     } catch (IOException e) {
       // Some file systems refuse to open directories; the rename is still atomic there.
+    }
+  }
+
+  /** {@link #delete}, ignoring failure: for temp files and files nothing refers to any more. */
+  default void deleteQuietly(Path file) {
+    try {
+      delete(file);
+    } catch (IOException | RuntimeException ignored) {
+      // a leftover is harmless: listings skip temp files, and the next clean-up removes it
     }
   }
 }
