@@ -177,6 +177,9 @@ public final class StoreReader implements AutoCloseable {
     int before = catalog.runCountBefore(manifest.catalogPosition());
     long compactedSince = 0;
     for (CatalogSnapshot.RunEntry e : catalog.runs().subList(before, catalog.runCount())) {
+      if (catalog.isPurged(e.runId())) {
+        continue; // tracklog gc
+      }
       Manifest.Segment seg = index.segmentOf(e.runId(), e.experimentId());
       if (seg == null) {
         tails.put(e.runId(), null);
