@@ -71,7 +71,7 @@ class CompactionFaultTest {
     }
   }
 
-  private static void copy(Path from, Path to) {
+  static void copy(Path from, Path to) {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
