@@ -29,18 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dtracklog.test.seed=N}.
  */
 class GcCrashIT {
-  private static final int KILLS = 6;
-
   @TempDir Path dir;
 
   @Test
   @Timeout(value = 400, unit = TimeUnit.SECONDS)
   void killedGc_leavesRunsWholeOrPurged_andTheNextGcFinishes() {
     long seed = Long.getLong("tracklog.test.seed", System.nanoTime());
-    System.out.println("GcCrashIT seed=" + seed + " (rerun with -Dtracklog.test.seed=" + seed + ")");
     Random random = new Random(seed);
-    StoreOptions manual = StoreOptions.builder().compaction(StoreOptions.CompactionTrigger.MANUAL).build();
-    for (int k = 0; k < KILLS; k++) {
+    System.out.println("GcCrashIT seed=" + seed + " (rerun with -Dtracklog.test.seed=" + seed + ")");
+    for (int k = 0; k < 6; k++) {
+      StoreOptions manual = StoreOptions.builder().compaction(StoreOptions.CompactionTrigger.MANUAL).build();
       String why = "kill " + k + ", seed " + seed;
       try (ChildJvm child = ChildJvm.start(GcChild.class, dir.toString(), Long.toString(seed + k))) {
         for (int g = random.nextInt(4); g >= 0; g--) {
