@@ -188,7 +188,9 @@ public final class StoreReader implements AutoCloseable {
       }
     }
     for (String runId : index.uncompactedBefore(catalog, compactedSince)) {
-      tails.put(runId, null);
+      if (!catalog.isPurged(runId)) { // computed once per manifest: a gc may have purged it since
+        tails.put(runId, null);
+      }
     }
     Map<String, LiveRun.View> live = new HashMap<>();
     for (Map.Entry<String, Manifest.Segment> t : tails.entrySet()) {

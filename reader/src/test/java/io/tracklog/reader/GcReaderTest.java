@@ -74,6 +74,29 @@ class GcReaderTest {
     }
   }
 
+  @Test
+  void aRunNoSegmentHolds_purgedUnderAReaderThatListedItAsUncompacted() {
+    try (Store store = Store.open(dir, manual());
+        StoreReader reader = StoreReader.of(store)) {
+      String exp = store.createExperiment("e");
+      String compacted = store.run(RunSpec.of(exp, "compacted"), w -> w.logMetric("m", 1, 0));
+      String loose = store.run(RunSpec.of(exp, "loose"), w -> w.logMetric("m", 2, 0));
+      store.compactor(io.tracklog.compact.FileOps.DEFAULT, io.tracklog.compact.MergePolicy.DEFAULT)
+          .compact(compacted::equals);
+      assertThat(reader.snapshot().isLive(loose)).as("read from its log, per the manifest's index").isTrue();
+      store.deleteRun(loose);
+      long generation = reader.snapshot().generation();
+
+      store.gc(GcOptions.all());
+
+      Snapshot after = reader.snapshot();
+      assertThat(after.generation()).as("nothing to rewrite").isEqualTo(generation);
+      assertThatThrownBy(() -> after.getRun(loose)).isInstanceOf(RunNotFoundException.class);
+      assertThat(after.runIds(exp)).containsExactly(compacted);
+      assertThat(search(after, exp, ViewType.ALL, "")).containsExactly(compacted);
+    }
+  }
+
   /** The run at index 1 of {@code all} is purged, the others are there. */
   private static void assertPurged(Snapshot s, String exp, List<String> all) {
     String gone = all.get(1);
