@@ -173,6 +173,12 @@ final class CatalogCheck {
     if (!a.runsByExperiment().equals(b.runsByExperiment())) {
       return "the runs of each experiment";
     }
+    if (!a.purgedRuns().equals(b.purgedRuns()) || a.lastPurge() != b.lastPurge()) {
+      return "purged runs " + a.purgedRuns().size() + " against " + b.purgedRuns().size();
+    }
+    if (!List.copyOf(a.purgedExperiments()).equals(List.copyOf(b.purgedExperiments()))) {
+      return "purged experiments " + a.purgedExperiments() + " against " + b.purgedExperiments();
+    }
     if (!Objects.equals(a.reopenings(), b.reopenings())) {
       return "reopened runs " + a.reopenings().size() + " against " + b.reopenings().size();
     }

@@ -94,6 +94,9 @@ final class RunAttachment implements AutoCloseable {
   /** Reads what every attachment appended since; the caller holds the state lock. */
   private void catchUp() {
     List<CatalogSnapshot.Attachment> all = logs.catalog().attachments(runId);
+    if (all.isEmpty()) {
+      throw new io.tracklog.error.RunNotFoundException(runId); // purged (tracklog gc) meanwhile
+    }
     if (history == null) {
       if (all.size() == 1 && nextOrder > 0) {
         return; // only this writer's attachment, and its mirror holds everything it appended

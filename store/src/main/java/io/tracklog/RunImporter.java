@@ -126,9 +126,7 @@ final class RunImporter {
     catalog.withLock(
         cat -> {
           Experiments.require(cat, run.experimentId());
-          if (cat.experimentOfRun(run.runId()) != null) {
-            throw new ResourceAlreadyExistsException("Run with id '" + run.runId() + "' already exists.");
-          }
+          RunWriters.requireRunIdFree(cat, run.runId());
           Store.deleteTree(layout.runDir(run.runId())); // artifacts of an import that failed before
           int ordinal = cat.runCount();
           Lane lane = lanes.attach();

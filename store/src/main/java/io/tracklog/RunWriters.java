@@ -100,9 +100,7 @@ final class RunWriters {
             throw new InvalidStateException(
                 "Could not create run under non-active experiment with ID " + exp.experimentId() + ".");
           }
-          if (cat.experimentOfRun(runId) != null) {
-            throw new ResourceAlreadyExistsException("Run with id '" + runId + "' already exists.");
-          }
+          requireRunIdFree(cat, runId);
           if (open.containsKey(runId)) {
             throw new IllegalStateException("Cannot start run " + runId + ": this store has a writer open on it");
           }
@@ -126,6 +124,20 @@ final class RunWriters {
           }
           return register(attachment);
         });
+  }
+
+  /**
+   * @throws ResourceAlreadyExistsException if a run has this id, or had it and was purged (tracklog
+   *     gc): the catalog keeps a purged run's registration, so its id is not given again
+   */
+  static void requireRunIdFree(io.tracklog.format.CatalogState cat, String runId) {
+    if (cat.experimentOfRun(runId) != null) {
+      throw new ResourceAlreadyExistsException("Run with id '" + runId + "' already exists.");
+    }
+    if (cat.isPurgedRun(runId)) {
+      throw new ResourceAlreadyExistsException(
+          "Run with id '" + runId + "' was permanently deleted (tracklog gc); its id cannot be reused.");
+    }
   }
 
   /** See {@link Store#resumeRun}. */

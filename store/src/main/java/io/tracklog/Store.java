@@ -579,6 +579,40 @@ public final class Store implements AutoCloseable {
     return new StoreVerifier(layout, catalog, runLogs).verify();
   }
 
+  /**
+   * Permanently deletes runs and experiments in the deleted lifecycle stage, as MLflow's {@code
+   * mlflow gc} (mlflow/cli.py, {@code gc}); {@code tracklog gc}. Without run ids, every deleted run
+   * (deleted at least {@code olderThan} ago) goes; without experiment ids, every deleted experiment
+   * (last updated, that is deleted, at least {@code olderThan} ago) goes, with all of its runs. Then
+   * their artifact folders are deleted and the compacted segments holding them are rewritten.
+   *
+   * <p>Afterwards a purged run is unknown ({@link RunNotFoundException} from {@link #getRun}, absent
+   * from listings, searches and readers), a purged experiment too, and its name is free; a purged
+   * run's id is not given to a new run. Named runs and experiments are checked before anything is
+   * purged: all of them go, or the call fails and nothing does. A run not deleted is never touched;
+   * deleted runs and experiments that a writer could still append to are left (listed in {@link
+   * GcReport#skipped()}). A gc interrupted anywhere leaves every run either whole or purged, and the
+   * next gc finishes its work (docs/FORMAT.md §Catalog events).
+   *
+   * @throws RunNotFoundException if a named run does not exist
+   * @throws ExperimentNotFoundException if a named experiment does not exist
+   * @throws InvalidStateException if a named run or experiment is not deleted, a named run is still
+   *     being written to, or a named experiment has a run that is not deleted
+   * @throws InvalidParameterException if a named run or experiment was deleted more recently than
+   *     {@code olderThan}, or an id is invalid
+   */
+  public GcReport gc(GcOptions options) {
+    return gc(options, layout.ops());
+  }
+
+  /** The advanced door: {@link #gc(GcOptions)} with its own file operations (fault injection). */
+  public GcReport gc(GcOptions options, FileOps ops) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(ops, "ops");
+    catalog.checkOpen();
+    return new Gc(layout, catalog, runLogs, ops, Gc.compactors(this), writers::isOpen, clock().millis()).run(options);
+  }
+
   /** Forces the catalog and every open run log to the storage device. */
   public void sync() {
     catalog.checkOpen();

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  * tracklog experiments --root /tmp/store --filter "name LIKE 'grid%'"
  * tracklog history --root /tmp/store --run <run id> --key loss
  * tracklog verify --root /tmp/store [--deep]
+ * tracklog gc --root /tmp/store [--older-than 30d] [--run-ids a,b] [--experiment-ids 1,2]
  * }</pre>
  */
 @Command(
@@ -53,7 +54,8 @@ import picocli.CommandLine.Spec;
       ExperimentsCommand.class,
       HistoryCommand.class,
       UpgradeCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      GcCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

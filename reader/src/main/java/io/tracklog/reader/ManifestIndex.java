@@ -146,13 +146,16 @@ final class ManifestIndex {
     List<String> out;
     // The manifest's runs are all in the catalog (the compactor took them from it), each once: if
     // as many of them were registered before the position as the catalog has, it holds them all.
-    if (compactedRuns - compactedSince == before) {
+    // Runs purged since (tracklog gc) are not counted; a manifest that may still hold some does
+    // not take the shortcut.
+    boolean mayHoldPurged = catalog.lastPurge() >= manifest.catalogPosition();
+    if (!mayHoldPurged && compactedRuns - compactedSince == catalog.unpurgedRunCountBefore(manifest.catalogPosition())) {
       out = List.of();
     } else {
       Map<String, Manifest.Segment> all = byRun();
       List<String> missing = new ArrayList<>();
       for (CatalogSnapshot.RunEntry e : catalog.runs().subList(0, before)) {
-        if (!all.containsKey(e.runId())) {
+        if (!all.containsKey(e.runId()) && !catalog.isPurged(e.runId())) {
           missing.add(e.runId());
         }
       }

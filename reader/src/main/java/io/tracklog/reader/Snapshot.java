@@ -199,7 +199,13 @@ public final class Snapshot {
   public List<String> runIdsOf(Manifest.Segment segment, CorruptFileException failure) {
     reader.fellBack(failure);
     try {
-      return List.copyOf(segment.runs().keySet());
+      List<String> out = new ArrayList<>();
+      for (String runId : segment.runs().keySet()) {
+        if (!catalog.isPurged(runId)) {
+          out.add(runId);
+        }
+      }
+      return out;
     } catch (CorruptFileException e) {
       reader.fellBack(e);
       List<String> out = new ArrayList<>();
@@ -210,6 +216,20 @@ public final class Snapshot {
       }
       return out;
     }
+  }
+
+  /**
+   * Whether this snapshot's manifest may still hold rows of runs its catalog purged (tracklog gc
+   * committed the purge, and no compaction since rewrote their segments): searches then skip the
+   * rows of {@link #purgedRunIds()}.
+   */
+  public boolean mayHoldPurged() {
+    return catalog.lastPurge() >= manifest.catalogPosition();
+  }
+
+  /** The runs purged by tracklog gc as of this snapshot: unknown to every answer. */
+  public java.util.Set<String> purgedRunIds() {
+    return catalog.purgedRuns();
   }
 
   /** The segment holding a run's compacted row in this snapshot, or null. */
@@ -232,8 +252,9 @@ public final class Snapshot {
     for (Manifest.Segment s : index.segments(experimentId)) {
       inSegments += s.runs().size();
     }
-    // A segment's runs are all in the catalog (the compactor read them from an older catalog).
-    if (all.size() == inSegments) {
+    // A segment's runs are all in the catalog (the compactor read them from an older catalog),
+    // unless tracklog gc purged some since.
+    if (all.size() == inSegments && !mayHoldPurged()) {
       return List.of();
     }
     List<String> out = new ArrayList<>();

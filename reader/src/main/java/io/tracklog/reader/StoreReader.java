@@ -177,6 +177,9 @@ public final class StoreReader implements AutoCloseable {
     int before = catalog.runCountBefore(manifest.catalogPosition());
     long compactedSince = 0;
     for (CatalogSnapshot.RunEntry e : catalog.runs().subList(before, catalog.runCount())) {
+      if (catalog.isPurged(e.runId())) {
+        continue; // tracklog gc
+      }
       Manifest.Segment seg = index.segmentOf(e.runId(), e.experimentId());
       if (seg == null) {
         tails.put(e.runId(), null);
@@ -185,7 +188,9 @@ public final class StoreReader implements AutoCloseable {
       }
     }
     for (String runId : index.uncompactedBefore(catalog, compactedSince)) {
-      tails.put(runId, null);
+      if (!catalog.isPurged(runId)) { // computed once per manifest: a gc may have purged it since
+        tails.put(runId, null);
+      }
     }
     Map<String, LiveRun.View> live = new HashMap<>();
     for (Map.Entry<String, Manifest.Segment> t : tails.entrySet()) {

@@ -80,7 +80,11 @@ public final class Compactor {
       Map<String, Manifest.Segment> byRun = current.segmentsByRun();
 
       Set<String> dirty = new HashSet<>();
+      int inSegments = 0;
       for (CompactionSource.RunRef ref : refs) {
+        if (byRun.containsKey(ref.runId())) {
+          inSegments++;
+        }
         if (!include.test(ref.runId())) {
           continue;
         }
@@ -90,7 +94,10 @@ public final class Compactor {
           dirty.add(ref.runId());
         }
       }
-      if (dirty.isEmpty()) {
+      // The manifest's runs were all in the catalog when it was written; those the catalog no
+      // longer has were purged (tracklog gc), and their segments are rewritten without them.
+      boolean purged = inSegments < byRun.size();
+      if (dirty.isEmpty() && !purged) {
         return finished(new Result(current.generation(), 0, 0, 0, 0));
       }
       Plan plan = plan(current, refs, dirty);
@@ -126,6 +133,53 @@ public final class Compactor {
     }
   }
 
+  /**
+   * Reclaims the space of segments that only the previous manifest still lists (they stay on disk
+   * for two generations, docs/FORMAT.md §Compaction): if one of them holds a run {@code urgent}
+   * accepts (tracklog gc: a purged run), commits the current segments again as the next generation,
+   * whose garbage collection then deletes them; otherwise deletes only the files neither of the
+   * newest two manifests lists (left by a compaction that stopped before its collection).
+   *
+   * <p>The new generation keeps the current one's {@code catalog_position}: it covers the same
+   * events. Returns whether it committed one.
+   */
+  public boolean reclaim(Predicate<String> urgent) {
+    return ProcessLock.withLock(source.root().resolve("compaction.lock"), () -> reclaimLocked(urgent));
+  }
+
+  private boolean reclaimLocked(Predicate<String> urgent) {
+    List<Long> generations = ManifestFiles.generations(source.root());
+    if (generations.size() < 2) {
+      return false;
+    }
+    Manifest current = ManifestFiles.latest(source.root(), source.storeId());
+    Manifest previous;
+    try {
+      previous = ManifestFiles.read(source.root(), generations.get(generations.size() - 2));
+    } catch (RuntimeException e) {
+      return false; // an unreadable older manifest is garbage the next compaction removes
+    }
+    Set<String> listed = new HashSet<>();
+    for (Manifest.Segment s : current.segments()) {
+      listed.add(s.runsFile().path());
+    }
+    boolean worth = false;
+    for (Manifest.Segment s : previous.segments()) {
+      if (!listed.contains(s.runsFile().path())) {
+        try {
+          worth |= s.runs().keySet().stream().anyMatch(urgent);
+        } catch (RuntimeException e) {
+          worth = true; // its runs cannot be read: collect it anyway
+        }
+      }
+    }
+    if (!worth) {
+      collectGarbage(previous, current);
+      return false;
+    }
+    return write(current, current.catalogPosition(), new Plan(List.of(), new ArrayList<>(current.segments()), Map.of())) != null;
+  }
+
   private Result finished(Result result) {
     try {
       source.compactionFinished();
@@ -151,7 +205,7 @@ public final class Compactor {
     for (Manifest.Segment s : current.segments()) {
       boolean touched = false;
       for (String runId : s.runs().keySet()) {
-        touched |= dirty.contains(runId);
+        touched |= dirty.contains(runId) || !experimentOf.containsKey(runId); // changed, or purged
       }
       if (touched) {
         dropped.add(s);

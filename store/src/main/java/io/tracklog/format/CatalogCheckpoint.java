@@ -32,8 +32,13 @@ import java.util.zip.CRC32C;
 public final class CatalogCheckpoint {
   /** The first eight bytes of a checkpoint file. */
   static final byte[] MAGIC = "TLCATCKP".getBytes(StandardCharsets.US_ASCII);
-  /** The format version written and read (2, one whole file, is no longer read: the log is replayed). */
-  public static final int VERSION = 3;
+  /**
+   * The format version written and read: 4 adds what {@code tracklog gc} purged (3, without it, and
+   * 2, one whole file, are no longer read: the log is replayed).
+   */
+  public static final int VERSION = 4;
+  /** The lifecycle byte of an experiment that was purged: kept for its id only. */
+  private static final int PURGED_EXPERIMENT = 2;
   private static final int PREFIX = MAGIC.length + 1 + 4; // magic, version, header length
 
   private final String storeId;
@@ -43,6 +48,9 @@ public final class CatalogCheckpoint {
   private final List<Experiment> experiments;
   private final Map<String, String> idsByName;
   private final List<Reopened> reopenings;
+  private final List<String> purgedRuns; // every run purged as of position
+  private final java.util.Set<String> purgedExperiments; // every experiment purged as of position
+  private final long lastPurge; // position of the last Purged event, or -1
   private final Map<Integer, Integer> runsPerExperiment; // experiment index → runs in this part
   private final int runCount;
   private final ByteBuffer columns; // little-endian, position 0 = the first column
@@ -87,10 +95,16 @@ public final class CatalogCheckpoint {
       List<Experiment> experiments,
       Map<String, String> idsByName,
       List<Reopened> reopenings,
+      List<String> purgedRuns,
+      java.util.Set<String> purgedExperiments,
+      long lastPurge,
       Map<Integer, Integer> runsPerExperiment,
       int runCount,
       ByteBuffer columns,
       int heapLength) {
+    this.purgedRuns = purgedRuns;
+    this.purgedExperiments = purgedExperiments;
+    this.lastPurge = lastPurge;
     this.storeId = storeId;
     this.from = from;
     this.firstOrdinal = firstOrdinal;
@@ -146,9 +160,27 @@ public final class CatalogCheckpoint {
     return runCount;
   }
 
-  /** The experiments as of {@link #position()}, in creation order. */
+  /**
+   * The experiments as of {@link #position()}, in creation order, then the purged ones (whose
+   * entries hold only their id: see {@link #purgedExperiments()}).
+   */
   List<Experiment> experiments() {
     return experiments;
+  }
+
+  /** Every run purged as of {@link #position()}. */
+  List<String> purgedRuns() {
+    return purgedRuns;
+  }
+
+  /** Every experiment purged as of {@link #position()} (in {@link #experiments()} as placeholders). */
+  java.util.Set<String> purgedExperiments() {
+    return purgedExperiments;
+  }
+
+  /** The position of the last Purged event as of {@link #position()}, or -1. */
+  long lastPurge() {
+    return lastPurge;
   }
 
   Map<String, String> idsByName() {
@@ -273,7 +305,7 @@ public final class CatalogCheckpoint {
     head.writeLong(anchor.logToken());
     head.writeVarLong(anchor.length());
     head.writeVarLong(Integer.toUnsignedLong(anchor.crc32c()));
-    head.writeVarLong(snap.experiments().size());
+    head.writeVarLong(snap.experiments().size() + snap.purgedExperiments().size());
     for (Experiment e : snap.experiments().values()) {
       expIndex.put(e.experimentId(), expIndex.size());
       head.writeString(e.experimentId());
@@ -287,6 +319,16 @@ public final class CatalogCheckpoint {
         head.writeString(k);
         head.writeString(v);
       });
+    }
+    for (String purged : snap.purgedExperiments()) { // its id only: runs of earlier parts name it
+      expIndex.put(purged, expIndex.size());
+      head.writeString(purged);
+      head.writeString("");
+      head.writeString("");
+      head.writeByte(PURGED_EXPERIMENT);
+      head.writeVarLong(0);
+      head.writeVarLong(0);
+      head.writeVarLong(0);
     }
     head.writeVarLong(names.size());
     for (Map.Entry<String, String> name : new TreeMap<>(names).entrySet()) {
@@ -306,6 +348,13 @@ public final class CatalogCheckpoint {
       head.writeZigZag(r.lane());
       head.writeZigZag(r.laneToken());
     }
+    List<String> purged = new ArrayList<>(snap.purgedRuns());
+    purged.sort(null);
+    head.writeVarLong(purged.size());
+    for (String runId : purged) {
+      head.writeString(runId);
+    }
+    head.writeVarLong(snap.lastPurge() + 1);
     int[] perExperiment = new int[expIndex.size()];
     int[] experimentOf = new int[n];
     byte[][] ids = new byte[n][];
@@ -429,14 +478,20 @@ public final class CatalogCheckpoint {
 
     int experimentCount = in.readCount();
     List<Experiment> experiments = new ArrayList<>(experimentCount);
+    java.util.Set<String> purgedExperiments = new java.util.LinkedHashSet<>();
     Map<String, Experiment> byId = new HashMap<>();
     for (int i = 0; i < experimentCount; i++) {
       String id = in.readString();
       String name = in.readString();
       String location = in.readString();
       int stage = in.readByte();
-      if (stage > 1) {
+      if (stage > PURGED_EXPERIMENT) {
         throw new DecodeException("invalid lifecycle stage " + stage);
+      }
+      if (stage == PURGED_EXPERIMENT) {
+        purgedExperiments.add(id);
+      } else if (!purgedExperiments.isEmpty()) {
+        throw new DecodeException("catalog checkpoint lists an experiment after the purged ones");
       }
       long created = in.readVarLong();
       long updated = in.readVarLong();
@@ -446,8 +501,10 @@ public final class CatalogCheckpoint {
         tags.put(in.readString(), in.readString());
       }
       Experiment e =
-          new Experiment(
-              id, name, location, stage == 0 ? LifecycleStage.ACTIVE : LifecycleStage.DELETED, created, updated, tags);
+          stage == PURGED_EXPERIMENT
+              ? new Experiment(id, id, "", LifecycleStage.DELETED, 0, 0, Map.of())
+              : new Experiment(
+                  id, name, location, stage == 0 ? LifecycleStage.ACTIVE : LifecycleStage.DELETED, created, updated, tags);
       if (byId.put(id, e) != null) {
         throw new DecodeException("experiment " + id + " twice in catalog checkpoint");
       }
@@ -457,7 +514,11 @@ public final class CatalogCheckpoint {
     Map<String, String> idsByName = new HashMap<>();
     for (int i = 0; i < nameCount; i++) {
       String name = in.readString();
-      idsByName.put(name, experiments.get(index(in, experimentCount)).experimentId());
+      String id = experiments.get(index(in, experimentCount)).experimentId();
+      if (purgedExperiments.contains(id)) {
+        throw new DecodeException("catalog checkpoint names purged experiment " + id);
+      }
+      idsByName.put(name, id);
     }
     int reopenCount = in.readCount();
     List<Reopened> reopenings = new ArrayList<>(reopenCount);
@@ -472,6 +533,15 @@ public final class CatalogCheckpoint {
       }
       lastAt = at;
       reopenings.add(new Reopened(runId, at, lane, laneToken));
+    }
+    int purgedCount = in.readCount();
+    List<String> purgedRuns = new ArrayList<>(Math.min(purgedCount, 1 << 16));
+    for (int i = 0; i < purgedCount; i++) {
+      purgedRuns.add(in.readString());
+    }
+    long lastPurge = in.readVarLong() - 1;
+    if (lastPurge >= position || lastPurge < 0 && !(purgedRuns.isEmpty() && purgedExperiments.isEmpty())) {
+      throw new DecodeException("invalid last purge position in catalog checkpoint");
     }
     int groups = in.readCount();
     Map<Integer, Integer> perExperiment = new LinkedHashMap<>();
@@ -500,6 +570,9 @@ public final class CatalogCheckpoint {
         List.copyOf(experiments),
         idsByName,
         List.copyOf(reopenings),
+        List.copyOf(purgedRuns),
+        java.util.Collections.unmodifiableSet(purgedExperiments),
+        lastPurge,
         perExperiment,
         (int) runCount,
         columns,

@@ -20,7 +20,8 @@ public sealed interface CatalogEvent {
     EXPERIMENT_RESTORED,
     RUN_REGISTERED,
     RUN_REOPENED,
-    EXPERIMENT_REPLACED
+    EXPERIMENT_REPLACED,
+    PURGED
   }
 
   record ExperimentCreated(
@@ -168,6 +169,24 @@ public sealed interface CatalogEvent {
     @Override
     public Kind kind() {
       return Kind.EXPERIMENT_REPLACED;
+    }
+  }
+
+  /**
+   * {@code tracklog gc}: the runs and experiments named are permanently deleted (docs/FORMAT.md
+   * §Catalog events, tag 73). Every run named was registered and not purged before; every experiment
+   * named was deleted, and each of its runs is named here or was purged before. After it the catalog
+   * knows none of them: their ids are unknown, the experiments' names free.
+   */
+  record Purged(long time, java.util.List<String> experimentIds, java.util.List<String> runIds) implements CatalogEvent {
+    public Purged {
+      experimentIds = java.util.List.copyOf(experimentIds);
+      runIds = java.util.List.copyOf(runIds);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.PURGED;
     }
   }
 }

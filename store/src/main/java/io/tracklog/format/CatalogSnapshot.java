@@ -73,6 +73,9 @@ public final class CatalogSnapshot {
   private final SharedStringTable.View<RunEntry> runsById; // entries past runs.size() are hidden
   private final List<Reopening> reopenings;
   private final SharedStringTable.View<Reopening> lastReopened; // positions ≥ position are hidden
+  private final Set<String> purgedRuns; // immutable
+  private final Set<String> purgedExperiments; // immutable
+  private final long lastPurge;
 
   CatalogSnapshot(
       long position,
@@ -82,7 +85,13 @@ public final class CatalogSnapshot {
       RestoredRuns restoredRuns,
       SharedStringTable.View<RunEntry> runsById,
       List<Reopening> reopenings,
-      SharedStringTable.View<Reopening> lastReopened) {
+      SharedStringTable.View<Reopening> lastReopened,
+      Set<String> purgedRuns,
+      Set<String> purgedExperiments,
+      long lastPurge) {
+    this.purgedRuns = purgedRuns;
+    this.purgedExperiments = purgedExperiments;
+    this.lastPurge = lastPurge;
     this.position = position;
     this.experiments = experiments;
     this.runsByExperiment = runsByExperiment;
@@ -122,13 +131,60 @@ public final class CatalogSnapshot {
     return runs.size();
   }
 
-  /** Every registered run, in registration order; unmodifiable. */
+  /**
+   * Every registered run, in registration order (the index is the run's ordinal); unmodifiable.
+   * Purged runs keep their place: skip the entries {@link #isPurged} names.
+   */
   public List<RunEntry> runs() {
     return runs;
   }
 
+  /** Whether a run of this id was purged by {@code tracklog gc} (it is unknown: {@link #run} is null). */
+  public boolean isPurged(String runId) {
+    return !purgedRuns.isEmpty() && purgedRuns.contains(runId);
+  }
+
+  /** The runs purged by {@code tracklog gc} as of this snapshot; unmodifiable. */
+  public Set<String> purgedRuns() {
+    return purgedRuns;
+  }
+
+  /** The experiments purged by {@code tracklog gc} as of this snapshot (ids, in purge order); unmodifiable. */
+  public Set<String> purgedExperiments() {
+    return purgedExperiments;
+  }
+
+  /** The catalog position of the last Purged event in this snapshot, or -1 if none. */
+  public long lastPurge() {
+    return lastPurge;
+  }
+
+  /** How many runs registered before {@code catalogPosition} are not purged. */
+  public int unpurgedRunCountBefore(long catalogPosition) {
+    int before = runCountBefore(catalogPosition);
+    if (purgedRuns.isEmpty()) {
+      return before;
+    }
+    int purged = 0;
+    for (String runId : purgedRuns) {
+      RunEntry e = registration(runId);
+      if (e != null && e.ordinal() < before) {
+        purged++;
+      }
+    }
+    return before - purged;
+  }
+
   /** A run's registration, or null if this snapshot has no such run. */
   public RunEntry run(String runId) {
+    if (isPurged(runId)) {
+      return null;
+    }
+    return registration(runId);
+  }
+
+  /** A run's registration, purged or not. */
+  private RunEntry registration(String runId) {
     RunEntry e = restoredRuns.find(runId);
     if (e == null) {
       e = runsById.get(runId);
@@ -213,7 +269,7 @@ public final class CatalogSnapshot {
 
     @Override
     public int size() {
-      return runs.size();
+      return runs.size() - purgedRuns.size();
     }
 
     @Override
@@ -226,6 +282,9 @@ public final class CatalogSnapshot {
 
             @Override
             public boolean hasNext() {
+              while (next < runs.size() && isPurged(runs.get(next).runId())) {
+                next++;
+              }
               return next < runs.size();
             }
 
@@ -242,7 +301,7 @@ public final class CatalogSnapshot {
 
         @Override
         public int size() {
-          return runs.size();
+          return ExperimentByRun.this.size();
         }
       };
     }

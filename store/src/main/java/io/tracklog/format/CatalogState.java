@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -38,6 +39,12 @@ public final class CatalogState {
   // Runs restored from checkpoint parts, read in place: a restore builds no entry and hashes no run
   // id. Runs registered after it are in runsById.
   private RestoredRuns restoredRuns = RestoredRuns.NONE;
+  // Purged by `tracklog gc` (CatalogEvent.Purged): immutable sets, replaced whole by each purge (a
+  // rare event), so snapshots share them. A purged run keeps its ordinal, its entry in the run lists
+  // and tables (lane frames name runs by ordinal), but no lookup finds it.
+  private Set<String> purgedRuns = Set.of();
+  private Set<String> purgedExperiments = Set.of(); // in purge order
+  private long lastPurge = -1; // position of the last Purged event
   private Map<String, Experiment> experimentsView; // immutable copy; null after a change
   private long maxNumericId = -1;
   private long position;
@@ -50,6 +57,11 @@ public final class CatalogState {
         ExperimentCreated e = (ExperimentCreated) event;
         if (experiments.containsKey(e.experimentId())) {
           throw new DecodeException("experiment " + e.experimentId() + " created twice");
+        }
+        if (purgedExperiments.contains(e.experimentId())) { // an import may bring a purged id again
+          Set<String> rest = new java.util.LinkedHashSet<>(purgedExperiments);
+          rest.remove(e.experimentId());
+          purgedExperiments = Collections.unmodifiableSet(rest);
         }
         put(
             new Experiment(
@@ -98,7 +110,7 @@ public final class CatalogState {
         RunRegistered e = (RunRegistered) event;
         String experimentId = require(e.experimentId()).experimentId(); // one String per experiment
         CatalogSnapshot.RunEntry entry = new CatalogSnapshot.RunEntry(e.runId(), experimentId, runs.size(), at, e.lane(), e.laneToken());
-        if (restoredRuns.find(e.runId()) != null || runsById.putIfAbsent(entry) != null) {
+        if (purgedRuns.contains(e.runId()) || restoredRuns.find(e.runId()) != null || runsById.putIfAbsent(entry) != null) {
           throw new DecodeException("run " + e.runId() + " registered twice");
         }
         runs.add(entry);
@@ -132,7 +144,65 @@ public final class CatalogState {
         reopenings.add(r);
         lastReopened.put(r);
       }
+      case PURGED -> purge((CatalogEvent.Purged) event, at);
     }
+  }
+
+  /** Applies a Purged event at position {@code at}: checks it whole, then drops what it names. */
+  private void purge(CatalogEvent.Purged e, long at) {
+    Set<String> runsNow = new java.util.HashSet<>(e.runIds());
+    if (runsNow.size() != e.runIds().size()) {
+      throw new DecodeException("a run purged twice in one event");
+    }
+    Set<String> affected = new java.util.LinkedHashSet<>();
+    for (String runId : e.runIds()) {
+      CatalogSnapshot.RunEntry r = run(runId);
+      if (r == null) {
+        throw new DecodeException("purged unknown run " + runId);
+      }
+      affected.add(r.experimentId());
+    }
+    for (String experimentId : e.experimentIds()) {
+      Experiment x = require(experimentId);
+      if (x.lifecycleStage() != LifecycleStage.DELETED) {
+        throw new DecodeException("purged experiment " + experimentId + ", which is not deleted");
+      }
+      for (String runId : runIds(experimentId)) {
+        if (!runsNow.contains(runId)) {
+          throw new DecodeException("purged experiment " + experimentId + " but not its run " + runId);
+        }
+      }
+    }
+    // checked: now change the state
+    Set<String> purged = new java.util.HashSet<>(purgedRuns);
+    purged.addAll(e.runIds());
+    purgedRuns = Collections.unmodifiableSet(purged);
+    for (String experimentId : affected) {
+      if (!e.experimentIds().contains(experimentId)) {
+        runsByExperiment.put(experimentId, withoutPurged(runIds(experimentId)));
+      }
+    }
+    Set<String> gone = new java.util.LinkedHashSet<>(purgedExperiments);
+    for (String experimentId : e.experimentIds()) {
+      Experiment old = experiments.remove(experimentId);
+      idsByName.remove(old.name(), experimentId);
+      runsByExperiment.remove(experimentId);
+      gone.add(experimentId);
+    }
+    purgedExperiments = Collections.unmodifiableSet(gone);
+    experimentsView = null;
+    lastPurge = at;
+  }
+
+  /** A new list of {@code ids} without the purged runs (snapshots keep their views of the old one). */
+  private AppendOnlyList<String> withoutPurged(List<String> ids) {
+    List<String> kept = new java.util.ArrayList<>(ids.size());
+    for (String id : ids) {
+      if (!purgedRuns.contains(id)) {
+        kept.add(id);
+      }
+    }
+    return AppendOnlyList.withBase(List.copyOf(kept), 8);
   }
 
   /**
@@ -162,7 +232,10 @@ public final class CatalogState {
               restoredRuns,
               runsById.view(),
               reopenings.view(),
-              lastReopened.view());
+              lastReopened.view(),
+              purgedRuns,
+              purgedExperiments,
+              lastPurge);
       lastSnapshot = last;
     }
     return last;
@@ -193,8 +266,16 @@ public final class CatalogState {
   }
 
   private CatalogSnapshot.RunEntry run(String runId) {
+    if (!purgedRuns.isEmpty() && purgedRuns.contains(runId)) {
+      return null;
+    }
     CatalogSnapshot.RunEntry e = restoredRuns.find(runId);
     return e != null ? e : runsById.get(runId);
+  }
+
+  /** Whether a run of this id was purged ({@code tracklog gc}): its id is not given to a new run. */
+  public boolean isPurgedRun(String runId) {
+    return purgedRuns.contains(runId);
   }
 
   /**
@@ -234,6 +315,16 @@ public final class CatalogState {
         throw new DecodeException("catalog checkpoint has runs of unknown experiment " + experimentId);
       }
     }
+    // What gc purged as of the last part: purged runs keep their ordinals, but no lookup finds them.
+    Set<String> purged = new java.util.HashSet<>(last.purgedRuns());
+    Set<String> withPurgedRuns = new java.util.HashSet<>();
+    for (String runId : purged) {
+      CatalogSnapshot.RunEntry run = restored.find(runId);
+      if (run == null) {
+        throw new DecodeException("catalog checkpoint purges unknown run " + runId);
+      }
+      withPurgedRuns.add(run.experimentId());
+    }
     List<CatalogSnapshot.Reopening> reopened = new java.util.ArrayList<>();
     Map<String, CatalogSnapshot.Reopening> lastOf = new HashMap<>();
     for (CatalogCheckpoint part : chain) {
@@ -250,12 +341,22 @@ public final class CatalogState {
     }
     // checked: now change the state
     for (Experiment e : last.experiments()) {
-      experiments.put(e.experimentId(), e);
+      if (!last.purgedExperiments().contains(e.experimentId())) {
+        experiments.put(e.experimentId(), e);
+      }
       noteId(e.experimentId());
     }
     idsByName.putAll(last.idsByName());
+    purgedRuns = Collections.unmodifiableSet(purged);
+    purgedExperiments = last.purgedExperiments();
+    lastPurge = last.lastPurge();
     for (String experimentId : restored.countByExperiment().keySet()) {
-      runsByExperiment.put(experimentId, AppendOnlyList.withBase(restored.runIds(experimentId), 8));
+      if (!experiments.containsKey(experimentId)) {
+        continue; // purged, with all its runs
+      }
+      List<String> ids = restored.runIds(experimentId);
+      runsByExperiment.put(
+          experimentId, withPurgedRuns.contains(experimentId) ? withoutPurged(ids) : AppendOnlyList.withBase(ids, 8));
     }
     runs = AppendOnlyList.withBase(restored.list(), 1024);
     restoredRuns = restored;

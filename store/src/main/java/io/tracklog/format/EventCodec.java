@@ -77,6 +77,7 @@ public final class EventCodec {
   static final int RUN_REGISTERED = 70;
   static final int RUN_REOPENED = 71;
   static final int EXPERIMENT_REPLACED = 72;
+  static final int PURGED = 73;
 
   private EventCodec() {}
 
@@ -112,6 +113,7 @@ public final class EventCodec {
       case RUN_REGISTERED -> RUN_REGISTERED;
       case RUN_REOPENED -> RUN_REOPENED;
       case EXPERIMENT_REPLACED -> EXPERIMENT_REPLACED;
+      case PURGED -> PURGED;
     };
   }
 
@@ -495,7 +497,29 @@ public final class EventCodec {
         out.writeVarLong(e.time());
         writeLanePlace(out, e.lane(), e.laneToken());
       }
+      case PURGED -> {
+        CatalogEvent.Purged e = (CatalogEvent.Purged) event;
+        out.writeVarLong(e.time());
+        writeStrings(out, e.experimentIds());
+        writeStrings(out, e.runIds());
+      }
     }
+  }
+
+  private static void writeStrings(ByteSink out, List<String> items) {
+    out.writeVarLong(items.size());
+    for (String s : items) {
+      out.writeString(s);
+    }
+  }
+
+  private static List<String> readStrings(ByteSource in) {
+    int n = in.readCount();
+    List<String> out = new ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) {
+      out.add(in.readString());
+    }
+    return out;
   }
 
   /** The version a catalog event is written with: 2 for a registration or reopening that names a lane. */
@@ -578,6 +602,7 @@ public final class EventCodec {
                 ? new CatalogEvent.RunReopened(runId, time, readLane(in), in.readVarLong())
                 : new CatalogEvent.RunReopened(runId, time);
           }
+          case PURGED -> new CatalogEvent.Purged(in.readVarLong(), readStrings(in), readStrings(in));
           default -> throw new UnsupportedFormatException(
               "Unknown catalog event type tag " + tag + " (version " + version + ")");
         };

@@ -186,6 +186,7 @@ final class EventGens {
           : new CatalogEvent.RunReopened(s.next(c), ts.next(c));
       case EXPERIMENT_REPLACED -> c -> new CatalogEvent.ExperimentReplaced(
           s.next(c), s.next(c), s.next(c), ts.next(c), ts.next(c), Map.of(s.next(c), s.next(c)));
+      case PURGED -> c -> new CatalogEvent.Purged(ts.next(c), List.of(s.next(c)), List.of(s.next(c), s.next(c) + "x"));
     };
   }
 

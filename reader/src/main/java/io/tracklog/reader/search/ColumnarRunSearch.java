@@ -78,11 +78,9 @@ public final class ColumnarRunSearch {
           // a search file's columns load here, on first use: a damaged one fails now, before any hit is kept
           bits = matches(cols, p.filter(), p.view());
           source = isEmpty(bits) ? null : new SegmentSource(cols, p.order());
-          for (String runId : live) {
-            int row = cols.rowOf(runId);
-            if (row >= 0) {
-              bits[row >>> 6] &= ~(1L << row);
-            }
+          clearRows(cols, bits, live);
+          if (snapshot.mayHoldPurged()) { // rows of runs tracklog gc purged since the compaction
+            clearRows(cols, bits, snapshot.purgedRunIds());
           }
         } catch (CorruptFileException e) {
           for (String runId : snapshot.runIdsOf(seg, e)) {
@@ -128,6 +126,16 @@ public final class ColumnarRunSearch {
       }
     }
     return hits.page(p.offset(), p.maxResults());
+  }
+
+  /** Clears the rows of {@code runIds} that {@code cols} has. */
+  private static void clearRows(RunColumns cols, long[] bits, java.util.Collection<String> runIds) {
+    for (String runId : runIds) {
+      int row = cols.rowOf(runId);
+      if (row >= 0) {
+        bits[row >>> 6] &= ~(1L << row);
+      }
+    }
   }
 
   // ---- pruning ---------------------------------------------------------------------------------
