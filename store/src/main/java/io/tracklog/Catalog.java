@@ -110,7 +110,13 @@ final class Catalog implements AutoCloseable {
     Path json = layout.storeJson();
     StoreMetadata existing =
         found != null ? found.checkVersion() : Files.exists(json) ? StoreMetadata.read(json) : null;
-    if (existing != null && existing.formatVersion() < StoreMetadata.CURRENT_VERSION) {
+    boolean created = existing == null;
+    if (created) {
+      // store.json first: a folder with a catalog log and no store.json is then always damage
+      // (docs/FORMAT.md §store.json), never a creation cut short.
+      existing = StoreMetadata.create(UUID.randomUUID().toString(), clock.millis());
+      existing.write(json, layout.ops());
+    } else if (existing.formatVersion() < StoreMetadata.CURRENT_VERSION) {
       // Format 3 adds the catalog head, format 4 checked log excerpts, which older writers would
       // not keep: mark the store first, so that they refuse it from now on, then make the head below.
       existing = existing.current();
@@ -118,7 +124,7 @@ final class Catalog implements AutoCloseable {
     }
     synchronized (monitor) {
       head = CatalogHead.openIfExists(layout.catalogHead());
-      if (existing != null) {
+      if (!created) {
         restoredFrom = restore(layout.catalogCheckpoints(), existing.storeId());
       }
       refresh();
@@ -133,11 +139,7 @@ final class Catalog implements AutoCloseable {
       }
       publishHead();
     }
-    if (existing != null) {
-      return existing;
-    }
-    StoreMetadata.create(UUID.randomUUID().toString(), clock.millis()).write(json, layout.ops());
-    return StoreMetadata.read(json);
+    return existing;
   }
 
   /**
