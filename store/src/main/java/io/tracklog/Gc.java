@@ -7,6 +7,7 @@ import io.tracklog.error.ExperimentNotFoundException;
 import io.tracklog.error.InvalidParameterException;
 import io.tracklog.error.InvalidStateException;
 import io.tracklog.error.RunNotFoundException;
+import io.tracklog.error.StorageException;
 import io.tracklog.format.ByteSource;
 import io.tracklog.format.CatalogEvent;
 import io.tracklog.format.CatalogSnapshot;
@@ -278,7 +279,7 @@ final class Gc {
         ops.delete(p);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete " + dir, e);
+      throw StorageException.writing("the deletion of a purged run's files", dir, e);
     }
   }
 

@@ -43,18 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  * CorruptFileException} naming a file of the store. Never another exception, a hang, or a different
  * answer. {@code -Dtracklog.test.seed=N} replays one seed; a failure lists every bad case. By default
  * one file of each kind and a sample of lengths and positions (about 150 cases, a few minutes on 2
- * cores); {@code -Dtracklog.faultSweep.all=true} sweeps two files of each kind, more lengths and
- * positions, and the kinds still open.
+ * cores); {@code -Dtracklog.faultSweep.all=true} sweeps two files of each kind and more lengths
+ * and positions (about 300 cases).
  */
 class FaultSweepTest {
   private static final long SEED = Long.getLong("tracklog.test.seed", 20261203L);
   private static final Duration CASE_TIMEOUT = Duration.ofSeconds(40);
-  /**
-   * File kinds the sweep leaves out unless {@code -Dtracklog.faultSweep.all=true}: damage inside
-   * Chronicle's {@code metadata.cq4t} can still make Chronicle wait without end or misread the
-   * queue (issue #11, open). Deleting it is swept (Chronicle makes it again).
-   */
-  private static final java.util.regex.Pattern OPEN_KINDS = java.util.regex.Pattern.compile(".*metadata\\.cqNt");
   private static final boolean ALL = Boolean.getBoolean("tracklog.faultSweep.all");
 
   @TempDir static Path dir;
@@ -333,9 +327,6 @@ class FaultSweepTest {
       for (Path file : (ALL ? List.of(files.get(0), files.get(files.size() - 1)) : List.of(files.get(0))).stream().distinct().toList()) {
         String rel = pristine.relativize(file).toString();
         List<Damage> cases = new ArrayList<>(damages(rel, Files.readAllBytes(file), random));
-        if (!ALL && OPEN_KINDS.matcher(kind.getKey()).matches()) {
-          cases.removeIf(d -> !d.kind().equals("delete"));
-        }
         if (rel.startsWith("logs/catalog/")) {
           cases.addAll(cases.stream().map(Damage::foldingTheLog).toList());
         }

@@ -13,7 +13,6 @@ import io.tracklog.testing.FaultyFileOps;
 import io.tracklog.error.RunNotFoundException;
 import io.tracklog.reader.search.RunSearch;
 import io.tracklog.reader.search.SearchRequest;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +58,7 @@ class GcReaderTest {
 
       // The commit point passes, then every file operation fails: the segment still holds the run.
       assertThatThrownBy(() -> store.gc(GcOptions.all(), FaultyFileOps.failingFrom(1)))
-          .isInstanceOf(UncheckedIOException.class);
+          .isInstanceOf(io.tracklog.error.StorageException.class);
       Snapshot stale = reader.snapshot();
       assertThat(stale.segmentOf(ids.get(0))).as("the old segment is still the newest").isNotNull();
       assertPurged(stale, exp, ids);

@@ -94,7 +94,7 @@ class GcFaultTest {
           FaultyFileOps ops = sticky ? FaultyFileOps.failingFrom(n) : FaultyFileOps.failingOnce(n);
           try {
             store.gc(GcOptions.all(), ops);
-          } catch (UncheckedIOException | io.tracklog.error.StorageException e) {
+          } catch (io.tracklog.error.StorageException e) {
             failures++;
             assertThat(e).as(why).hasStackTraceContaining("Injected fault");
           }
