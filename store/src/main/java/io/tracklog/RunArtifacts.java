@@ -457,8 +457,12 @@ public final class RunArtifacts {
     }
 
     @Override
-    public long skip(long n) throws IOException {
-      return read(new byte[(int) Math.min(n, COPY_BUFFER)], 0, (int) Math.min(n, COPY_BUFFER)) < 0 ? 0 : Math.min(n, COPY_BUFFER);
+    public long skip(long n) throws IOException { // skipped bytes are hashed too
+      if (n <= 0) {
+        return 0;
+      }
+      int chunk = (int) Math.min(n, COPY_BUFFER);
+      return Math.max(0, read(new byte[chunk], 0, chunk));
     }
 
     @Override

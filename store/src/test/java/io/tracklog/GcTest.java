@@ -98,7 +98,7 @@ class GcTest {
       assertThat(store.runIds(store.findExperimentByName("e").orElseThrow().experimentId())).hasSize(1);
       assertThat(store.verify().problems()).isEmpty();
     }
-    deleteTree(dir.resolve("catalog-checkpoint"));
+    io.tracklog.testing.Trees.delete(dir.resolve("catalog-checkpoint"));
     try (Store store = Store.open(dir, options())) {
       assertThat(store.catalog().restoredFrom()).isZero();
       assertThat(store.runIds(store.findExperimentByName("e").orElseThrow().experimentId())).hasSize(1);
@@ -270,11 +270,4 @@ class GcTest {
     return out;
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
-  }
 }

@@ -3,7 +3,6 @@ package io.tracklog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracklog.Experiment;
-import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.RunSpec;
 import io.tracklog.RunWriter;
@@ -14,6 +13,7 @@ import io.tracklog.error.CorruptFileException;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.ViewType;
+import io.tracklog.testing.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -101,18 +101,9 @@ class FaultSweepTest {
     worker.shutdownNow();
   }
 
-  private static Path copy(String name) throws IOException {
+  private static Path copy(String name) {
     Path target = dir.resolve(name);
-    try (Stream<Path> files = Files.walk(pristine)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path to = target.resolve(pristine.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
+    Trees.copy(pristine, target);
     return target;
   }
 
@@ -131,7 +122,7 @@ class FaultSweepTest {
 
     void applyTo(Path root) throws IOException {
       if (logOnly) {
-        deleteTree(root.resolve("catalog-checkpoint"));
+        Trees.delete(root.resolve("catalog-checkpoint"));
         Files.delete(root.resolve("logs/catalog.head"));
       }
       Path target = root.resolve(file);
@@ -338,7 +329,7 @@ class FaultSweepTest {
           if (problem != null) {
             bad.add(problem);
           }
-          deleteTree(root);
+          Trees.delete(root);
         }
       }
     }
@@ -352,14 +343,4 @@ class FaultSweepTest {
     return rel.toString().replaceAll("[0-9a-f]{32}", "<run>").replaceAll("[0-9]+", "N");
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

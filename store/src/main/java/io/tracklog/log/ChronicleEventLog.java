@@ -144,16 +144,9 @@ public final class ChronicleEventLog implements EventLog {
         if (!file.getFileName().toString().endsWith(".cq4")) {
           continue;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-          ByteBuffer header = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-          while (header.hasRemaining() && ch.read(header) > 0) {}
-          int word = header.flip().remaining() == 4 ? header.getInt() : 0;
-          boolean ready = (word & 0xC000_0000) == 0x4000_0000 && (word & 0x3FFF_FFFF) >= 8 && ch.size() >= 4L + (word & 0x3FFF_FFFF);
-          long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
-          if (!ready && age > LOCK_TIMEOUT_MS) {
-            throw new CorruptFileException(
-                file, "does not start with a complete Chronicle header (" + ch.size() + " bytes, header 0x" + Integer.toHexString(word) + ")");
-          }
+        String problem = headerProblem(file);
+        if (problem != null && System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > LOCK_TIMEOUT_MS) {
+          throw new CorruptFileException(file, "does not start with a complete Chronicle header (" + problem + ")");
         }
       }
     } catch (NoSuchFileException e) {
@@ -175,15 +168,11 @@ public final class ChronicleEventLog implements EventLog {
    * makes a new one).
    */
   private static void checkMetadata(Path file) {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer header = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-      while (header.hasRemaining() && ch.read(header) > 0) {}
-      int word = header.flip().remaining() == 4 ? header.getInt() : 0;
-      int length = word & 0x3FFF_FFFF;
-      boolean metadataReady = (word & 0xC000_0000) == 0x4000_0000;
-      if (!metadataReady || length < 8 || ch.size() < 4L + length) {
+    try {
+      String problem = headerProblem(file);
+      if (problem != null) {
         throw new CorruptFileException(
-            file, "not a Chronicle queue metadata file (" + ch.size() + " bytes, header 0x" + Integer.toHexString(word)
+            file, "not a Chronicle queue metadata file (" + problem
                 + "); it holds no events: with no process using the store, delete it and it is rebuilt");
       }
     } catch (NoSuchFileException e) {
@@ -193,9 +182,25 @@ public final class ChronicleEventLog implements EventLog {
     }
   }
 
+  /**
+   * Null if {@code file} starts with a complete Chronicle metadata header (the first header of every
+   * queue file: length in bits 0–29, "metadata" bit 30 set, "not complete" bit 31 clear), else what
+   * it starts with.
+   */
+  private static String headerProblem(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer header = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      while (header.hasRemaining() && ch.read(header) > 0) {}
+      int word = header.flip().remaining() == 4 ? header.getInt() : 0;
+      int length = word & 0x3FFF_FFFF;
+      boolean complete = (word & 0xC000_0000) == 0x4000_0000 && length >= 8 && ch.size() >= 4L + length;
+      return complete ? null : ch.size() + " bytes, header 0x" + Integer.toHexString(word);
+    }
+  }
+
   /** True if {@code dir} holds a queue Tracklog created. */
   public static boolean exists(Path dir) {
-    return Files.isRegularFile(dir.resolve("metadata.cq4t"));
+    return Files.isRegularFile(dir.resolve(METADATA));
   }
 
   @Override

@@ -9,9 +9,6 @@ import io.tracklog.RunSpec;
 import io.tracklog.Store;
 import io.tracklog.error.RunNotFoundException;
 import io.tracklog.testing.FaultyFileOps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +107,7 @@ class GcFaultTest {
           store.gc(GcOptions.all());
           assertFinished(store, root, why + ", then gc again");
         }
-        deleteTree(root);
+        io.tracklog.testing.Trees.delete(root);
       }
     }
     assertThat(failures).as("gcs that failed").isPositive();
@@ -141,13 +138,4 @@ class GcFaultTest {
     assertThat(store.verify().problems()).as(why).isEmpty();
   }
 
-  private static void deleteTree(Path root) {
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -25,4 +25,18 @@ public final class Trees {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Deletes the folder {@code root} and everything in it, if it exists. */
+  public static void delete(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }
