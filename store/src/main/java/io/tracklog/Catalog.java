@@ -117,8 +117,8 @@ final class Catalog implements AutoCloseable {
       existing = StoreMetadata.create(UUID.randomUUID().toString(), clock.millis());
       existing.write(json, layout.ops());
     } else if (existing.formatVersion() < StoreMetadata.CURRENT_VERSION) {
-      // Format 3 adds the catalog head, format 4 checked log excerpts, which older writers would
-      // not keep: mark the store first, so that they refuse it from now on, then make the head below.
+      // Format 3 adds the catalog head, format 4 checked log excerpts, format 5 LaneForced events,
+      // which older writers would not keep or read: mark the store first, so that they refuse it from now on, then make the head below.
       existing = existing.current();
       existing.write(json, layout.ops());
     }

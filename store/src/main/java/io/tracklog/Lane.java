@@ -28,6 +28,7 @@ final class Lane {
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ByteSink sink = new ByteSink(256); // guarded by appendLock
   private int lastOrdinal = -1; // the run the last frame named; guarded by appendLock
+  private long lastToken = -1; // the index of the last frame this store appended; guarded by appendLock
   int attached; // attachments open on this lane; guarded by the owning Lanes
   private volatile boolean closed;
 
@@ -46,7 +47,7 @@ final class Lane {
     try {
       LaneCodec.laneOpened(sink, pid, time);
       lastOrdinal = -1;
-      return log.log().append(sink.array(), sink.length(), ops);
+      return lastToken = log.log().append(sink.array(), sink.length(), ops);
     } finally {
       appendLock.unlock();
     }
@@ -85,6 +86,7 @@ final class Lane {
     try {
       LaneCodec.runEvent(sink, ordinal, order, event);
       long token = log.log().append(sink.array(), sink.length(), ops);
+      lastToken = token;
       lastOrdinal = ordinal;
       return token;
     } finally {
@@ -98,6 +100,7 @@ final class Lane {
     try {
       LaneCodec.marker(sink, tag, ordinal);
       long token = log.log().append(sink.array(), sink.length(), ops);
+      lastToken = token;
       lastOrdinal = ordinal;
       return token;
     } finally {
@@ -113,7 +116,7 @@ final class Lane {
       int index = state.indexOf(key);
       LaneCodec.metric(
           sink, lastOrdinal == state.ordinal, state.ordinal, index, key, value, timestampMs - state.lastTimestamp, step - state.lastStep);
-      log.log().append(sink.array(), sink.length(), ops);
+      lastToken = log.log().append(sink.array(), sink.length(), ops);
       // Only once the frame is in: a failed append leaves the state as readers will rebuild it.
       if (index < 0) {
         state.add(key);
@@ -128,6 +131,24 @@ final class Lane {
 
   void sync() {
     log.log().sync();
+  }
+
+  /**
+   * Forces every frame of this lane to the storage device and returns the index of the last one this
+   * store appended (what a LaneForced catalog event records), or -1 if it appended none.
+   */
+  long force(java.nio.file.Path dir) {
+    appendLock.lock();
+    try {
+      if (closed || lastToken < 0) {
+        return -1;
+      }
+      log.log().sync();
+      io.tracklog.log.ChronicleEventLog.force(dir);
+      return lastToken;
+    } finally {
+      appendLock.unlock();
+    }
   }
 
   boolean isClosed() {

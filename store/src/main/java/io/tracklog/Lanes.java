@@ -45,9 +45,9 @@ final class Lanes {
    * nested ones included, share a lane); a thread new to this store gets a lane no live thread
    * uses, else a new one while there are fewer than {@link #MAX_LANES}, else the least used. The
    * caller holds the catalog lock, so a lane's session begins before any attachment on it is
-   * registered.
+   * registered; {@code cat} is the catalog under that lock (for the lanes' recorded ends).
    */
-  synchronized Lane attach() {
+  synchronized Lane attach(io.tracklog.format.CatalogState cat) {
     Thread thread = Thread.currentThread();
     Lane lane = byThread.get(thread);
     if (lane == null) {
@@ -62,7 +62,7 @@ final class Lanes {
         }
       }
       if (lane == null || (users.getOrDefault(lane, 0) > 0 && lanes.size() < MAX_LANES)) {
-        lane = take();
+        lane = take(cat);
         lanes.add(lane);
       }
       byThread.put(thread, lane);
@@ -75,8 +75,12 @@ final class Lanes {
     lane.attached--;
   }
 
-  /** Takes the lowest-numbered lane nobody holds, and starts a session on it. */
-  private Lane take() {
+  /**
+   * Takes the lowest-numbered lane nobody holds and that holds every frame the catalog records for
+   * it, and starts a session on it. A lane cut short is left as it is, for readers and {@code
+   * verify} to report: a new session on it would end the cut attachments there and hide the cut.
+   */
+  private Lane take(io.tracklog.format.CatalogState cat) {
     for (int n = 0; ; n++) {
       Path lockFile = layout.laneLock(n).toAbsolutePath().normalize();
       if (!HELD.add(lockFile)) {
@@ -97,6 +101,13 @@ final class Lanes {
           continue;
         }
         SharedLogs.Lease log = SharedLogs.acquire(layout, layout.laneDir(n));
+        if (!holdsRecordedEnd(log, cat.laneEnd(n))) {
+          log.close();
+          System.getLogger(Lanes.class.getName())
+              .log(System.Logger.Level.WARNING, "{0} holds fewer frames than the catalog records: cut short; "
+                  + "writing to another lane (run `tracklog verify`)", layout.laneDir(n));
+          continue;
+        }
         Lane lane = new Lane(n, lockFile, log, layout.ops(), ch, lock);
         try {
           lane.open(ProcessHandle.current().pid(), clock.millis());
@@ -124,6 +135,18 @@ final class Lanes {
     }
   }
 
+  /** Whether a lane has a readable frame at {@code end} (its recorded end; -1: none recorded). */
+  private static boolean holdsRecordedEnd(SharedLogs.Lease log, long end) {
+    if (end < 0) {
+      return true;
+    }
+    try (io.tracklog.log.EventReader reader = log.log().openReader()) {
+      return reader.seek(end, 0) && reader.next() != null;
+    } catch (io.tracklog.error.CorruptFileException e) {
+      return false;
+    }
+  }
+
   /** Syncs every lane of this store. */
   synchronized void sync() {
     for (Lane l : lanes) {
@@ -133,9 +156,27 @@ final class Lanes {
     }
   }
 
-  /** Releases every lane; their writers must have been closed. */
-  synchronized void close() {
+  /**
+   * Releases every lane; their writers must have been closed. First forces each lane to the device
+   * and hands {@code record} what it now holds, for the catalog (docs/FORMAT.md §Lanes, recorded
+   * ends); a failure there still releases the lanes.
+   */
+  synchronized void close(java.util.function.Consumer<List<io.tracklog.format.CatalogEvent.LaneForced>> record) {
     RuntimeException failure = null;
+    try {
+      List<io.tracklog.format.CatalogEvent.LaneForced> ends = new ArrayList<>();
+      for (Lane l : lanes) {
+        long token = l.force(layout.laneDir(l.number));
+        if (token >= 0) {
+          ends.add(new io.tracklog.format.CatalogEvent.LaneForced(l.number, token, clock.millis()));
+        }
+      }
+      if (!ends.isEmpty()) {
+        record.accept(ends);
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
     for (Lane l : lanes) {
       try {
         l.close();

@@ -93,7 +93,8 @@ final class RunAttachment implements AutoCloseable {
 
   /** Reads what every attachment appended since; the caller holds the state lock. */
   private void catchUp() {
-    List<CatalogSnapshot.Attachment> all = logs.catalog().attachments(runId);
+    CatalogSnapshot snap = logs.catalog().snapshot();
+    List<CatalogSnapshot.Attachment> all = snap.attachments(runId);
     if (all.isEmpty()) {
       throw new io.tracklog.error.RunNotFoundException(runId); // purged (tracklog gc) meanwhile
     }
@@ -101,9 +102,10 @@ final class RunAttachment implements AutoCloseable {
       if (all.size() == 1 && nextOrder > 0) {
         return; // only this writer's attachment, and its mirror holds everything it appended
       }
-      history = new RunStream(logs.layout(), ordinal, List.of(), true);
+      history = new RunStream(logs.layout(), ordinal, List.of(), true, snap::laneEnd);
       mirror = new RunState();
     }
+    history.laneEnds(snap::laneEnd);
     for (int i = history.attachmentCount(); i < all.size(); i++) {
       history.add(all.get(i));
     }

@@ -129,7 +129,7 @@ final class RunImporter {
           RunWriters.requireRunIdFree(cat, run.runId());
           Store.deleteTree(layout.runDir(run.runId())); // artifacts of an import that failed before
           int ordinal = cat.runCount();
-          Lane lane = lanes.attach();
+          Lane lane = lanes.attach(cat);
           boolean success = false;
           try {
             long[] order = {0};
@@ -198,7 +198,7 @@ final class RunImporter {
     catalog.withLock(
         cat -> {
           int ordinal = cat.runCount();
-          Lane lane = lanes.attach();
+          Lane lane = lanes.attach(cat);
           try {
             long token = -1;
             long order = 0;

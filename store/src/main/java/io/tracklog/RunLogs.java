@@ -68,7 +68,7 @@ final class RunLogs {
 
   /** A stream over a run's events as {@code snap} knows its attachments; the caller closes it. */
   RunStream stream(CatalogSnapshot snap, String runId, boolean statefulOnly) {
-    return new RunStream(layout, snap.run(runId).ordinal(), snap.attachments(runId), statefulOnly);
+    return new RunStream(layout, snap.run(runId).ordinal(), snap.attachments(runId), statefulOnly, snap::laneEnd);
   }
 
   /**
@@ -135,7 +135,7 @@ final class RunLogs {
           if (entry == null) {
             throw new RunNotFoundException(runId);
           }
-          Lane lane = lanes.attach();
+          Lane lane = lanes.attach(cat);
           try {
             long token = lane.appendMarker(LaneCodec.ATTACHED, entry.ordinal());
             catalog.append(new CatalogEvent.RunReopened(runId, clock.millis(), lane.number, token));

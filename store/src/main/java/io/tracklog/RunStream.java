@@ -26,6 +26,7 @@ final class RunStream implements EventReader {
   private final StoreLayout layout;
   private final int ordinal;
   private final boolean statefulOnly;
+  private java.util.function.IntToLongFunction laneEnds; // recorded ends: CatalogSnapshot.laneEnd
   private final List<Part> parts = new ArrayList<>();
   private java.util.function.Supplier<List<CatalogSnapshot.Attachment>> newer; // null: fixed attachments
   private final ByteSink out = new ByteSink(256);
@@ -36,11 +37,19 @@ final class RunStream implements EventReader {
 
   /**
    * @param statefulOnly skip metric frames (a writer's check of the run's state needs no metrics)
+   * @param laneEnds the last frame each lane is recorded to hold ({@link CatalogSnapshot#laneEnd}):
+   *     an attachment that reaches its lane's end before that frame read a damaged lane
    */
-  RunStream(StoreLayout layout, int ordinal, List<CatalogSnapshot.Attachment> attachments, boolean statefulOnly) {
+  RunStream(
+      StoreLayout layout,
+      int ordinal,
+      List<CatalogSnapshot.Attachment> attachments,
+      boolean statefulOnly,
+      java.util.function.IntToLongFunction laneEnds) {
     this.layout = layout;
     this.ordinal = ordinal;
     this.statefulOnly = statefulOnly;
+    this.laneEnds = laneEnds;
     try {
       for (CatalogSnapshot.Attachment a : attachments) {
         add(a);
@@ -58,6 +67,11 @@ final class RunStream implements EventReader {
   RunStream following(java.util.function.Supplier<List<CatalogSnapshot.Attachment>> attachments) {
     this.newer = attachments;
     return this;
+  }
+
+  /** Replaces the recorded lane ends with newer ones (a newer catalog snapshot's). */
+  void laneEnds(java.util.function.IntToLongFunction ends) {
+    this.laneEnds = ends;
   }
 
   /** Adds an attachment registered after the ones given so far. */
@@ -270,6 +284,13 @@ final class RunStream implements EventReader {
         if (kind != NONE || ended) {
           return kind;
         }
+      }
+      long recorded = laneEnds.applyAsLong(lane);
+      if (recorded > reader.lastToken()) {
+        throw new io.tracklog.error.CorruptFileException(
+            layout.laneDir(lane),
+            "ends at Chronicle index 0x" + Long.toHexString(reader.lastToken()) + " while reading run " + ordinal
+                + ", but the catalog records that it held index 0x" + Long.toHexString(recorded) + " (LaneForced): cut short");
       }
       return NONE;
     }

@@ -111,7 +111,7 @@ final class RunWriters {
           // ordinal nobody registered at that token, which no reader ever reads.
           int ordinal = cat.runCount();
           Lanes lanes = logs.lanes();
-          Lane lane = lanes.attach();
+          Lane lane = lanes.attach(cat);
           RunAttachment attachment;
           try {
             long token = lane.appendRunEvent(ordinal, 0, started);

@@ -644,7 +644,17 @@ public final class Store implements AutoCloseable {
     for (RunWriter w : writers.openWriters()) {
       failure = attempt(w::close, failure);
     }
-    failure = attempt(lanes::close, failure);
+    failure =
+        attempt(
+            () ->
+                lanes.close(
+                    ends ->
+                        catalog.withLock(
+                            cat -> {
+                              ends.forEach(catalog::append);
+                              return null;
+                            })),
+            failure);
     failure = attempt(catalog::checkpointOnClose, failure);
     failure =
         attempt(

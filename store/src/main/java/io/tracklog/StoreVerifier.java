@@ -61,7 +61,7 @@ final class StoreVerifier {
     CatalogSnapshot snap = catalog.snapshot();
     new CatalogCheck(layout, catalog.metadata().storeId(), problems).check(snap.position());
     Map<String, Long> covered = manifests.isEmpty() ? Map.of() : covered(manifests.get(0), snap);
-    checkLanes();
+    checkLanes(snap);
     for (CatalogSnapshot.RunEntry run : snap.runs()) {
       if (snap.isPurged(run.runId())) {
         continue; // tracklog gc: its frames may stay in lanes, nothing reads them
@@ -83,8 +83,11 @@ final class StoreVerifier {
 
   // ---- logs --------------------------------------------------------------------------------------
 
-  /** Every excerpt of every lane reads, out-of-line ones included (their length and SHA-256). */
-  private void checkLanes() {
+  /**
+   * Every excerpt of every lane reads, out-of-line ones included (their length and SHA-256), and each
+   * lane holds at least the frames the catalog records it forced (LaneForced).
+   */
+  private void checkLanes(CatalogSnapshot snap) {
     List<Path> lanes = new ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layout.logsDir())) {
       for (Path d : dirs) {
@@ -99,6 +102,11 @@ final class StoreVerifier {
       return;
     }
     lanes.sort(null);
+    for (int lane : snap.laneEnds().keySet()) {
+      if (!lanes.contains(layout.laneDir(lane))) {
+        problem(Kind.LOG, layout.laneDir(lane), Problem.UNKNOWN_POSITION, "lane is missing, but the catalog records frames in it");
+      }
+    }
     for (Path dir : lanes) {
       if (!ChronicleEventLog.exists(dir)) {
         problem(Kind.LOG, dir, Problem.UNKNOWN_POSITION, "lane has no metadata.cq4t");
@@ -107,8 +115,15 @@ final class StoreVerifier {
       long at = 0;
       try (SharedLogs.Lease lease = SharedLogs.acquire(layout, dir);
           EventReader log = lease.log().openReader()) {
+        long last = -1;
         while (log.next() != null) {
           at++;
+          last = log.lastToken();
+        }
+        long recorded = snap.laneEnd(Integer.parseInt(dir.getFileName().toString().substring("lane-".length())));
+        if (recorded > last) {
+          problem(Kind.LOG, dir, at, "lane cut short: it ends at Chronicle index 0x" + Long.toHexString(last)
+              + " after " + at + " excerpts, but the catalog records that it held index 0x" + Long.toHexString(recorded));
         }
       } catch (CorruptFileException e) {
         problem(Kind.LOG, e.path(), at, "lane excerpt " + at + ": " + e.detail());

@@ -39,6 +39,8 @@ class CatalogHeadTest {
       }
       store.deleteRun(runs.get(1));
       store.renameExperiment(a, "a2");
+    }
+    try (Store store = Store.open(dir, manual())) { // as closing left it: with the lanes' LaneForced events
       written = CatalogAnswers.of(store);
     }
   }

@@ -19,10 +19,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * code of its day (the demo plus an MLflow import) and committed as {@code
  * golden/format-N/store.zip} with what that code's CLI answered: it opens, answers every question
  * exactly as then, and takes new runs. A format change that forgets to keep reading one fails here.
- * Format 2 was made at d2c753a, format 3 at 40cc68d; both become format 4 as they open (format 2
+ * Format 2 was made at d2c753a, format 3 at 40cc68d; both become format 5 as they open (format 2
  * gains a catalog head, docs/FORMAT.md §Catalog head; their logs keep their unchecked excerpts,
- * §Checked frames). Format 4 (with a run purged by gc) at the commit that added it. Format 1 needs
- * `tracklog upgrade` (UpgradeCommandTest).
+ * §Checked frames). Format 4 (with a run purged by gc) at bb87e9b, format 5 (the same, plus two runs
+ * read from their lane, not compacted, and the lanes' recorded ends) at the commit that added it.
+ * Format 1 needs `tracklog upgrade` (UpgradeCommandTest).
  */
 class GoldenStoresTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +51,7 @@ class GoldenStoresTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {2, 3, 4})
+  @ValueSource(ints = {2, 3, 4, 5})
   void goldenStore_opensAsItIs_answersAsRecorded_andTakesNewRuns(int format) throws IOException {
     GoldenStore golden = new GoldenStore(format);
     Path root = golden.unzipInto(dir);
@@ -58,7 +59,7 @@ class GoldenStoresTest {
     assertThat(root.resolve("logs/catalog.head").toFile().exists()).isEqualTo(format >= 3);
 
     answersAsRecorded(golden, root);
-    assertThat(formatVersion(root)).isEqualTo(4);
+    assertThat(formatVersion(root)).isEqualTo(5);
     assertThat(root.resolve("logs/catalog.head")).exists();
     answersAsRecorded(golden, root); // and again, now through the head
 

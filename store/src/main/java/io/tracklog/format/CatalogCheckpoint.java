@@ -33,10 +33,13 @@ public final class CatalogCheckpoint {
   /** The first eight bytes of a checkpoint file. */
   static final byte[] MAGIC = "TLCATCKP".getBytes(StandardCharsets.US_ASCII);
   /**
-   * The format version written and read: 4 adds what {@code tracklog gc} purged (3, without it, and
-   * 2, one whole file, are no longer read: the log is replayed).
+   * The format version written: 5 adds the lanes' recorded ends (LaneForced). Parts of version 4
+   * are read too, with no lane ends (the code that wrote them never appended LaneForced); 3, without
+   * what {@code tracklog gc} purged, and 2, one whole file, are no longer read: the log is replayed.
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
+  /** The oldest version read. */
+  static final int OLDEST_READ = 4;
   /** The lifecycle byte of an experiment that was purged: kept for its id only. */
   private static final int PURGED_EXPERIMENT = 2;
   private static final int PREFIX = MAGIC.length + 1 + 4; // magic, version, header length
@@ -51,6 +54,7 @@ public final class CatalogCheckpoint {
   private final List<String> purgedRuns; // every run purged as of position
   private final java.util.Set<String> purgedExperiments; // every experiment purged as of position
   private final long lastPurge; // position of the last Purged event, or -1
+  private final Map<Integer, Long> laneEnds; // as of position, by lane
   private final Map<Integer, Integer> runsPerExperiment; // experiment index → runs in this part
   private final int runCount;
   private final ByteBuffer columns; // little-endian, position 0 = the first column
@@ -98,6 +102,7 @@ public final class CatalogCheckpoint {
       List<String> purgedRuns,
       java.util.Set<String> purgedExperiments,
       long lastPurge,
+      Map<Integer, Long> laneEnds,
       Map<Integer, Integer> runsPerExperiment,
       int runCount,
       ByteBuffer columns,
@@ -105,6 +110,7 @@ public final class CatalogCheckpoint {
     this.purgedRuns = purgedRuns;
     this.purgedExperiments = purgedExperiments;
     this.lastPurge = lastPurge;
+    this.laneEnds = laneEnds;
     this.storeId = storeId;
     this.from = from;
     this.firstOrdinal = firstOrdinal;
@@ -181,6 +187,11 @@ public final class CatalogCheckpoint {
   /** The position of the last Purged event as of {@link #position()}, or -1. */
   long lastPurge() {
     return lastPurge;
+  }
+
+  /** Each lane's recorded end as of {@link #position()} (see {@link CatalogSnapshot#laneEnd}). */
+  Map<Integer, Long> laneEnds() {
+    return laneEnds;
   }
 
   Map<String, String> idsByName() {
@@ -355,6 +366,11 @@ public final class CatalogCheckpoint {
       head.writeString(runId);
     }
     head.writeVarLong(snap.lastPurge() + 1);
+    head.writeVarLong(snap.laneEnds().size());
+    for (Map.Entry<Integer, Long> end : new TreeMap<>(snap.laneEnds()).entrySet()) {
+      head.writeVarLong(end.getKey());
+      head.writeVarLong(end.getValue());
+    }
     int[] perExperiment = new int[expIndex.size()];
     int[] experimentOf = new int[n];
     byte[][] ids = new byte[n][];
@@ -448,8 +464,8 @@ public final class CatalogCheckpoint {
       throw new DecodeException("not a catalog checkpoint");
     }
     int version = buf.get(MAGIC.length) & 0xFF;
-    if (version != VERSION) {
-      throw new DecodeException("catalog checkpoint version " + version + ", not " + VERSION);
+    if (version < OLDEST_READ || version > VERSION) {
+      throw new DecodeException("catalog checkpoint version " + version + ", not " + OLDEST_READ + " to " + VERSION);
     }
     CRC32C crc = new CRC32C();
     crc.update(buf.duplicate().position(0).limit(length - 4));
@@ -543,6 +559,15 @@ public final class CatalogCheckpoint {
     if (lastPurge >= position || lastPurge < 0 && !(purgedRuns.isEmpty() && purgedExperiments.isEmpty())) {
       throw new DecodeException("invalid last purge position in catalog checkpoint");
     }
+    Map<Integer, Long> laneEnds = new TreeMap<>();
+    int laneCount = version >= 5 ? in.readCount() : 0;
+    for (int i = 0; i < laneCount; i++) {
+      long lane = in.readVarLong();
+      long end = in.readVarLong();
+      if (lane < 0 || lane > 1_000_000 || end < 0 || laneEnds.put((int) lane, end) != null) {
+        throw new DecodeException("invalid lane end in catalog checkpoint");
+      }
+    }
     int groups = in.readCount();
     Map<Integer, Integer> perExperiment = new LinkedHashMap<>();
     long counted = 0;
@@ -573,6 +598,7 @@ public final class CatalogCheckpoint {
         List.copyOf(purgedRuns),
         java.util.Collections.unmodifiableSet(purgedExperiments),
         lastPurge,
+        java.util.Collections.unmodifiableMap(laneEnds),
         perExperiment,
         (int) runCount,
         columns,

@@ -21,7 +21,8 @@ public sealed interface CatalogEvent {
     RUN_REGISTERED,
     RUN_REOPENED,
     EXPERIMENT_REPLACED,
-    PURGED
+    PURGED,
+    LANE_FORCED
   }
 
   record ExperimentCreated(
@@ -187,6 +188,25 @@ public sealed interface CatalogEvent {
     @Override
     public Kind kind() {
       return Kind.PURGED;
+    }
+  }
+
+  /**
+   * Lane {@code lane} held a frame at Chronicle index {@code lastToken}, and everything up to it was
+   * forced to the storage device before this event was appended (docs/FORMAT.md §Catalog events, tag
+   * 74, store format 5). Appended when a store releases a lane, so a lane found shorter than this
+   * was damaged.
+   */
+  record LaneForced(int lane, long lastToken, long time) implements CatalogEvent {
+    public LaneForced {
+      if (lane < 0 || lastToken < 0) {
+        throw new IllegalArgumentException("Invalid lane " + lane + " or token " + lastToken);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LANE_FORCED;
     }
   }
 }

@@ -76,6 +76,7 @@ public final class CatalogSnapshot {
   private final Set<String> purgedRuns; // immutable
   private final Set<String> purgedExperiments; // immutable
   private final long lastPurge;
+  private final Map<Integer, Long> laneEnds; // immutable
 
   CatalogSnapshot(
       long position,
@@ -88,7 +89,9 @@ public final class CatalogSnapshot {
       SharedStringTable.View<Reopening> lastReopened,
       Set<String> purgedRuns,
       Set<String> purgedExperiments,
-      long lastPurge) {
+      long lastPurge,
+      Map<Integer, Long> laneEnds) {
+    this.laneEnds = laneEnds;
     this.purgedRuns = purgedRuns;
     this.purgedExperiments = purgedExperiments;
     this.lastPurge = lastPurge;
@@ -157,6 +160,20 @@ public final class CatalogSnapshot {
   /** The catalog position of the last Purged event in this snapshot, or -1 if none. */
   public long lastPurge() {
     return lastPurge;
+  }
+
+  /**
+   * The last frame lane {@code lane} is known to hold on the device (the largest LaneForced token),
+   * or -1 if none is recorded: a lane that ends before it was damaged.
+   */
+  public long laneEnd(int lane) {
+    Long end = laneEnds.get(lane);
+    return end == null ? -1 : end;
+  }
+
+  /** Every lane's recorded end (see {@link #laneEnd}); unmodifiable. */
+  public Map<Integer, Long> laneEnds() {
+    return laneEnds;
   }
 
   /** How many runs registered before {@code catalogPosition} are not purged. */

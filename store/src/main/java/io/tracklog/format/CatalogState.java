@@ -45,6 +45,8 @@ public final class CatalogState {
   private Set<String> purgedRuns = Set.of();
   private Set<String> purgedExperiments = Set.of(); // in purge order
   private long lastPurge = -1; // position of the last Purged event
+  // The largest LaneForced token per lane: immutable, replaced whole (one event per lane release).
+  private Map<Integer, Long> laneEnds = Map.of();
   private Map<String, Experiment> experimentsView; // immutable copy; null after a change
   private long maxNumericId = -1;
   private long position;
@@ -145,6 +147,14 @@ public final class CatalogState {
         lastReopened.put(r);
       }
       case PURGED -> purge((CatalogEvent.Purged) event, at);
+      case LANE_FORCED -> {
+        CatalogEvent.LaneForced e = (CatalogEvent.LaneForced) event;
+        if (e.lastToken() > laneEnd(e.lane())) {
+          Map<Integer, Long> ends = new java.util.TreeMap<>(laneEnds);
+          ends.put(e.lane(), e.lastToken());
+          laneEnds = Collections.unmodifiableMap(ends);
+        }
+      }
     }
   }
 
@@ -235,7 +245,8 @@ public final class CatalogState {
               lastReopened.view(),
               purgedRuns,
               purgedExperiments,
-              lastPurge);
+              lastPurge,
+              laneEnds);
       lastSnapshot = last;
     }
     return last;
@@ -271,6 +282,12 @@ public final class CatalogState {
     }
     CatalogSnapshot.RunEntry e = restoredRuns.find(runId);
     return e != null ? e : runsById.get(runId);
+  }
+
+  /** See {@link CatalogSnapshot#laneEnd}. */
+  public long laneEnd(int lane) {
+    Long end = laneEnds.get(lane);
+    return end == null ? -1 : end;
   }
 
   /** Whether a run of this id was purged ({@code tracklog gc}): its id is not given to a new run. */
@@ -350,6 +367,7 @@ public final class CatalogState {
     purgedRuns = Collections.unmodifiableSet(purged);
     purgedExperiments = last.purgedExperiments();
     lastPurge = last.lastPurge();
+    laneEnds = last.laneEnds();
     for (String experimentId : restored.countByExperiment().keySet()) {
       if (!experiments.containsKey(experimentId)) {
         continue; // purged, with all its runs

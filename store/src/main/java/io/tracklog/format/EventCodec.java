@@ -78,6 +78,7 @@ public final class EventCodec {
   static final int RUN_REOPENED = 71;
   static final int EXPERIMENT_REPLACED = 72;
   static final int PURGED = 73;
+  static final int LANE_FORCED = 74;
 
   private EventCodec() {}
 
@@ -114,6 +115,7 @@ public final class EventCodec {
       case RUN_REOPENED -> RUN_REOPENED;
       case EXPERIMENT_REPLACED -> EXPERIMENT_REPLACED;
       case PURGED -> PURGED;
+      case LANE_FORCED -> LANE_FORCED;
     };
   }
 
@@ -503,6 +505,12 @@ public final class EventCodec {
         writeStrings(out, e.experimentIds());
         writeStrings(out, e.runIds());
       }
+      case LANE_FORCED -> {
+        CatalogEvent.LaneForced e = (CatalogEvent.LaneForced) event;
+        out.writeVarLong(e.lane());
+        out.writeVarLong(e.lastToken());
+        out.writeVarLong(e.time());
+      }
     }
   }
 
@@ -603,6 +611,14 @@ public final class EventCodec {
                 : new CatalogEvent.RunReopened(runId, time);
           }
           case PURGED -> new CatalogEvent.Purged(in.readVarLong(), readStrings(in), readStrings(in));
+          case LANE_FORCED -> {
+            long lane = in.readVarLong();
+            long token = in.readVarLong();
+            if (lane < 0 || lane > 1_000_000 || token < 0) {
+              throw new DecodeException("invalid LaneForced lane " + lane + " or token " + token);
+            }
+            yield new CatalogEvent.LaneForced((int) lane, token, in.readVarLong());
+          }
           default -> throw new UnsupportedFormatException(
               "Unknown catalog event type tag " + tag + " (version " + version + ")");
         };

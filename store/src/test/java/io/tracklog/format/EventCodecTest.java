@@ -200,7 +200,7 @@ class EventCodecTest {
   @Test
   void unknownCatalogEventTag_unsupportedFormatNamingTag() {
     for (int tag = 0; tag < 256; tag++) {
-      if (tag >= EventCodec.EXPERIMENT_CREATED && tag <= EventCodec.PURGED) {
+      if (tag >= EventCodec.EXPERIMENT_CREATED && tag <= EventCodec.LANE_FORCED) {
         continue;
       }
       byte[] bytes = {(byte) tag, (byte) EventCodec.FORMAT_VERSION, 1, 'x'};

@@ -187,6 +187,7 @@ final class EventGens {
       case EXPERIMENT_REPLACED -> c -> new CatalogEvent.ExperimentReplaced(
           s.next(c), s.next(c), s.next(c), ts.next(c), ts.next(c), Map.of(s.next(c), s.next(c)));
       case PURGED -> c -> new CatalogEvent.Purged(ts.next(c), List.of(s.next(c)), List.of(s.next(c), s.next(c) + "x"));
+      case LANE_FORCED -> c -> new CatalogEvent.LaneForced(lane.next(c), offset.next(c), ts.next(c));
     };
   }
 
