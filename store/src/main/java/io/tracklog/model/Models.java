@@ -52,7 +52,7 @@ public final class Models {
    * Writes a model into the run's artifacts at {@code artifactPath}: the flavor's files, the input
    * example and MLmodel (run_id, a new model_uuid, utc_time_created now) are staged in a temporary
    * directory, MLmodel is read back, then every file is logged with {@link RunWriter#logArtifacts} (an
-   * ArtifactWritten event each). {@link RunWriter#logModel} calls this, then records the history tag.
+   * ArtifactWritten event each), MLmodel last. {@link RunWriter#logModel} calls this, then records the history tag.
    *
    * @throws io.tracklog.error.InvalidArtifactPathException if {@code artifactPath} is empty or leaves the
    *     artifact folder; nothing is written
@@ -67,6 +67,7 @@ public final class Models {
     List<String> segments = RunArtifacts.segments(artifactPath, false);
     String path = String.join("/", segments);
     Path staging = null;
+    Path meta = null;
     try {
       staging = Files.createTempDirectory("tracklog-model-");
       Map<String, Map<String, Object>> flavors = flavor.save(staging);
@@ -84,13 +85,17 @@ public final class Models {
           modelSize(staging), options.metadata(), Map.of());
       String yaml = mlmodel.toYaml();
       MLmodel.parse(yaml); // what Python will read back must parse here
-      Files.writeString(staging.resolve(MLmodel.FILE_NAME), yaml, StandardCharsets.UTF_8);
+      meta = Files.createTempDirectory("tracklog-mlmodel-");
+      Path mlmodelFile = Files.writeString(meta.resolve(MLmodel.FILE_NAME), yaml, StandardCharsets.UTF_8);
+      // MLmodel last: a directory that has one is whole, even if logging stopped half-way.
       run.logArtifacts(staging, path);
+      run.logArtifact(mlmodelFile, path);
       return new ModelInfo("runs:/" + run.runId() + "/" + path, mlmodel);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot stage model " + path + " of run " + run.runId(), e);
     } finally {
       deleteQuietly(staging);
+      deleteQuietly(meta);
     }
   }
 

@@ -94,6 +94,20 @@ class XGBoostFlavorTest {
     }
   }
 
+  /** README, "Logging a model". */
+  @Test
+  void readmeExample() throws Exception {
+    float[] x = features(5);
+    Booster booster = train(x);
+    try (Store store = Store.open(dir.resolve("tracklog")); RunWriter run = store.startRun(store.createExperiment("e"))) {
+      ModelInfo info = run.logModel("model", XGBoostFlavor.of(booster));
+      Booster again = XGBoostFlavor.loadBooster(store, info.modelUri());
+
+      assertThat(info.mlmodel().flavors().get("xgboost")).containsEntry("model_format", "ubj");
+      assertThat(predict(again, x)).isDeepEqualTo(predict(booster, x));
+    }
+  }
+
   @Test
   void damagedModelFile_isCorruptFileException() throws Exception {
     Booster booster = train(features(1));
