@@ -175,6 +175,38 @@ class LogModelTest {
   }
 
   @Test
+  void concurrentLogModels_onOneRun_keepEveryHistoryEntry() throws Exception {
+    Path model = file("w.bin", "w");
+    try (Store store = open(); RunWriter run = store.startRun(store.createExperiment("e"))) {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          int thread = t;
+          done.add(pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < 3; i++) {
+              run.logModel("t" + thread + "/m" + i, JvmFlavor.of(model, "L"));
+            }
+            return null;
+          }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      List<Map<String, Object>> history = new ObjectMapper().readValue(
+          store.getRun(run.runId()).tags().get(Models.LOG_MODEL_HISTORY_TAG), new TypeReference<>() {});
+      assertThat(history).extracting(h -> (String) h.get("artifact_path"))
+          .containsExactlyInAnyOrder("t0/m0", "t0/m1", "t0/m2", "t1/m0", "t1/m1", "t1/m2");
+    }
+  }
+
+  @Test
   void jvmFlavor_directoryCopied_entryWithoutPythonFunction() throws Exception {
     file("djl/model/params.bin", "p");
     file("djl/serving.properties", "engine=PyTorch");
