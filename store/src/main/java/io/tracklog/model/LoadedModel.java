@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * A model found by {@link Models#load}: its local directory and its parsed MLmodel. For a {@code runs:/}
- * URI the directory is inside the store's artifact folder: read it, never change it.
+ * URI the directory is inside the store's artifact folder: read it, never change it. An immutable value.
  *
  * @param directory the model directory (the folder holding MLmodel)
  * @param mlmodel its MLmodel file

@@ -10,7 +10,8 @@ import java.util.Map;
  * MLflow adds them ({@code python_function} first when the flavor is loadable from Python). Built in:
  * {@link OnnxFlavor}, {@link JvmFlavor}; the module {@code tracklog-models-xgboost} adds {@code xgboost}.
  *
- * <p>Implementations must write only inside {@code modelDir} and not write {@code MLmodel}.
+ * <p>Implementations must write only inside {@code modelDir} and not write {@code MLmodel}. The
+ * built-in ones are immutable records; {@code save} may be called any number of times, from any thread.
  */
 public interface ModelFlavor {
   /**

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What {@link io.tracklog.RunWriter#logModel} logged (MLflow's {@code ModelInfo}): the model's URI
- * {@code runs:/<run_id>/<artifact_path>} and its MLmodel.
+ * {@code runs:/<run_id>/<artifact_path>} and its MLmodel. An immutable value.
  *
  * @param modelUri {@code runs:/<run_id>/<artifact_path>}
  * @param mlmodel the MLmodel file written

@@ -19,7 +19,7 @@ public record ModelOptions(Signature signature, Object inputExample, Map<String,
   public static final ModelOptions DEFAULT = new ModelOptions(null, null, null);
 
   public ModelOptions {
-    metadata = metadata == null ? null : Map.copyOf(metadata);
+    metadata = metadata == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
   }
 
   public ModelOptions withSignature(Signature s) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  *       Registered}; {@code models:/<one part>} → {@link LoggedModelId} (MLflow 3's model id);
  *   <li>{@code file:} URIs and plain paths → {@link Local}.
  * </ul>
+ *
+ * <p>Immutable values.
  */
 public sealed interface ModelUri permits ModelUri.Runs, ModelUri.Registered, ModelUri.LoggedModelId, ModelUri.Local {
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  * (mlflow/utils/environment.py): {@code conda.yaml}, {@code python_env.yaml} and {@code
  * requirements.txt} (first line {@code mlflow==}{@link Models#MLFLOW_VERSION}), and the {@code
  * python_function} flavor entry that points at them (mlflow/pyfunc/__init__.py, {@code add_to_model}).
- * For flavors: {@link OnnxFlavor} and the xgboost module use it.
+ * For flavors: {@link OnnxFlavor} and the xgboost module use it. An immutable value.
  *
  * @param pythonVersion the Python version the model is meant for ({@link #DEFAULT_PYTHON_VERSION})
  * @param requirements pip requirements after mlflow's, e.g. {@code onnx}, {@code xgboost==3.0.2}

@@ -8,6 +8,8 @@ import java.util.List;
  * entries named or all unnamed; all columns or all tensors; several tensors must be named; an unnamed
  * entry may not be optional.
  *
+ * <p>An immutable value.
+ *
  * @param elements the columns or tensors, in order
  */
 public record Schema(List<SchemaElement> elements) {

@@ -19,6 +19,8 @@ import java.util.Map;
  * Signature sig = Signature.infer(List.of(Map.of("x", 1.0, "s", "a")), new double[] {0.5});
  * }</pre>
  *
+ * <p>An immutable value.
+ *
  * @param inputs the inputs' schema, or null
  * @param outputs the outputs' schema, or null
  * @param params the inference parameters, or null

@@ -35,6 +35,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * Booster loaded = XGBoostFlavor.loadBooster(store, info.modelUri());
  * }</pre>
  *
+ * <p>Saving uses the booster, which XGBoost4J does not make thread-safe: do not train it meanwhile.
+ *
  * @param booster the trained booster
  * @param format the file format
  * @param env the Python environment written next to it
