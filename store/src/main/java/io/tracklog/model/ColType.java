@@ -6,10 +6,12 @@ import java.util.Objects;
 
 /**
  * The type of a column in a column-based {@link Schema}: a scalar {@link DataType}, or one of MLflow's
- * composite types (mlflow/types/schema.py: {@code Array}, {@code Map}, {@code Object}, {@code AnyType}).
+ * composite types (mlflow/types/schema.py: {@code Array}, {@code Map}, {@code Object}, {@code AnyType},
+ * {@code SparkMLVector}).
  * Immutable values.
  */
-public sealed interface ColType permits DataType, ColType.ArrayOf, ColType.MapOf, ColType.ObjectOf, ColType.Any {
+public sealed interface ColType permits DataType, ColType.ArrayOf, ColType.MapOf, ColType.ObjectOf, ColType.Any,
+    ColType.SparkMlVector {
 
   /** {@code {"type": "array", "items": ...}}. */
   record ArrayOf(ColType items) implements ColType {
@@ -52,4 +54,7 @@ public sealed interface ColType permits DataType, ColType.ArrayOf, ColType.MapOf
 
   /** {@code {"type": "any"}}: anything, what inference falls back to for nulls. */
   record Any() implements ColType {}
+
+  /** {@code {"type": "sparkml_vector"}}: a Spark ML vector column. */
+  record SparkMlVector() implements ColType {}
 }

@@ -81,6 +81,8 @@ final class SchemaJson {
         props.put(p.name(), pm);
       }
       m.put("properties", props);
+    } else if (type instanceof ColType.SparkMlVector) {
+      m.put("type", "sparkml_vector");
     } else {
       m.put("type", "any");
     }
@@ -142,6 +144,7 @@ final class SchemaJson {
       case "array" -> new ColType.ArrayOf(readType(map(m.get("items"), "items")));
       case "map" -> new ColType.MapOf(readType(map(m.get("values"), "values")));
       case "any" -> new ColType.Any();
+      case "sparkml_vector" -> new ColType.SparkMlVector();
       case "object" -> {
         List<ColType.Property> props = new ArrayList<>();
         for (Map.Entry<String, Object> e : map(m.get("properties"), "properties").entrySet()) {

@@ -2,7 +2,7 @@ package io.tracklog.model;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A tensor of a tensor-based {@link Schema} (mlflow/types/schema.py, {@code TensorSpec}), written as
@@ -15,14 +15,16 @@ import java.util.Set;
  * @param name the tensor's name, or null
  */
 public record TensorSpec(String dtype, List<Long> shape, String name) implements SchemaElement {
-  /** The numpy dtype names MLflow accepts in a tensor spec (a kind plus bit width, or a flexible kind). */
-  static final Set<String> DTYPES = Set.of(
-      "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32",
-      "float64", "float128", "complex64", "complex128", "str", "bytes", "object", "datetime64", "timedelta64");
+  /**
+   * A numpy dtype's {@code str()}: a kind and bit width ({@code float32}), a flexible kind ({@code str},
+   * {@code bytes}, {@code object}), a unit for times ({@code datetime64[ns]}); not a type code with a
+   * size ({@code <U5}), which MLflow refuses.
+   */
+  static final Pattern DTYPE = Pattern.compile("[a-z]+[0-9]*(\\[[a-zA-Z0-9]+\\])?");
 
   public TensorSpec {
     Objects.requireNonNull(dtype, "dtype");
-    if (!DTYPES.contains(dtype)) {
+    if (!DTYPE.matcher(dtype).matches()) {
       throw new IllegalArgumentException("Invalid tensor dtype: " + dtype);
     }
     shape = List.copyOf(shape);

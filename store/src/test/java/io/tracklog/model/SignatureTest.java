@@ -47,6 +47,13 @@ class SignatureTest {
   }
 
   @Test
+  void sparkMlVector_readAndWritten() {
+    String json = "[{\"type\": \"sparkml_vector\", \"name\": \"features\", \"required\": true}]";
+    assertThat(Schema.fromJson(json)).isEqualTo(Schema.of(ColSpec.of("features", new ColType.SparkMlVector())));
+    assertThat(Schema.fromJson(json).toJson()).isEqualTo(json);
+  }
+
+  @Test
   void json_readBack_equal_andMissingRequiredFollowsMlflow() {
     Schema s = Schema.of(new ColSpec(new ColType.ArrayOf(DataType.DOUBLE), "x", true), new ColSpec(DataType.STRING, "s", false));
     assertThat(Schema.fromJson(s.toJson())).isEqualTo(s);
@@ -63,6 +70,7 @@ class SignatureTest {
         .hasMessageContaining("several tensors must be named");
     assertThatThrownBy(() -> Schema.of(new ColSpec(DataType.LONG, null, false))).hasMessageContaining("cannot be optional");
     assertThatThrownBy(() -> TensorSpec.of("<U5", -1)).hasMessageContaining("Invalid tensor dtype");
+    assertThat(TensorSpec.of("datetime64[ns]", -1).dtype()).isEqualTo("datetime64[ns]");
     assertThatThrownBy(() -> new Signature(null, null, null)).isInstanceOf(IllegalArgumentException.class);
   }
 
