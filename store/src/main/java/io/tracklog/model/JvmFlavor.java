@@ -45,8 +45,8 @@ public record JvmFlavor(Path source, String loaderClass, Map<String, Object> par
   }
 
   /**
-   * @throws InvalidParameterException if {@link #source} is neither a file nor a directory, or is named
-   *     {@code MLmodel}
+   * @throws InvalidParameterException if {@link #source} is neither a file nor a directory with files, or
+   *     is named {@code MLmodel}
    */
   @Override
   public Map<String, Map<String, Object>> save(Path modelDir) throws IOException {
@@ -62,12 +62,14 @@ public record JvmFlavor(Path source, String loaderClass, Map<String, Object> par
       try (Stream<Path> walk = Files.walk(source)) {
         files = walk.filter(Files::isRegularFile).sorted().toList();
       }
+      if (files.isEmpty()) {
+        throw new InvalidParameterException("Cannot save JVM model " + source + ": the directory has no files");
+      }
       for (Path f : files) {
         Path to = target.resolve(source.relativize(f).toString());
         Files.createDirectories(to.getParent());
         Files.copy(f, to);
       }
-      Files.createDirectories(target);
     } else {
       throw new InvalidParameterException("Cannot save JVM model " + source + ": not a file or directory");
     }

@@ -268,6 +268,9 @@ class LogModelTest {
       Path model = file("m.bin", "m");
       assertThatThrownBy(() -> run.logModel("m", JvmFlavor.of(model, "L"), ModelOptions.DEFAULT.withInputExample(new Object())))
           .isInstanceOf(InvalidParameterException.class);
+      Files.createDirectories(dir.resolve("empty"));
+      assertThatThrownBy(() -> run.logModel("m", JvmFlavor.of(dir.resolve("empty"), "L")))
+          .isInstanceOf(InvalidParameterException.class).hasMessageContaining("has no files");
       assertThat(store.artifacts(run.runId()).listAll()).isEmpty();
     }
   }
