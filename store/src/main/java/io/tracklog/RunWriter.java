@@ -286,6 +286,40 @@ public final class RunWriter implements AutoCloseable {
     writeArtifacts(List.of(new PendingArtifact(target, out -> out.write(bytes))));
   }
 
+  /**
+   * MLflow's {@code log_model}: writes a model directory (the flavor's files, an input example, an
+   * MLmodel with this run's id, a new model_uuid and the time) to {@code artifactPath} among the run's
+   * artifacts, each file with its ArtifactWritten event, then appends it to the run tag {@code
+   * mlflow.log-model.history} as MLflow 2.x does. The directory is staged and checked before the
+   * first file is logged (docs/FORMAT.md §Models).
+   *
+   * <pre>{@code
+   * ModelInfo info = run.logModel("model", OnnxFlavor.of(Path.of("model.onnx")),
+   *     ModelOptions.DEFAULT.withSignature(Signature.infer(rows)).withInputExample(rows));
+   * }</pre>
+   *
+   * @return the model's URI ({@code runs:/<run_id>/<artifactPath>}) and MLmodel
+   * @throws io.tracklog.error.InvalidArtifactPathException if {@code artifactPath} is empty or leaves
+   *     the artifact folder; nothing is written
+   * @throws InvalidParameterException if the flavor's input or the example is invalid; nothing is written
+   * @throws RunNotActiveException if the run is deleted
+   */
+  public io.tracklog.model.ModelInfo logModel(
+      String artifactPath, io.tracklog.model.ModelFlavor flavor, io.tracklog.model.ModelOptions options) {
+    checkWritable();
+    io.tracklog.model.ModelInfo info = io.tracklog.model.Models.log(this, artifactPath, flavor, options);
+    String tag = io.tracklog.model.Models.LOG_MODEL_HISTORY_TAG;
+    // MLflow's own tag: appended under the run's state lock, not held to user tags' length limit.
+    appendChecked(state -> new RunEvent.TagSet(
+        new RunTag(tag, io.tracklog.model.Models.appendHistory(state.tag(tag), info.mlmodel()))));
+    return info;
+  }
+
+  /** {@link #logModel(String, io.tracklog.model.ModelFlavor, io.tracklog.model.ModelOptions)} without options. */
+  public io.tracklog.model.ModelInfo logModel(String artifactPath, io.tracklog.model.ModelFlavor flavor) {
+    return logModel(artifactPath, flavor, io.tracklog.model.ModelOptions.DEFAULT);
+  }
+
   /** The run's artifact folder, for reading. */
   public RunArtifacts artifacts() {
     return store.artifacts(runId);

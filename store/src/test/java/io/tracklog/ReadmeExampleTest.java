@@ -2,7 +2,16 @@ package io.tracklog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracklog.model.LoadedModel;
+import io.tracklog.model.ModelInfo;
+import io.tracklog.model.ModelOptions;
+import io.tracklog.model.Models;
+import io.tracklog.model.OnnxFlavor;
+import io.tracklog.model.Signature;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,5 +44,27 @@ class ReadmeExampleTest {
     assertThat(run.metric("loss")).isEqualTo(0.1);
     assertThat(run.params()).containsEntry("learning_rate", "0.01");
     assertThat(run.tags()).containsEntry("team", "vision");
+  }
+
+  /** README, "Logging a model". */
+  @Test
+  void readmeModelExample() throws Exception {
+    Files.writeString(dir.resolve("model.onnx"), "onnx");
+    try (Store store = Store.open(dir.resolve("tracklog"));
+        RunWriter run = store.startRun(RunSpec.of(store.setExperiment("mnist").experimentId(), "baseline"))) {
+      Path modelFile = dir.resolve("model.onnx"); // README: Path.of("model.onnx")
+
+      List<Map<String, Object>> rows = List.of(Map.of("x", 1.0), Map.of("x", 2.5)); // a DataFrame's records
+      ModelInfo info = run.logModel("model", OnnxFlavor.of(modelFile),
+          ModelOptions.DEFAULT.withSignature(Signature.infer(rows)).withInputExample(rows));
+
+      LoadedModel model = Models.load(store, info.modelUri()); // "runs:/<run_id>/model": directory + MLmodel
+      Path onnx = model.dataPath("onnx");
+
+      assertThat(info.modelUri()).isEqualTo("runs:/" + run.runId() + "/model");
+      assertThat(onnx).hasContent("onnx");
+      assertThat(model.mlmodel().signature().inputs().toJson())
+          .isEqualTo("[{\"type\": \"double\", \"name\": \"x\", \"required\": true}]");
+    }
   }
 }

@@ -7,9 +7,7 @@ import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.RunInfo;
 import io.tracklog.error.ErrorCode;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import io.tracklog.internal.PythonJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,9 +147,7 @@ final class MlflowJson {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("error_code", code.name());
     out.put("message", message);
-    StringBuilder sb = new StringBuilder();
-    write(sb, out, -1, 0);
-    return sb.toString();
+    return PythonJson.dumps(out, -1, PythonJson.NonFinite.STRING);
   }
 
   private static List<Object> keyValues(Map<String, String> map) {
@@ -175,96 +171,14 @@ final class MlflowJson {
 
   // ---- json.dumps ------------------------------------------------------------------------------
 
-  /** {@code json.dumps(value, indent=2)}. */
+  /** {@code json.dumps(value, indent=2)}, non-finite floats as protobuf JSON's strings. */
   static String dumps(Object value) {
-    StringBuilder sb = new StringBuilder();
-    write(sb, value, 2, 0);
-    return sb.toString();
-  }
-
-  /** Writes {@code value}; {@code indent} < 0 is one line with Python's default separators. */
-  private static void write(StringBuilder sb, Object value, int indent, int depth) {
-    if (value instanceof String s) {
-      writeString(sb, s);
-    } else if (value instanceof Long || value instanceof Integer) {
-      sb.append(value);
-    } else if (value instanceof Double d) {
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        writeString(sb, nonFinite(d)); // protobuf JSON's spelling, a string
-      } else {
-        sb.append(pythonRepr(d));
-      }
-    } else if (value instanceof Map<?, ?> map) {
-      if (map.isEmpty()) {
-        sb.append("{}");
-        return;
-      }
-      sb.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        separator(sb, first, indent, depth + 1);
-        first = false;
-        writeString(sb, (String) e.getKey());
-        sb.append(": ");
-        write(sb, e.getValue(), indent, depth + 1);
-      }
-      newline(sb, indent, depth);
-      sb.append('}');
-    } else if (value instanceof List<?> list) {
-      if (list.isEmpty()) {
-        sb.append("[]");
-        return;
-      }
-      sb.append('[');
-      boolean first = true;
-      for (Object item : list) {
-        separator(sb, first, indent, depth + 1);
-        first = false;
-        write(sb, item, indent, depth + 1);
-      }
-      newline(sb, indent, depth);
-      sb.append(']');
-    } else {
-      throw new IllegalArgumentException("Invalid JSON value: " + value);
-    }
-  }
-
-  private static void separator(StringBuilder sb, boolean first, int indent, int depth) {
-    if (!first) {
-      sb.append(indent < 0 ? ", " : ",");
-    }
-    newline(sb, indent, depth);
-  }
-
-  private static void newline(StringBuilder sb, int indent, int depth) {
-    if (indent >= 0) {
-      sb.append('\n').append(" ".repeat(indent * depth));
-    }
+    return PythonJson.dumps(value, 2, PythonJson.NonFinite.STRING);
   }
 
   /** A JSON string as Python's json module writes it with ensure_ascii. */
   static void writeString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c >= ' ' && c <= '~') {
-            sb.append(c);
-          } else { // surrogates one by one: a pair, as Python writes astral characters
-            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-          }
-        }
-      }
-    }
-    sb.append('"');
+    PythonJson.writeString(sb, s);
   }
 
   /** "NaN", "Infinity" or "-Infinity": protobuf JSON's names for what JSON numbers cannot hold. */
@@ -278,50 +192,8 @@ final class MlflowJson {
     throw new IllegalArgumentException("Invalid non-finite value: " + v);
   }
 
-  /**
-   * Python's {@code repr(float)} for a finite double: the shortest digits that read back as the
-   * same double, positional when the decimal exponent is in [-4, 16), else {@code d.ddde±XX}; a
-   * positional integer keeps {@code .0}. Java's {@code Double.toString} differs in notation and,
-   * before JDK 19, sometimes in digits.
-   */
+  /** Python's {@code repr(float)} for a finite double. */
   static String pythonRepr(double v) {
-    if (v == 0) {
-      return (1 / v < 0) ? "-0.0" : "0.0";
-    }
-    BigDecimal exact = new BigDecimal(v);
-    BigDecimal shortest = exact;
-    for (int precision = 1; precision <= 17; precision++) {
-      BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-      if (candidate.doubleValue() == v) {
-        shortest = candidate;
-        break;
-      }
-    }
-    shortest = shortest.stripTrailingZeros();
-    String digits = shortest.unscaledValue().abs().toString();
-    int decpt = digits.length() - shortest.scale(); // v = 0.digits × 10^decpt
-    StringBuilder sb = new StringBuilder();
-    if (v < 0) {
-      sb.append('-');
-    }
-    if (decpt > -4 && decpt <= 16) {
-      if (decpt <= 0) {
-        sb.append("0.").append("0".repeat(-decpt)).append(digits);
-      } else if (decpt >= digits.length()) {
-        sb.append(digits).append("0".repeat(decpt - digits.length())).append(".0");
-      } else {
-        sb.append(digits, 0, decpt).append('.').append(digits, decpt, digits.length());
-      }
-    } else {
-      sb.append(digits.charAt(0));
-      if (digits.length() > 1) {
-        sb.append('.').append(digits, 1, digits.length());
-      }
-      int exponent = decpt - 1;
-      sb.append('e').append(exponent < 0 ? '-' : '+');
-      String e = Integer.toString(Math.abs(exponent));
-      sb.append(e.length() < 2 ? "0" + e : e);
-    }
-    return sb.toString();
+    return PythonJson.repr(v);
   }
 }

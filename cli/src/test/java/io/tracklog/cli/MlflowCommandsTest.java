@@ -2,11 +2,22 @@ package io.tracklog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracklog.RunStatus;
+import io.tracklog.RunWriter;
 import io.tracklog.Store;
+import io.tracklog.model.MLmodel;
+import io.tracklog.model.ModelInfo;
+import io.tracklog.model.ModelOptions;
+import io.tracklog.model.Models;
+import io.tracklog.model.OnnxFlavor;
+import io.tracklog.model.Signature;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -84,6 +95,50 @@ class MlflowCommandsTest {
     assertThat(partial.out()).contains("Exported 2 experiment(s), 1 run(s)");
     assertThat(some.resolve("0")).doesNotExist();
     assertThat(some.resolve("7/meta.yaml")).content().contains("artifact_location: file:///x/7");
+  }
+
+  @Test
+  void exportMlflow_ofARunWithALoggedModel_hasTheModelFilesAndMLmodelUnchanged_andImportsBack() throws Exception {
+    Path root = dir.resolve("store");
+    Path onnx = dir.resolve("model.onnx");
+    Files.writeString(onnx, "onnx bytes");
+    String runId;
+    ModelInfo info;
+    try (Store store = Store.open(root); RunWriter run = store.startRun(store.createExperiment("models"))) {
+      runId = run.runId();
+      List<Map<String, Object>> rows = List.of(Map.of("x", 1.0));
+      info = run.logModel("model", OnnxFlavor.of(onnx),
+          ModelOptions.DEFAULT.withSignature(Signature.infer(rows)).withInputExample(rows));
+      run.end(RunStatus.FINISHED);
+    }
+    Path out = dir.resolve("out");
+    assertThat(execute("export-mlflow", "--root", root.toString(), out.toString()).exitCode()).isZero();
+    Path runDir;
+    try (Stream<Path> found = Files.find(out, 3, (p, a) -> p.getFileName().toString().equals(runId))) {
+      runDir = found.findFirst().orElseThrow();
+    }
+    Path exported = runDir.resolve("artifacts/model");
+    try (Store store = Store.open(root)) {
+      Path inStore = store.artifacts(runId).root().resolve("model");
+      List<String> files;
+      try (Stream<Path> walk = Files.walk(inStore)) {
+        files = walk.filter(Files::isRegularFile).map(p -> inStore.relativize(p).toString()).sorted().toList();
+      }
+      assertThat(files).containsExactly("MLmodel", "conda.yaml", "input_example.json", "model.onnx", "python_env.yaml",
+          "requirements.txt", "serving_input_example.json");
+      for (String f : files) {
+        assertThat(exported.resolve(f)).as(f).hasSameBinaryContentAs(inStore.resolve(f));
+      }
+    }
+    assertThat(Files.readString(exported.resolve("MLmodel"))).isEqualTo(info.mlmodel().toYaml());
+    assertThat(MLmodel.read(exported.resolve("MLmodel"))).isEqualTo(info.mlmodel());
+    assertThat(runDir.resolve("tags/" + Models.LOG_MODEL_HISTORY_TAG)).content().contains(info.modelUuid());
+
+    Path again = dir.resolve("again");
+    assertThat(execute("import-mlflow", out.toString(), "--root", again.toString()).exitCode()).isZero();
+    try (Store store = Store.open(again)) {
+      assertThat(Models.load(store, info.modelUri()).mlmodel()).isEqualTo(info.mlmodel());
+    }
   }
 
   @Test

@@ -13,7 +13,8 @@ public abstract sealed class StoreException extends RuntimeException implements 
         UnsupportedFormatException,
         TagNotFoundException,
         CommitConflictException,
-        StorageException {
+        StorageException,
+        MLmodelNotFoundException {
   private static final long serialVersionUID = 1L;
 
   StoreException(String message) {

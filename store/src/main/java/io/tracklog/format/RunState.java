@@ -177,6 +177,11 @@ public final class RunState {
     return tags.containsKey(key);
   }
 
+  /** The tag's value, or null. */
+  public String tag(String key) {
+    return tags.get(key);
+  }
+
   /** The value the param was first logged with, or null. */
   public String param(String key) {
     return params.get(key);

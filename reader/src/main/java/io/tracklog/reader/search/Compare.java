@@ -129,18 +129,7 @@ final class Compare {
 
   /** Strings by Unicode code point, as Python and SQLite compare them (not by UTF-16 unit). */
   static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
+    return io.tracklog.internal.CodePoints.compare(a, b);
   }
 
   /** Python's {@code <} on two non-NaN doubles: -0.0 and 0.0 are equal. */
