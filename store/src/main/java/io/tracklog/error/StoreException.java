@@ -13,7 +13,9 @@ public abstract sealed class StoreException extends RuntimeException implements 
         UnsupportedFormatException,
         TagNotFoundException,
         CommitConflictException,
-        StorageException {
+        StorageException,
+        ResourceNotFoundException,
+        InternalErrorException {
   private static final long serialVersionUID = 1L;
 
   StoreException(String message) {
