@@ -2,7 +2,13 @@ package io.tracklog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracklog.registry.ModelRegistry;
+import io.tracklog.registry.ModelRegistry.ExistingVersions;
+import io.tracklog.registry.ModelStage;
+import io.tracklog.registry.ModelVersion;
+import io.tracklog.registry.RegistryChange;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,5 +41,32 @@ class ReadmeExampleTest {
     assertThat(run.metric("loss")).isEqualTo(0.1);
     assertThat(run.params()).containsEntry("learning_rate", "0.01");
     assertThat(run.tags()).containsEntry("team", "vision");
+  }
+
+  @Test
+  void readmeRegistryExample() {
+    String files;
+    List<RegistryChange> audit;
+    ModelVersion champion;
+    String runId;
+    try (Store store = Store.open(dir.resolve("tracklog"))) {
+      runId = store.run(RunSpec.of(store.setExperiment("mnist").experimentId(), "baseline"), r -> {});
+    }
+    try (Store store = Store.open(dir.resolve("tracklog"))) {
+      ModelRegistry registry = store.registry();
+      ModelVersion v = registry.registerModel("runs:/" + runId + "/model", "mnist-classifier");
+      registry.setRegisteredModelAlias("mnist-classifier", "champion", v.version());
+      registry.transitionModelVersionStage("mnist-classifier", v.version(), "Production", ExistingVersions.ARCHIVE);
+
+      champion = registry.getModelVersionByAlias("mnist-classifier", "champion");
+      files = registry.getModelVersionDownloadUri("mnist-classifier", champion.version());
+      audit = registry.history("mnist-classifier"); // who changed what, when
+    }
+    assertThat(champion.version()).isEqualTo(1);
+    assertThat(champion.currentStage()).isEqualTo(ModelStage.PRODUCTION);
+    assertThat(champion.runId()).isEqualTo(runId);
+    assertThat(files).endsWith(runId + "/artifacts/model");
+    assertThat(audit).extracting(RegistryChange::kind)
+        .containsExactly("model created", "version created", "alias set", "stage transitioned");
   }
 }
