@@ -39,6 +39,7 @@ final class RegistryLog implements AutoCloseable {
 
   /** Runs {@code read} over the state caught up with the log. */
   <T> T read(Function<RegistryState, T> read) {
+    openIfExists();
     synchronized (monitor) {
       catchUp(false);
       return read.apply(state);
@@ -72,6 +73,7 @@ final class RegistryLog implements AutoCloseable {
 
   /** An immutable view of the registry as the log now says; the same instance while nothing changed. */
   RegistrySnapshot snapshot() {
+    openIfExists();
     synchronized (monitor) {
       catchUp(false);
       if (snapshot == null || snapshot.position() != state.position()) {
@@ -88,18 +90,10 @@ final class RegistryLog implements AutoCloseable {
       throw broken;
     }
     if (reader == null) {
-      if (!create && !ChronicleEventLog.exists(dir)) {
-        return; // no registry yet
+      if (!create) {
+        return; // no registry yet (openIfExists opens one that exists)
       }
-      // Every excerpt of a registry log is checked: the log is newer than checked frames (format 4).
-      log = ChronicleEventLog.open(dir, ChronicleEventLog.Volume.LOW, ChronicleEventLog.Frames.CHECKED);
-      try {
-        reader = log.openReader();
-      } catch (RuntimeException | Error e) {
-        log.close();
-        log = null;
-        throw e;
-      }
+      openLog();
     }
     try {
       for (ByteSource src = reader.next(); src != null; src = reader.next()) {
@@ -112,6 +106,42 @@ final class RegistryLog implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       broken = e;
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the log for a reader if another store has created it. The first open takes the registry
+   * lock, as writers create the log under it: a queue still being created is never opened half-made.
+   * Called without the monitor (writers take the lock, then the monitor).
+   */
+  private void openIfExists() {
+    synchronized (monitor) {
+      checkOpen();
+      if (reader != null || !ChronicleEventLog.exists(dir)) {
+        return;
+      }
+    }
+    ProcessLock.withLock(
+        lockFile,
+        () -> {
+          synchronized (monitor) {
+            if (reader == null && !closed) {
+              openLog();
+            }
+          }
+        });
+  }
+
+  /** Opens the log and a reader from its start; the caller holds the monitor. */
+  private void openLog() {
+    // Every excerpt of a registry log is checked: the log is newer than checked frames (format 4).
+    log = ChronicleEventLog.open(dir, ChronicleEventLog.Volume.LOW, ChronicleEventLog.Frames.CHECKED);
+    try {
+      reader = log.openReader();
+    } catch (RuntimeException | Error e) {
+      log.close();
+      log = null;
       throw e;
     }
   }
