@@ -139,7 +139,12 @@ public record RegistryFilter(List<Clause> clauses, boolean namesPromptTag) {
     if (!namesPromptTag && isPrompt(v.tags())) {
       return false;
     }
-    return clauses.stream().allMatch(c -> matches(v, c));
+    for (Clause c : clauses) { // a loop, not a stream: this runs once per version of the registry
+      if (!matches(v, c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean matches(ModelVersion v, Clause c) {
