@@ -102,7 +102,7 @@ public final class Store implements AutoCloseable {
     this.orphans = new Orphans(catalog, runLogs, writers, options.clock());
     this.registry =
         io.tracklog.registry.ModelRegistry.open(
-            layout.registryDir(), layout.registryLock(), options.clock(), options.userName(),
+            layout.registryDir(), layout.registryLock(), ops, options.clock(), options.userName(),
             runId -> getRun(runId).info().artifactUri());
     ShutdownHook.register(this);
   }

@@ -131,7 +131,7 @@ final class StoreVerifier {
     }
     try (io.tracklog.registry.ModelRegistry registry =
         io.tracklog.registry.ModelRegistry.open(
-            dir, layout.registryLock(), java.time.InstantSource.system(), "verify",
+            dir, layout.registryLock(), layout.ops(), java.time.InstantSource.system(), "verify",
             runId -> {
               throw new IllegalStateException("verify registers nothing");
             })) {

@@ -23,6 +23,7 @@ import io.tracklog.registry.RegistryEvent.VersionTagDeleted;
 import io.tracklog.registry.RegistryEvent.VersionTagSet;
 import io.tracklog.registry.RegistryState.Model;
 import io.tracklog.registry.RegistryState.Version;
+import io.tracklog.internal.FileOps;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Where a run's artifacts live, for {@code runs:/} sources; throws if the store has no such run. */
   @FunctionalInterface
-  public interface RunArtifacts {
+  public interface RunArtifactUris {
     /**
      * @throws RunNotFoundException if the store has no run {@code runId}
      */
@@ -77,9 +78,9 @@ public final class ModelRegistry implements AutoCloseable {
   private final RegistryLog log;
   private final InstantSource clock;
   private final String user;
-  private final RunArtifacts runs;
+  private final RunArtifactUris runs;
 
-  private ModelRegistry(RegistryLog log, InstantSource clock, String user, RunArtifacts runs) {
+  private ModelRegistry(RegistryLog log, InstantSource clock, String user, RunArtifactUris runs) {
     this.log = log;
     this.clock = clock;
     this.user = user;
@@ -87,13 +88,15 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * The registry whose log is the queue in {@code logDir}, locked through {@code lockFile}; {@code
-   * Store.registry()} is the way in. Creates nothing until the first write.
+   * The registry whose log is the queue in {@code logDir}, locked through {@code lockFile}, writing
+   * out-of-line events through {@code ops}; {@code Store.registry()} is the way in (and {@code
+   * StoreVerifier}'s). Creates nothing until the first write.
    */
-  public static ModelRegistry open(Path logDir, Path lockFile, InstantSource clock, String user, RunArtifacts runs) {
+  public static ModelRegistry open(
+      Path logDir, Path lockFile, FileOps ops, InstantSource clock, String user, RunArtifactUris runs) {
     return new ModelRegistry(
-        new RegistryLog(logDir, lockFile), Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(user, "user"),
-        Objects.requireNonNull(runs, "runs"));
+        new RegistryLog(logDir, lockFile, Objects.requireNonNull(ops, "ops")), Objects.requireNonNull(clock, "clock"),
+        Objects.requireNonNull(user, "user"), Objects.requireNonNull(runs, "runs"));
   }
 
   // ---- registered models ------------------------------------------------------------------------

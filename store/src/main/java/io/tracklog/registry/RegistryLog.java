@@ -4,6 +4,7 @@ import io.tracklog.error.AlreadyClosedException;
 import io.tracklog.error.CorruptFileException;
 import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
+import io.tracklog.internal.FileOps;
 import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
@@ -23,6 +24,7 @@ import java.util.function.Function;
 final class RegistryLog implements AutoCloseable {
   private final Path dir;
   private final Path lockFile;
+  private final FileOps ops;
   private final Object monitor = new Object();
   private final RegistryState state = new RegistryState(); // guarded by monitor
   private final ByteSink sink = new ByteSink(); // guarded by monitor
@@ -32,9 +34,10 @@ final class RegistryLog implements AutoCloseable {
   private RuntimeException broken; // guarded by monitor
   private boolean closed; // guarded by monitor
 
-  RegistryLog(Path dir, Path lockFile) {
+  RegistryLog(Path dir, Path lockFile, FileOps ops) {
     this.dir = dir;
     this.lockFile = lockFile;
+    this.ops = ops;
   }
 
   /** Runs {@code read} over the state caught up with the log. */
@@ -63,7 +66,7 @@ final class RegistryLog implements AutoCloseable {
             RegistryEvent event = check.apply(state);
             if (event != null) {
               RegistryCodec.encode(event, sink);
-              log.append(sink.array(), sink.length());
+              log.append(sink.array(), sink.length(), ops);
               catchUp(true);
             }
             return result.apply(state);

@@ -73,7 +73,7 @@ class RegistryDamageTest {
   /** The models as a registry opened now folds them, or the CorruptFileException it throws. */
   private Object read() {
     try (ModelRegistry r =
-        ModelRegistry.open(registryDir, dir.resolve("logs/registry.lock"), InstantSource.system(), "t", id -> "x")) {
+        ModelRegistry.open(registryDir, dir.resolve("logs/registry.lock"), io.tracklog.internal.FileOps.DEFAULT, InstantSource.system(), "t", id -> "x")) {
       return r.snapshot().models();
     } catch (CorruptFileException e) {
       assertThat(e.path().toAbsolutePath().normalize().startsWith(registryDir.toAbsolutePath().normalize()))
