@@ -52,7 +52,7 @@ public final class RegistrySearch {
    * One page of the registered models that match {@code filter}, in order.
    *
    * @param filter null or "" for all models (prompts excepted)
-   * @param orderBy order_by elements, most significant first; empty for {@code name ASC}
+   * @param orderBy order_by elements, most significant first; empty or null for {@code name ASC}
    * @param pageToken null for the first page
    * @throws InvalidFilterException if the filter or an order_by element is invalid
    * @throws InvalidParameterException if {@code maxResults} is not in 1..{@value #MAX_MODELS} or the
@@ -63,7 +63,7 @@ public final class RegistrySearch {
     checkMaxResults(maxResults, MAX_MODELS);
     RegistryFilter parsed = RegistryFilter.parseForModels(filter);
     Comparator<RegisteredModel> order =
-        ordering(OrderBy.parseForRegistry(orderBy, MODEL_KEYS), false, RegisteredModel::name,
+        ordering(OrderBy.parseForRegistry(orderBy == null ? List.of() : orderBy, MODEL_KEYS), false, RegisteredModel::name,
             m -> 0, RegisteredModel::creationTimestamp, RegisteredModel::lastUpdatedTimestamp);
     long offset = PageToken.decode(pageToken);
     List<RegisteredModel> hits = new ArrayList<>();
@@ -80,7 +80,7 @@ public final class RegistrySearch {
   /**
    * One page of the live model versions that match {@code filter}, in order.
    *
-   * @param orderBy empty for {@code last_updated_timestamp DESC, name ASC, version_number DESC}
+   * @param orderBy empty or null for {@code last_updated_timestamp DESC, name ASC, version_number DESC}
    * @throws InvalidFilterException if the filter or an order_by element is invalid
    * @throws InvalidParameterException if {@code maxResults} is not in 1..{@value #MAX_VERSIONS} or
    *     the page token is invalid
@@ -90,7 +90,7 @@ public final class RegistrySearch {
     checkMaxResults(maxResults, MAX_VERSIONS);
     RegistryFilter parsed = RegistryFilter.parseForVersions(filter);
     Comparator<ModelVersion> order =
-        ordering(OrderBy.parseForRegistry(orderBy.isEmpty() ? DEFAULT_VERSION_ORDER : orderBy, VERSION_KEYS), true,
+        ordering(OrderBy.parseForRegistry(orderBy == null || orderBy.isEmpty() ? DEFAULT_VERSION_ORDER : orderBy, VERSION_KEYS), true,
             ModelVersion::name, ModelVersion::version, ModelVersion::creationTimestamp,
             ModelVersion::lastUpdatedTimestamp);
     long offset = PageToken.decode(pageToken);
