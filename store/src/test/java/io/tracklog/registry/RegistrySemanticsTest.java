@@ -531,4 +531,27 @@ class RegistrySemanticsTest {
     assertThatThrownBy(() -> registry.snapshot()).isInstanceOf(io.tracklog.error.AlreadyClosedException.class);
     assertThatThrownBy(() -> store.registry()).isInstanceOf(io.tracklog.error.AlreadyClosedException.class);
   }
+
+  @Test
+  void snapshot_lookups_andASnapshotNeverChanges() {
+    registry.createRegisteredModel("m");
+    version("m");
+    version("m");
+    registry.setRegisteredModelAlias("m", "champion", 2);
+    RegistrySnapshot before = registry.snapshot();
+    assertThat(before.model("m")).isPresent();
+    assertThat(before.model("x")).isEmpty();
+    assertThat(before.version("m", 2).orElseThrow().aliases()).containsExactly("champion");
+    assertThat(before.version("m", 3)).isEmpty();
+    assertThat(before.versionByAlias("m", "champion").orElseThrow().version()).isEqualTo(2);
+    assertThat(before.versionByAlias("m", "nope")).isEmpty();
+    assertThat(before.versions("x")).isEmpty();
+    registry.deleteModelVersion("m", 2);
+    RegistrySnapshot after = registry.snapshot();
+    assertThat(after).isNotSameAs(before);
+    assertThat(after.position()).isGreaterThan(before.position());
+    assertThat(after.versionByAlias("m", "champion")).isEmpty();
+    assertThat(before.versions("m")).hasSize(2); // the old snapshot is as it was
+    assertThat(before.versionByAlias("m", "champion")).isPresent();
+  }
 }
