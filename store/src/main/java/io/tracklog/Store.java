@@ -68,6 +68,7 @@ public final class Store implements AutoCloseable {
   private final Experiments experiments;
   private final RunImporter importer;
   private final Orphans orphans;
+  private final io.tracklog.registry.ModelRegistry registry;
 
   private final AtomicBoolean closing = new AtomicBoolean(); // close() began
   private volatile boolean shuttingDown;
@@ -99,6 +100,10 @@ public final class Store implements AutoCloseable {
     this.experiments = new Experiments(catalog, writers, options.clock());
     this.importer = new RunImporter(layout, catalog, lanes, options.clock());
     this.orphans = new Orphans(catalog, runLogs, writers, options.clock());
+    this.registry =
+        io.tracklog.registry.ModelRegistry.open(
+            layout.registryDir(), layout.registryLock(), ops, options.clock(), options.userName(),
+            runId -> getRun(runId).info().artifactUri());
     ShutdownHook.register(this);
   }
 
@@ -613,11 +618,23 @@ public final class Store implements AutoCloseable {
     return new Gc(layout, catalog, runLogs, ops, Gc.compactors(this), writers::isOpen, clock().millis()).run(options);
   }
 
-  /** Forces the catalog and every open run log to the storage device. */
+  /** Forces the catalog, every open run log and the registry log to the storage device. */
   public void sync() {
     catalog.checkOpen();
     catalog.sync();
     lanes.sync();
+    registry.sync();
+  }
+
+  /**
+   * The store's model registry (MLflow's registered models, versions, stages and aliases; issue
+   * #12). The store closes it.
+   *
+   * @throws AlreadyClosedException if the store is closed
+   */
+  public io.tracklog.registry.ModelRegistry registry() {
+    catalog.checkOpen();
+    return registry;
   }
 
   // ---- closing ---------------------------------------------------------------------------------
@@ -655,6 +672,7 @@ public final class Store implements AutoCloseable {
                               return null;
                             })),
             failure);
+    failure = attempt(registry::close, failure);
     failure = attempt(catalog::checkpointOnClose, failure);
     failure =
         attempt(

@@ -33,6 +33,16 @@ record StoreLayout(Path root, ChronicleEventLog.Frames frames, FileOps ops) {
     return logsDir().resolve("catalog.head");
   }
 
+  /** The model registry's log (docs/FORMAT.md §Model registry log); absent until the first registry write. */
+  Path registryDir() {
+    return logsDir().resolve("registry");
+  }
+
+  /** Cross-process lock for the registry's check-then-append. */
+  Path registryLock() {
+    return logsDir().resolve("registry.lock");
+  }
+
   /** Where a store of format 1 kept its catalog (read by the upgrade only). */
   Path legacyCatalogDir() {
     return root.resolve("catalog");

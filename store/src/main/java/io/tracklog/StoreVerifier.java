@@ -34,7 +34,7 @@ import java.util.Set;
  * may keep going: runs registered later are not looked at, and a run's log is read to where it ends
  * when read. Checks, in order: the newest two manifests parse; the catalog log and checkpoint ({@link
  * CatalogCheck}), and that the catalog holds every event and run the newest manifest was written
- * after; every lane's excerpts and the out-of-line events they reference; every run's events,
+ * after; every lane's excerpts and the out-of-line events they reference; the registry log's events; every run's events,
  * decoded and folded, at least as many as the newest manifest covers; every artifact's size and
  * SHA-256 against its last ArtifactWritten event; every file the manifests list (length and CRC32C,
  * as readers check them before use). Not thread-safe; one
@@ -62,6 +62,7 @@ final class StoreVerifier {
     new CatalogCheck(layout, catalog.metadata().storeId(), problems).check(snap.position());
     Map<String, Long> covered = manifests.isEmpty() ? Map.of() : covered(manifests.get(0), snap);
     checkLanes(snap);
+    checkRegistry();
     for (CatalogSnapshot.RunEntry run : snap.runs()) {
       if (snap.isPurged(run.runId())) {
         continue; // tracklog gc: its frames may stay in lanes, nothing reads them
@@ -130,6 +131,30 @@ final class StoreVerifier {
       } catch (RuntimeException e) { // Chronicle's own, on bytes that are not a queue
         problem(Kind.LOG, dir, at, "lane excerpt " + at + " cannot be read: " + e);
       }
+    }
+  }
+
+  /** Every event of the registry log, if there is one, decodes and folds (docs/FORMAT.md §Model registry log). */
+  private void checkRegistry() {
+    Path dir = layout.registryDir();
+    if (!Files.exists(dir)) {
+      return; // no registry yet
+    }
+    if (!ChronicleEventLog.exists(dir)) {
+      problem(Kind.LOG, dir, Problem.UNKNOWN_POSITION, "registry log has no metadata.cq4t");
+      return;
+    }
+    try (io.tracklog.registry.ModelRegistry registry =
+        io.tracklog.registry.ModelRegistry.open(
+            dir, layout.registryLock(), layout.ops(), java.time.InstantSource.system(), "verify",
+            runId -> {
+              throw new IllegalStateException("verify registers nothing");
+            })) {
+      registry.snapshot();
+    } catch (CorruptFileException e) {
+      problem(Kind.LOG, e.path(), Problem.UNKNOWN_POSITION, "registry " + e.detail());
+    } catch (RuntimeException e) { // Chronicle's own, on bytes that are not a queue
+      problem(Kind.LOG, dir, Problem.UNKNOWN_POSITION, "registry log cannot be read: " + e);
     }
   }
 

@@ -8,6 +8,11 @@ import io.tracklog.model.ModelOptions;
 import io.tracklog.model.Models;
 import io.tracklog.model.OnnxFlavor;
 import io.tracklog.model.Signature;
+import io.tracklog.registry.ModelRegistry.ExistingVersions;
+import io.tracklog.registry.ModelRegistry;
+import io.tracklog.registry.ModelStage;
+import io.tracklog.registry.ModelVersion;
+import io.tracklog.registry.RegistryChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,5 +71,33 @@ class ReadmeExampleTest {
       assertThat(model.mlmodel().signature().inputs().toJson())
           .isEqualTo("[{\"type\": \"double\", \"name\": \"x\", \"required\": true}]");
     }
+  }
+
+  /** README, "Model registry". */
+  @Test
+  void readmeRegistryExample() {
+    String files;
+    List<RegistryChange> audit;
+    ModelVersion champion;
+    String runId;
+    try (Store store = Store.open(dir.resolve("tracklog"))) {
+      runId = store.run(RunSpec.of(store.setExperiment("mnist").experimentId(), "baseline"), r -> {});
+    }
+    try (Store store = Store.open(dir.resolve("tracklog"))) {
+      ModelRegistry registry = store.registry();
+      ModelVersion v = registry.registerModel("runs:/" + runId + "/model", "mnist-classifier");
+      registry.setRegisteredModelAlias("mnist-classifier", "champion", v.version());
+      registry.transitionModelVersionStage("mnist-classifier", v.version(), "Production", ExistingVersions.ARCHIVE);
+
+      champion = registry.getModelVersionByAlias("mnist-classifier", "champion");
+      files = registry.getModelVersionDownloadUri("mnist-classifier", champion.version());
+      audit = registry.history("mnist-classifier"); // who changed what, when
+    }
+    assertThat(champion.version()).isEqualTo(1);
+    assertThat(champion.currentStage()).isEqualTo(ModelStage.PRODUCTION);
+    assertThat(champion.runId()).isEqualTo(runId);
+    assertThat(files).endsWith(runId + "/artifacts/model");
+    assertThat(audit).extracting(RegistryChange::kind)
+        .containsExactly("model created", "version created", "alias set", "stage transitioned");
   }
 }

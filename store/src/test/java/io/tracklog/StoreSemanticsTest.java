@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracklog.error.InvalidParameterException;
 import io.tracklog.testing.Gen;
+import io.tracklog.testing.ManualClock;
 import io.tracklog.testing.Property;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,29 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** MLflow's store semantics (mlflow/utils/validation.py, mlflow/store/tracking/file_store.py) as Store and RunWriter implement them. */
 class StoreSemanticsTest {
-  /** A clock the test moves by hand. */
-  static final class ManualClock implements InstantSource {
-    final AtomicLong millis;
-
-    ManualClock(long start) {
-      millis = new AtomicLong(start);
-    }
-
-    void set(long value) {
-      millis.set(value);
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-  }
-
   @TempDir Path dir;
   private final ManualClock clock = new ManualClock(1_000L);
   private Store store;

@@ -17,6 +17,9 @@ import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
 import io.tracklog.format.RunState;
 import io.tracklog.log.EventReader;
+import io.tracklog.reader.search.ModelVersionPage;
+import io.tracklog.reader.search.RegisteredModelPage;
+import io.tracklog.reader.search.RegistrySearch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,6 +156,32 @@ public final class StoreReader implements AutoCloseable {
   public static StoreReader of(Store store) {
     Objects.requireNonNull(store, "store");
     return new StoreReader(store, false);
+  }
+
+  /**
+   * MLflow's search_registered_models over the store's model registry as it is now (docs/SEARCH.md
+   * §Model registry): a filter on {@code name} and {@code tags.<key>}, order_by keys {@code name},
+   * {@code creation_timestamp}, {@code last_updated_timestamp} ({@code timestamp}), pages of up to
+   * {@value RegistrySearch#MAX_MODELS} ({@value RegistrySearch#DEFAULT_MAX_MODELS} is MLflow's default).
+   *
+   * @throws io.tracklog.reader.search.InvalidFilterException if the filter or an order_by element is invalid
+   * @throws io.tracklog.error.InvalidParameterException if max_results or the page token is invalid
+   */
+  public RegisteredModelPage searchRegisteredModels(String filter, int maxResults, List<String> orderBy, String pageToken) {
+    return RegistrySearch.searchModels(store.registry().snapshot(), filter, maxResults, orderBy, pageToken);
+  }
+
+  /**
+   * MLflow's search_model_versions over the store's model registry as it is now: a filter on {@code
+   * name}, {@code run_id} (also {@code IN}), {@code source_path}, {@code version_number} and {@code
+   * tags.<key>}; order_by keys {@code name}, {@code version_number}, {@code creation_timestamp},
+   * {@code last_updated_timestamp}; pages of up to {@value RegistrySearch#MAX_VERSIONS}.
+   *
+   * @throws io.tracklog.reader.search.InvalidFilterException if the filter or an order_by element is invalid
+   * @throws io.tracklog.error.InvalidParameterException if max_results or the page token is invalid
+   */
+  public ModelVersionPage searchModelVersions(String filter, int maxResults, List<String> orderBy, String pageToken) {
+    return RegistrySearch.searchVersions(store.registry().snapshot(), filter, maxResults, orderBy, pageToken);
   }
 
   /**

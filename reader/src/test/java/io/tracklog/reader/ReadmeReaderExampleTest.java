@@ -39,4 +39,21 @@ class ReadmeReaderExampleTest {
       assertThat(snapshot.liveRunIds()).isEmpty(); // compacted when the run's writer closed
     }
   }
+
+  @Test
+  void readmeRegistrySearchExample() {
+    Path root = dir.resolve("tracklog");
+    try (Store store = Store.open(root)) {
+      store.registry().createRegisteredModel("mnist-classifier");
+      for (int i = 0; i < 3; i++) {
+        store.registry().createModelVersion("mnist-classifier", "s3://b/" + i, null, java.util.Map.of("validated", i == 1 ? "no" : "yes"), null, null);
+      }
+    }
+    try (StoreReader reader = StoreReader.open(root)) {
+      io.tracklog.reader.search.ModelVersionPage page = reader.searchModelVersions(
+          "name = 'mnist-classifier' AND tags.validated = 'yes'", 100, List.of("version_number DESC"), null);
+      assertThat(page.versions()).extracting(io.tracklog.registry.ModelVersion::version).containsExactly(3, 1);
+      assertThat(page.nextPageToken()).isNull();
+    }
+  }
 }

@@ -14,7 +14,9 @@ public abstract sealed class StoreException extends RuntimeException implements 
         TagNotFoundException,
         CommitConflictException,
         StorageException,
-        MLmodelNotFoundException {
+        MLmodelNotFoundException,
+        ResourceNotFoundException,
+        InternalErrorException {
   private static final long serialVersionUID = 1L;
 
   StoreException(String message) {

@@ -103,7 +103,7 @@ public final class Validation {
   }
 
   /** Python's {@code \w} (Unicode letters and numbers, underscore) plus {@code / . - space :}. */
-  static boolean isKeyChar(int cp) {
+  public static boolean isKeyChar(int cp) {
     if (cp < 128) {
       return (cp >= 'a' && cp <= 'z')
           || (cp >= 'A' && cp <= 'Z')
@@ -142,7 +142,7 @@ public final class Validation {
    * MLflow's {@code path_not_unique} inverted: the key equals its POSIX-normalised form and does not
    * start with {@code /} or {@code ..}, and is not {@code .}. Checked without allocating.
    */
-  static boolean isNormalizedPath(String key) {
+  public static boolean isNormalizedPath(String key) {
     int n = key.length();
     if (n == 0 || key.charAt(0) == '/' || key.charAt(n - 1) == '/') {
       return false;
@@ -170,7 +170,7 @@ public final class Validation {
   }
 
   /** Python's {@code posixpath.normpath}, used only to word the error message. */
-  static String normalizePath(String path) {
+  public static String normalizePath(String path) {
     if (path.isEmpty()) {
       return ".";
     }

@@ -160,18 +160,22 @@ public final class Models {
 
   /**
    * Resolves a model URI to its directory and MLmodel: {@code runs:/<run_id>/<path>} (the directory in
-   * the store's artifact folder; no copy is made), a {@code file:} URI or a local path. {@code
-   * models:/} URIs are parsed with MLflow's rules and need the model registry (not wired yet).
+   * the store's artifact folder; no copy is made), a {@code file:} URI or a local path, and {@code
+   * models:/name/version}, {@code models:/name/stage}, {@code models:/name/latest} and {@code
+   * models:/name@alias}, resolved with MLflow's rules through the store's model registry to the
+   * version's download URI.
    *
    * @throws InvalidModelUriException if the URI is not a proper one (MLflow: INTERNAL_ERROR)
    * @throws io.tracklog.error.RunNotFoundException if the run does not exist
    * @throws MLmodelNotFoundException if there is no MLmodel where the URI points
    * @throws io.tracklog.error.CorruptFileException naming the MLmodel if it does not parse, or its bytes
    *     are not those its ArtifactWritten event recorded
-   * @throws UnsupportedOperationException for a {@code models:/} URI, until the registry is wired
+   * @throws io.tracklog.error.ResourceNotFoundException if a {@code models:/} URI names no
+   *     registered model or version
    */
   public static LoadedModel load(Store store, String uri) {
-    return load(store, uri, RegistryLookup.NONE);
+    Objects.requireNonNull(store, "store");
+    return load(store, uri, new RegistryModels(store.registry()));
   }
 
   static LoadedModel load(Store store, String uri, RegistryLookup registry) {

@@ -292,7 +292,7 @@ class LogModelTest {
       assertThatThrownBy(() -> Models.load(store, dir.resolve("nowhere").toString()))
           .isInstanceOf(MLmodelNotFoundException.class);
       assertThatThrownBy(() -> Models.load(store, "runs:/")).isInstanceOf(InvalidModelUriException.class);
-      assertThatThrownBy(() -> Models.load(store, "models:/m/1")).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> Models.load(store, "models:/m/1")).isInstanceOf(io.tracklog.error.ResourceNotFoundException.class);
       assertThatThrownBy(() -> Models.load(store, "models:/m-0123")).isInstanceOf(InvalidModelUriException.class);
 
       // damaged in place: the MLmodel no longer has the SHA-256 its event recorded

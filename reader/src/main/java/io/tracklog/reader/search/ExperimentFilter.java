@@ -49,7 +49,14 @@ public record ExperimentFilter(List<Clause> clauses) {
     return clauses.isEmpty() ? ALL : new ExperimentFilter(clauses);
   }
 
-  private static Clause resolve(String filter, RawClause raw) {
+  /** A filter key: what it names and the key or attribute name, quotes and backticks removed. */
+  record Key(Entity entity, String name) {}
+
+  /**
+   * The key of an experiment or registry filter clause (prefixes none, {@code attribute.}, {@code
+   * tag.}, {@code tags.}; split at the first dot); an attribute must be one of {@code attributes}.
+   */
+  static Key key(String filter, RawClause raw, Set<String> attributes) {
     if (raw.left().kind() != OperandKind.IDENTIFIER) {
       throw FilterParser.error(
           filter, raw, "Invalid comparison clause. Expected 'Identifier' found '" + raw.left().text() + "'");
@@ -70,24 +77,45 @@ public record ExperimentFilter(List<Clause> clauses) {
       key = identifier.substring(dot + 1);
     }
     key = FilterParser.trimBackticks(FilterParser.stripQuotes(key));
-    if (entity == Entity.ATTRIBUTE && !ATTRIBUTES.contains(key)) {
+    if (entity == Entity.ATTRIBUTE && !attributes.contains(key)) {
       throw FilterParser.error(
           filter,
           raw,
-          "Invalid attribute key '" + key + "' specified. Valid keys are '" + new java.util.TreeSet<>(ATTRIBUTES)
+          "Invalid attribute key '" + key + "' specified. Valid keys are '" + new java.util.TreeSet<>(attributes)
               + "'");
     }
+    return new Key(entity, key);
+  }
+
+  /** A string attribute's value: a quoted string. */
+  static Clause.Text attributeText(String filter, RawClause raw) {
+    OperandKind kind = raw.right().kind();
+    if (kind != OperandKind.STRING && kind != OperandKind.IDENTIFIER) {
+      throw FilterParser.error(filter, raw, "Expected a quoted string value for attributes. Got value " + raw.right().text());
+    }
+    return new Clause.Text(FilterParser.quotedValue(filter, raw));
+  }
+
+  /** A tag clause's value: a quoted string. */
+  static Clause.Text tagText(String filter, RawClause raw) {
+    OperandKind kind = raw.right().kind();
+    if (kind != OperandKind.STRING && kind != OperandKind.IDENTIFIER) {
+      throw FilterParser.error(
+          filter, raw, "Expected a quoted string value for tag (e.g. 'my-value'). Got value " + raw.right().text());
+    }
+    return new Clause.Text(FilterParser.quotedValue(filter, raw));
+  }
+
+  private static Clause resolve(String filter, RawClause raw) {
+    Key k = key(filter, raw, ATTRIBUTES);
+    Entity entity = k.entity();
+    String key = k.name();
     OperandKind kind = raw.right().kind();
     String text = raw.right().text();
-    boolean stringLike = kind == OperandKind.STRING || kind == OperandKind.IDENTIFIER;
     Clause.Value value;
     Set<Op> allowed;
     if (entity == Entity.TAG) {
-      if (!stringLike) {
-        throw FilterParser.error(
-            filter, raw, "Expected a quoted string value for tag (e.g. 'my-value'). Got value " + text);
-      }
-      value = new Clause.Text(FilterParser.quotedValue(filter, raw));
+      value = tagText(filter, raw);
       allowed = RunFilter.KEY_VALUE_OPS;
     } else if (NUMERIC_ATTRIBUTES.contains(key)) {
       if (kind != OperandKind.NUMBER) {
@@ -101,10 +129,7 @@ public record ExperimentFilter(List<Clause> clauses) {
         throw FilterParser.error(
             filter, raw, "Only the 'run_id' attribute supports comparison with a list of quoted string values.");
       }
-      if (!stringLike) {
-        throw FilterParser.error(filter, raw, "Expected a quoted string value for attributes. Got value " + text);
-      }
-      value = new Clause.Text(FilterParser.quotedValue(filter, raw));
+      value = attributeText(filter, raw);
       allowed = RunFilter.KEY_VALUE_OPS;
     }
     RunFilter.checkComparator(filter, raw, Op.of(raw.comparator()), allowed, value);

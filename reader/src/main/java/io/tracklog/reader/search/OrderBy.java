@@ -94,22 +94,7 @@ public record OrderBy(Entity entity, String key, boolean ascending) {
     List<OrderBy> out = new ArrayList<>();
     for (String element : orderBy) {
       String[] parts = split(element);
-      String identifier = parts[0].strip();
-      int dot = identifier.indexOf('.');
-      String key = dot < 0 ? identifier : identifier.substring(dot + 1);
-      if (dot >= 0) {
-        String prefix = identifier.substring(0, dot);
-        Entity entity = ExperimentFilter.entity(prefix);
-        if (entity == null) {
-          throw error(
-              element,
-              "Invalid entity type '" + prefix + "'. Valid entity types are ('attribute', 'tag', 'tags')");
-        }
-        if (entity != Entity.ATTRIBUTE) {
-          throw error(element, "Invalid order_by entity: tag");
-        }
-      }
-      key = FilterParser.trimBackticks(FilterParser.stripQuotes(key));
+      String key = attributeKey(element, parts[0]);
       if (!EXPERIMENT_ATTRIBUTES.contains(key)) {
         throw error(
             element,
@@ -117,6 +102,56 @@ public record OrderBy(Entity entity, String key, boolean ascending) {
                 + new java.util.TreeSet<>(EXPERIMENT_ATTRIBUTES) + "'");
       }
       out.add(new OrderBy(Entity.ATTRIBUTE, key, ascending(element, parts)));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The key of an experiment or registry order_by element, bare or {@code attribute.}-prefixed;
+   * other prefixes are refused as MLflow refuses them.
+   */
+  private static String attributeKey(String element, String part) {
+    String identifier = part.strip();
+    int dot = identifier.indexOf('.');
+    String key = dot < 0 ? identifier : identifier.substring(dot + 1);
+    if (dot >= 0) {
+      String prefix = identifier.substring(0, dot);
+      Entity entity = ExperimentFilter.entity(prefix);
+      if (entity == null) {
+        throw error(
+            element,
+            "Invalid entity type '" + prefix + "'. Valid entity types are ('attribute', 'tag', 'tags')");
+      }
+      if (entity != Entity.ATTRIBUTE) {
+        throw error(element, "Invalid order_by entity: tag");
+      }
+    }
+    return FilterParser.trimBackticks(FilterParser.stripQuotes(key));
+  }
+
+  /**
+   * Parses search_registered_models or search_model_versions order_by elements: bare or {@code
+   * attribute.}-prefixed keys of {@code keys} (name as written to canonical name; tags are not
+   * orderable). A key given twice is refused (MLflow's SQL store; its FileStore lets the first win).
+   *
+   * @throws InvalidFilterException (INVALID_PARAMETER_VALUE) naming the bad element
+   */
+  static List<OrderBy> parseForRegistry(List<String> orderBy, java.util.Map<String, String> keys) {
+    List<OrderBy> out = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (String element : orderBy) {
+      String[] parts = split(element);
+      String key = attributeKey(element, parts[0]);
+      String canonical = keys.get(key);
+      if (canonical == null) {
+        throw error(
+            element,
+            "Invalid attribute key '" + key + "' specified. Valid keys are '" + new java.util.TreeSet<>(keys.keySet()) + "'");
+      }
+      if (!seen.add(canonical)) {
+        throw error(element, "`order_by` contains duplicate fields: " + orderBy);
+      }
+      out.add(new OrderBy(Entity.ATTRIBUTE, canonical, ascending(element, parts)));
     }
     return List.copyOf(out);
   }

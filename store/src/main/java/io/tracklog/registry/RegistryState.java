@@ -1,0 +1,279 @@
+package io.tracklog.registry;
+
+import io.tracklog.registry.RegistryEvent.AliasDeleted;
+import io.tracklog.registry.RegistryEvent.AliasSet;
+import io.tracklog.registry.RegistryEvent.ModelCreated;
+import io.tracklog.registry.RegistryEvent.ModelDescriptionSet;
+import io.tracklog.registry.RegistryEvent.ModelRenamed;
+import io.tracklog.registry.RegistryEvent.ModelTagDeleted;
+import io.tracklog.registry.RegistryEvent.ModelTagSet;
+import io.tracklog.registry.RegistryEvent.StageTransitioned;
+import io.tracklog.registry.RegistryEvent.VersionCreated;
+import io.tracklog.registry.RegistryEvent.VersionDeleted;
+import io.tracklog.registry.RegistryEvent.VersionDescriptionSet;
+import io.tracklog.registry.RegistryEvent.VersionTagDeleted;
+import io.tracklog.registry.RegistryEvent.VersionTagSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The registry folded from its log (docs/FORMAT.md §Model registry log, folding rules): models by
+ * name, each with every version ever created (soft-deleted ones kept, they carry the numbering), and
+ * each model's audit trail. Mutable and not thread-safe: {@link ModelRegistry} guards it. An event
+ * that does not fit the state (a version of a model that does not exist) is a {@link
+ * IllegalStateException}: writers check every event first, so only damage or a bug makes one.
+ */
+final class RegistryState {
+  static final class Model {
+    String name;
+    final long lineage; // stays across renames; a re-created name gets a new one
+    final long created;
+    long updated;
+    String description;
+    final Map<String, String> tags = new TreeMap<>();
+    final Map<String, Integer> aliases = new TreeMap<>();
+    final TreeMap<Integer, Version> versions = new TreeMap<>(); // soft-deleted included
+    RegisteredModel view; // cached record of the model and its live versions, null when stale
+    List<ModelVersion> versionViews;
+
+    Model(String name, long lineage, long created) {
+      this.name = name;
+      this.lineage = lineage;
+      this.created = created;
+      this.updated = created;
+    }
+
+    int maxVersion() {
+      return versions.isEmpty() ? 0 : versions.lastKey();
+    }
+
+    /** A live version, or null. */
+    Version live(int version) {
+      Version v = versions.get(version);
+      return v == null || v.deleted ? null : v;
+    }
+  }
+
+  static final class Version {
+    final int number;
+    final long created;
+    long updated;
+    ModelStage stage = ModelStage.NONE;
+    boolean deleted;
+    String description;
+    final String source;
+    final String runId;
+    final String runLink;
+    final String storageLocation;
+    final Map<String, String> tags = new TreeMap<>();
+
+    Version(VersionCreated e) {
+      this.number = e.version();
+      this.created = e.timeMs();
+      this.updated = e.timeMs();
+      this.description = e.description();
+      this.source = e.source();
+      this.runId = e.runId();
+      this.runLink = e.runLink();
+      this.storageLocation = e.storageLocation();
+      this.tags.putAll(e.tags());
+    }
+  }
+
+  private final Map<String, Model> models = new HashMap<>();
+  private final Map<Long, List<RegistryChange>> changes = new HashMap<>();
+  /** The lineage of each name's most recent deleted model, for the history of a deleted model. */
+  private final Map<String, Long> deletedLineages = new HashMap<>();
+  private long nextLineage;
+  private long position;
+
+  /** How many events have been folded. */
+  long position() {
+    return position;
+  }
+
+  /** A model by name, or null. */
+  Model model(String name) {
+    return models.get(name);
+  }
+
+  Iterable<Model> models() {
+    return models.values();
+  }
+
+  int size() {
+    return models.size();
+  }
+
+  /** The audit trail of the model named {@code name}, or of the last deleted one of that name; null if neither. */
+  List<RegistryChange> history(String name) {
+    Model m = models.get(name);
+    Long lineage = m != null ? Long.valueOf(m.lineage) : deletedLineages.get(name);
+    return lineage == null ? null : List.copyOf(changes.get(lineage));
+  }
+
+  /** Folds one event. */
+  void apply(RegistryEvent e) {
+    Model m = models.get(e.name());
+    if (e.kind() == RegistryEvent.Kind.MODEL_CREATED) {
+      if (m != null) {
+        throw new IllegalStateException("registered model " + e.name() + " already exists");
+      }
+      ModelCreated c = (ModelCreated) e;
+      m = new Model(c.name(), nextLineage++, c.timeMs());
+      m.description = c.description();
+      m.tags.putAll(c.tags());
+      models.put(m.name, m);
+      changes.put(m.lineage, new ArrayList<>());
+    } else if (m == null) {
+      throw new IllegalStateException("registered model " + e.name() + " does not exist");
+    }
+    record(m, e);
+    apply(m, e);
+    m.view = null;
+    m.versionViews = null;
+    position++;
+  }
+
+  private void apply(Model m, RegistryEvent e) {
+    long t = e.timeMs();
+    switch (e.kind()) {
+      case MODEL_CREATED -> {}
+      case MODEL_RENAMED -> {
+        String to = ((ModelRenamed) e).newName();
+        if (!to.equals(m.name) && models.containsKey(to)) {
+          throw new IllegalStateException("registered model " + to + " already exists");
+        }
+        models.remove(m.name);
+        m.name = to;
+        models.put(to, m);
+        m.updated = t;
+        for (Version v : m.versions.values()) {
+          v.updated = t; // as MLflow's SQL store: the versions' rows are written too
+        }
+      }
+      case MODEL_DESCRIPTION_SET -> {
+        m.description = ((ModelDescriptionSet) e).description();
+        m.updated = t;
+      }
+      case MODEL_DELETED -> {
+        models.remove(m.name);
+        deletedLineages.put(m.name, m.lineage);
+      }
+      case MODEL_TAG_SET -> m.tags.put(((ModelTagSet) e).key(), ((ModelTagSet) e).value());
+      case MODEL_TAG_DELETED -> m.tags.remove(((ModelTagDeleted) e).key());
+      case VERSION_CREATED -> {
+        VersionCreated c = (VersionCreated) e;
+        if (c.version() != m.maxVersion() + 1) {
+          throw new IllegalStateException(
+              "version " + c.version() + " of " + m.name + " does not follow version " + m.maxVersion());
+        }
+        m.versions.put(c.version(), new Version(c));
+        m.updated = t;
+      }
+      case VERSION_DESCRIPTION_SET -> {
+        Version v = live(m, ((VersionDescriptionSet) e).version());
+        v.description = ((VersionDescriptionSet) e).description();
+        v.updated = t;
+      }
+      case VERSION_DELETED -> {
+        Version v = live(m, ((VersionDeleted) e).version());
+        v.deleted = true;
+        v.updated = t;
+        m.updated = t;
+        m.aliases.values().removeIf(n -> n == v.number);
+      }
+      case VERSION_TAG_SET -> live(m, ((VersionTagSet) e).version()).tags.put(((VersionTagSet) e).key(), ((VersionTagSet) e).value());
+      case VERSION_TAG_DELETED -> live(m, ((VersionTagDeleted) e).version()).tags.remove(((VersionTagDeleted) e).key());
+      case STAGE_TRANSITIONED -> {
+        StageTransitioned s = (StageTransitioned) e;
+        Version v = live(m, s.version());
+        if (s.archiveExisting()) {
+          for (Version other : m.versions.values()) {
+            if (other != v && !other.deleted && other.stage == s.stage()) {
+              other.stage = ModelStage.ARCHIVED;
+              other.updated = t;
+            }
+          }
+        }
+        v.stage = s.stage();
+        v.updated = t;
+        m.updated = t;
+      }
+      case ALIAS_SET -> {
+        AliasSet a = (AliasSet) e;
+        live(m, a.version());
+        m.aliases.put(a.alias(), a.version());
+      }
+      case ALIAS_DELETED -> m.aliases.remove(((AliasDeleted) e).alias());
+    }
+  }
+
+  private static Version live(Model m, int version) {
+    Version v = m.live(version);
+    if (v == null) {
+      throw new IllegalStateException("version " + version + " of " + m.name + " does not exist");
+    }
+    return v;
+  }
+
+  private void record(Model m, RegistryEvent e) {
+    changes.get(m.lineage).add(RegistryChanges.of(e));
+  }
+
+  // ---- records ----------------------------------------------------------------------------------
+
+  /** The model as a record, with MLflow's latest_versions; cached until the model changes. */
+  RegisteredModel view(Model m) {
+    if (m.view == null) {
+      List<ModelVersion> latest = new ArrayList<>();
+      for (ModelStage stage : ModelStage.values()) {
+        Version v = latest(m, stage);
+        if (v != null) {
+          latest.add(view(m, v));
+        }
+      }
+      m.view = new RegisteredModel(m.name, m.created, m.updated, m.description, m.tags, m.aliases, latest);
+    }
+    return m.view;
+  }
+
+  /** The model's live versions, oldest first, as records; cached until the model changes. */
+  List<ModelVersion> versionViews(Model m) {
+    if (m.versionViews == null) {
+      List<ModelVersion> out = new ArrayList<>();
+      for (Version v : m.versions.values()) {
+        if (!v.deleted) {
+          out.add(view(m, v));
+        }
+      }
+      m.versionViews = List.copyOf(out);
+    }
+    return m.versionViews;
+  }
+
+  /** The highest live version in {@code stage}, or null. */
+  static Version latest(Model m, ModelStage stage) {
+    for (Version v : m.versions.descendingMap().values()) {
+      if (!v.deleted && v.stage == stage) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  static ModelVersion view(Model m, Version v) {
+    List<String> aliases = new ArrayList<>();
+    for (Map.Entry<String, Integer> a : m.aliases.entrySet()) {
+      if (a.getValue() == v.number) {
+        aliases.add(a.getKey());
+      }
+    }
+    return new ModelVersion(
+        m.name, v.number, v.created, v.updated, null, v.stage, v.description, v.source, v.runId, v.runLink,
+        ModelVersion.STATUS_READY, null, v.tags, aliases, v.storageLocation);
+  }
+}
