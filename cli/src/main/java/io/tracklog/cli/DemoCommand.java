@@ -5,6 +5,7 @@ import io.tracklog.LifecycleStage;
 import io.tracklog.Run;
 import io.tracklog.Store;
 import io.tracklog.samples.GridSearch;
+import io.tracklog.samples.ModelLifecycle;
 import io.tracklog.samples.NestedRuns;
 import io.tracklog.samples.QuickStart;
 import io.tracklog.samples.TrainingCurves;
@@ -15,13 +16,13 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 
 /**
- * {@code tracklog demo}: runs the four samples into a store, then summarises each experiment. The
+ * {@code tracklog demo}: runs the five samples into a store, then summarises each experiment and the model. The
  * samples use set_experiment semantics, so running it again adds runs to the same experiments.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run the four samples into a store and summarise what they logged.")
+    description = "Run the five samples into a store (the last trains, logs, registers and loads back a model) and summarise what they logged.")
 final class DemoCommand extends StoreCommand {
   static final List<String> EXPERIMENTS =
       List.of(QuickStart.EXPERIMENT, GridSearch.EXPERIMENT, TrainingCurves.EXPERIMENT, NestedRuns.EXPERIMENT);
@@ -36,7 +37,8 @@ final class DemoCommand extends StoreCommand {
       GridSearch.run(store);
       TrainingCurves.run(store);
       NestedRuns.run(store);
-      out().println("Logged 4 samples into " + store.root());
+      ModelLifecycle.Result model = modelLifecycle(store);
+      out().println("Logged 5 samples into " + store.root());
       out().println();
       Table table = new Table("EXPERIMENT", "ID", "RUNS", "BEST RUN", "RUN ID", "METRIC", "VALUE");
       for (String name : EXPERIMENTS) {
@@ -51,8 +53,20 @@ final class DemoCommand extends StoreCommand {
             s.best().map(r -> String.format(Locale.ROOT, "%.4f", r.metric(s.metric()))).orElse("-"));
       }
       table.print(out());
+      out().println();
+      out().printf(Locale.ROOT, "Model %s version %d (alias %s) from run %s in %s, test RMSE %.4f: loaded back by alias, %s%n",
+          ModelLifecycle.MODEL, model.version(), ModelLifecycle.ALIAS, model.runId(), ModelLifecycle.EXPERIMENT, model.rmse(),
+          java.util.Arrays.equals(model.trained(), model.loaded()) ? "same predictions" : "DIFFERENT predictions");
     }
     return 0;
+  }
+
+  private static ModelLifecycle.Result modelLifecycle(Store store) {
+    try {
+      return ModelLifecycle.run(store);
+    } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+      throw new IllegalStateException("XGBoost failed to train the demo model: " + e.getMessage(), e);
+    }
   }
 
   /** One experiment's line in the summary: its active runs and the best of them by {@code metric}. */

@@ -45,7 +45,7 @@ class ExportJsonCommandTest {
     assertThat(doc.get("format").asText()).isEqualTo("tracklog-export");
     assertThat(doc.get("format_version").asInt()).isEqualTo(1);
     assertThat(doc.get("generation").asLong()).isPositive();
-    assertThat(doc.get("experiments")).hasSize(5); // Default plus the four samples
+    assertThat(doc.get("experiments")).hasSize(6); // Default plus the five samples
     JsonNode runs = doc.get("runs");
     try (Store store = Store.open(dir);
         StoreReader reader = StoreReader.open(dir)) {

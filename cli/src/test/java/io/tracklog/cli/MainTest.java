@@ -145,7 +145,7 @@ class MainTest {
     Result result = execute("runs", "--root", dir.toString());
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out().lines().count()).isEqualTo(1 + 1 + 12 + 3 + 13);
+    assertThat(result.out().lines().count()).isEqualTo(1 + 1 + 12 + 3 + 13 + 1); // header, then each sample's runs
   }
 
   @Test

@@ -134,6 +134,19 @@ public record RegistryFilter(List<Clause> clauses, boolean namesPromptTag) {
     return true;
   }
 
+  /**
+   * False if a {@code name} clause rules out every version of a model of this name: a versions
+   * search then skips the model's versions without looking at them.
+   */
+  public boolean mayMatchName(String name) {
+    for (Clause c : clauses) {
+      if (c.entity() != Entity.TAG && c.key().equals("name") && !Compare.compare(name, c.op(), c.value())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True if the version satisfies every clause (and is no prompt, unless the filter names the prompt tag). */
   public boolean matches(ModelVersion v) {
     if (!namesPromptTag && isPrompt(v.tags())) {

@@ -95,9 +95,14 @@ public final class RegistrySearch {
             ModelVersion::lastUpdatedTimestamp);
     long offset = PageToken.decode(pageToken);
     List<ModelVersion> hits = new ArrayList<>();
-    for (ModelVersion v : snapshot.allVersions()) {
-      if (parsed.matches(v)) {
-        hits.add(v);
+    for (io.tracklog.registry.RegisteredModel m : snapshot.models()) {
+      if (!parsed.mayMatchName(m.name())) {
+        continue; // a name clause decides for all its versions at once
+      }
+      for (ModelVersion v : snapshot.versions(m.name())) {
+        if (parsed.matches(v)) {
+          hits.add(v);
+        }
       }
     }
     hits.sort(order);
