@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tracklog.RunWriter;
 import io.tracklog.Store;
 import io.tracklog.StoreOptions;
+import io.tracklog.mlflow.RegistryFixture;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -111,5 +112,33 @@ class ModelsCommandTest {
     assertThat(run("models", "show", "--root", root, "m", "--version", "1", "--alias", "a").exitCode()).isEqualTo(2);
     assertThat(run("models", "list", "--root", root, "--format", "csv").exitCode()).isEqualTo(2);
     assertThat(run("models").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void importMlflow_carriesTheRegistry_modelsAnswers_exportWritesIt() throws Exception {
+    Path mlruns = RegistryFixture.write(dir.resolve("mlruns"));
+    String store = dir.resolve("imported").toString();
+    CliRun imported = run("import-mlflow", mlruns.toString(), "--root", store);
+    assertThat(imported.exitCode()).as(imported.err()).isZero();
+    assertThat(imported.out())
+        .contains("Imported 2 registered model(s), 5 model version(s), 2 alias(es).")
+        .contains("Nothing skipped.");
+    assertThat(run("import-mlflow", mlruns.toString(), "--root", store).out())
+        .contains("Already in the store (left as they are): 1 experiment(s), 1 run(s), 2 registered model(s).");
+
+    CliRun list = run("models", "list", "--root", store, "--order-by", "name DESC", "--format", "json");
+    assertThat(list.out()).startsWith("{\n  \"registered_models\": [\n    {\n      \"name\": \"mnist\",\n"
+        + "      \"creation_timestamp\": 1700000060000,\n      \"last_updated_timestamp\": 1700000500000,\n"
+        + "      \"description\": \"Digits classifier\",\n");
+    CliRun champion = run("models", "show", "--root", store, "mnist", "--alias", "champion");
+    assertThat(champion.out()).contains("Production").contains("second try").contains("tags.a/b");
+    assertThat(run("models", "show", "--root", store, "mnist", "--version", "3").exitCode()).isEqualTo(1);
+    assertThat(run("models", "history", "--root", store, "mnist").out()).contains("model imported").contains("version imported");
+
+    Path out = dir.resolve("exported");
+    CliRun exported = run("export-mlflow", "--root", store, out.toString());
+    assertThat(exported.exitCode()).as(exported.err()).isZero();
+    assertThat(exported.out()).contains("2 registered model(s) with 5 version(s)");
+    assertThat(RegistryFixture.read(out.resolve("models"))).isEqualTo(RegistryFixture.registryFiles(out));
   }
 }

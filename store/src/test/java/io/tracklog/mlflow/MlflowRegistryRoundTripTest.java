@@ -11,13 +11,11 @@ import io.tracklog.registry.ModelStage;
 import io.tracklog.registry.ModelVersion;
 import io.tracklog.registry.RegisteredModel;
 import io.tracklog.registry.RegistryChange;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,50 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * A hand-written MLflow FileStore registry (src/test/resources/mlflow-registry, MLflow's layout:
  * two models, a Deleted_Internal version, stages, aliases, tags whose keys hold {@code /}) →
  * import → the registry's answers → export → the same files → import into a fresh store → the same
- * answers. {@code @MLRUNS_URI@} in the files stands for the tree's own {@code file://} URI.
+ * answers ({@link RegistryFixture}).
  */
 class MlflowRegistryRoundTripTest {
-  private static final String RUN = "0123456789abcdef0123456789abcdef";
-  private static final String PLACEHOLDER = "@MLRUNS_URI@";
+  private static final String RUN = RegistryFixture.RUN;
 
   @TempDir Path dir;
 
-  /** The fixture's files by relative path, with the placeholder replaced by {@code mlruns}'s URI. */
-  private static Map<String, String> fixture(Path mlruns) throws Exception {
-    Path src = Path.of(MlflowRegistryRoundTripTest.class.getResource("/mlflow-registry/mlruns").toURI());
-    Map<String, String> out = new TreeMap<>();
-    files(src).forEach((rel, text) -> out.put(rel, text.replace(PLACEHOLDER, MlflowExport.uri(mlruns))));
-    return out;
-  }
-
-  private static Map<String, String> files(Path root) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        out.put(root.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, String> under(Map<String, String> files, String prefix) {
-    Map<String, String> out = new TreeMap<>();
-    files.forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        out.put(k, v);
-      }
-    });
-    return out;
-  }
-
   private Path writeFixture() throws Exception {
-    Path mlruns = dir.resolve("mlruns").toAbsolutePath();
-    for (Map.Entry<String, String> f : fixture(mlruns).entrySet()) {
-      Path p = mlruns.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
-    }
-    return mlruns;
+    return RegistryFixture.write(dir.resolve("mlruns"));
   }
 
   @Test
@@ -96,7 +59,7 @@ class MlflowRegistryRoundTripTest {
       assertThat(summary.modelVersions()).isEqualTo(5);
     }
     // The export is the input, byte for byte, with the tree's URI now the export's.
-    assertThat(under(files(out), "models/")).isEqualTo(under(fixture(out), "models/"));
+    assertThat(RegistryFixture.read(out.resolve("models"))).isEqualTo(RegistryFixture.registryFiles(out));
 
     try (Store fresh = Store.open(dir.resolve("fresh"))) {
       assertThat(MlflowImport.importStore(out, fresh).skipped()).isEmpty();
