@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "export-mlflow",
     mixinStandardHelpOptions = true,
-    description = "Write experiments and runs in MLflow's file-store layout (mlruns/).")
+    description = "Write experiments, runs and the model registry in MLflow's file-store layout (mlruns/).")
 final class ExportMlflowCommand extends StoreCommand {
   @Parameters(index = "0", paramLabel = "OUT_DIR", description = "An empty or new directory.")
   Path out;
@@ -43,8 +43,10 @@ final class ExportMlflowCommand extends StoreCommand {
               experimentIds,
               keepLocations ? MlflowExport.ArtifactLocations.KEEP : MlflowExport.ArtifactLocations.POINT_TO_EXPORT);
       out().printf(
-          "Exported %d experiment(s), %d run(s), %d metric point(s), %d artifact file(s) to %s%n",
-          s.experiments(), s.runs(), s.metricPoints(), s.artifactFiles(), out.toAbsolutePath().normalize());
+          "Exported %d experiment(s), %d run(s), %d metric point(s), %d artifact file(s), %d registered model(s)"
+              + " with %d version(s) to %s%n",
+          s.experiments(), s.runs(), s.metricPoints(), s.artifactFiles(), s.registeredModels(), s.modelVersions(),
+          out.toAbsolutePath().normalize());
     }
     return 0;
   }

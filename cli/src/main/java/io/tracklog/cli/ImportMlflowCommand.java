@@ -17,7 +17,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "import-mlflow",
     mixinStandardHelpOptions = true,
-    description = "Import an MLflow file store (mlruns/) into the store: ids, times, metrics, artifacts.")
+    description = "Import an MLflow file store (mlruns/) into the store: ids, times, metrics, artifacts, the model registry.")
 final class ImportMlflowCommand extends StoreCommand {
   @Parameters(index = "0", paramLabel = "MLRUNS_DIR", description = "The MLflow mlruns/ directory.")
   Path mlruns;

@@ -24,6 +24,12 @@ import picocli.CommandLine.Spec;
  * tracklog history --root /tmp/store --run <run id> --key loss
  * tracklog verify --root /tmp/store [--deep]
  * tracklog gc --root /tmp/store [--older-than 30d] [--run-ids a,b] [--experiment-ids 1,2]
+ * tracklog models list --root /tmp/store [--filter "name LIKE 'mnist%'"] [--versions] [--format json]
+ * tracklog models show --root /tmp/store mnist [--version 3 | --alias champion]
+ * tracklog models register --root /tmp/store --source runs:/<run id>/model --name mnist
+ * tracklog models alias --root /tmp/store mnist champion 3        (--delete mnist champion)
+ * tracklog models stage --root /tmp/store mnist 3 Production [--archive-existing]
+ * tracklog models history --root /tmp/store mnist
  * }</pre>
  */
 @Command(
@@ -39,7 +45,7 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "search, experiments and history print a failed request as MLflow's error JSON on stderr:"
+      "search, experiments, history and models print a failed request as MLflow's error JSON on stderr:"
           + " {\"error_code\": \"...\", \"message\": \"...\"}."
     },
     subcommands = {
@@ -55,7 +61,8 @@ import picocli.CommandLine.Spec;
       HistoryCommand.class,
       UpgradeCommand.class,
       VerifyCommand.class,
-      GcCommand.class
+      GcCommand.class,
+      ModelsCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

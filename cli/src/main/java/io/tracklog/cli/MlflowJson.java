@@ -7,6 +7,8 @@ import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.RunInfo;
 import io.tracklog.error.ErrorCode;
+import io.tracklog.registry.ModelVersion;
+import io.tracklog.registry.RegisteredModel;
 import io.tracklog.internal.PythonJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -129,6 +131,71 @@ final class MlflowJson {
       dataset.put("profile", input.dataset().profile());
     }
     out.put("dataset", dataset);
+    return out;
+  }
+
+  /**
+   * RegisteredModel (model_registry.proto): name 1, creation_timestamp 2, last_updated_timestamp 3,
+   * description 5, latest_versions 6, tags 7, aliases 8 ({@code {alias, version}}, the version a
+   * string); user_id and deployment_job_id are never set by MLflow's stores, and the prompt tag is
+   * hidden (registered_model.py {@code to_proto}).
+   */
+  static Map<String, Object> registeredModel(RegisteredModel m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", m.name());
+    out.put("creation_timestamp", m.creationTimestamp());
+    out.put("last_updated_timestamp", m.lastUpdatedTimestamp());
+    if (m.description() != null) {
+      out.put("description", m.description());
+    }
+    putList(out, "latest_versions", m.latestVersions().stream().map(MlflowJson::modelVersion).toList());
+    putList(out, "tags", keyValues(m.visibleTags()));
+    List<Object> aliases = new ArrayList<>();
+    m.aliases().forEach((alias, version) -> {
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("alias", alias);
+      a.put("version", String.valueOf(version));
+      aliases.add(a);
+    });
+    putList(out, "aliases", aliases);
+    return out;
+  }
+
+  /**
+   * ModelVersion (model_registry.proto): name 1, version 2 (a string), creation_timestamp 3,
+   * last_updated_timestamp 4, user_id 5, current_stage 6, description 7, source 8, run_id 9, status
+   * 10, status_message 11, tags 12, run_link 13, aliases 14; null fields unset (model_version.py
+   * {@code to_proto}, which never writes model_id).
+   */
+  static Map<String, Object> modelVersion(ModelVersion v) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", v.name());
+    out.put("version", String.valueOf(v.version()));
+    out.put("creation_timestamp", v.creationTimestamp());
+    out.put("last_updated_timestamp", v.lastUpdatedTimestamp());
+    putIfSet(out, "user_id", v.userId());
+    out.put("current_stage", v.currentStage().displayName());
+    putIfSet(out, "description", v.description());
+    putIfSet(out, "source", v.source());
+    putIfSet(out, "run_id", v.runId());
+    out.put("status", v.status());
+    putIfSet(out, "status_message", v.statusMessage());
+    putList(out, "tags", keyValues(v.tags()));
+    putIfSet(out, "run_link", v.runLink());
+    putList(out, "aliases", List.copyOf(v.aliases()));
+    return out;
+  }
+
+  private static void putIfSet(Map<String, Object> map, String field, String value) {
+    if (value != null) {
+      map.put(field, value);
+    }
+  }
+
+  /** A response holding one message under {@code field}: {@code {"registered_model": {...}}}. */
+  static Map<String, Object> single(String field, Map<String, Object> message) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(field, message);
     return out;
   }
 

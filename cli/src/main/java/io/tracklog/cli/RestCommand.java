@@ -8,8 +8,8 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * The base of the commands that answer one of MLflow's REST reads ({@code search},
- * {@code experiments}, {@code history}): the {@code --format} option, request values parsed the way
+ * The base of the commands that answer one of MLflow's REST calls ({@code search},
+ * {@code experiments}, {@code history}, {@code models ...}): the {@code --format} option, request values parsed the way
  * the REST layer would, and failures reported as MLflow's error body.
  *
  * <p>On failure stdout stays empty and stderr holds one line, MLflow's

@@ -3,6 +3,9 @@ package io.tracklog.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracklog.error.ErrorCode;
+import io.tracklog.registry.ModelStage;
+import io.tracklog.registry.ModelVersion;
+import io.tracklog.registry.RegisteredModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,5 +60,29 @@ class MlflowJsonTest {
   void error_isOneLineWithPythonsSeparators() {
     assertThat(MlflowJson.error(ErrorCode.RESOURCE_DOES_NOT_EXIST, "Run 'x' not found"))
         .isEqualTo("{\"error_code\": \"RESOURCE_DOES_NOT_EXIST\", \"message\": \"Run 'x' not found\"}");
+  }
+
+  @Test
+  void registryEntities_areTheirProtosInFieldOrder_nullsUnset_versionsAsStrings_promptTagHidden() {
+    ModelVersion v =
+        new ModelVersion(
+            "m", 2, 10L, 20L, null, ModelStage.PRODUCTION, "d", "s3://b/m", "r1", "http://x/r1", ModelVersion.STATUS_READY,
+            null, Map.of("k", "v"), List.of("champion"), "s3://b/m");
+    RegisteredModel m =
+        new RegisteredModel(
+            "m", 5L, 20L, null, Map.of("t", "1", RegisteredModel.PROMPT_TAG, "false"), Map.of("champion", 2), List.of(v));
+    String version =
+        "{\n  \"name\": \"m\",\n  \"version\": \"2\",\n  \"creation_timestamp\": 10,\n  \"last_updated_timestamp\": 20,\n"
+            + "  \"current_stage\": \"Production\",\n  \"description\": \"d\",\n  \"source\": \"s3://b/m\",\n"
+            + "  \"run_id\": \"r1\",\n  \"status\": \"READY\",\n  \"tags\": [\n    {\n      \"key\": \"k\",\n"
+            + "      \"value\": \"v\"\n    }\n  ],\n  \"run_link\": \"http://x/r1\",\n  \"aliases\": [\n    \"champion\"\n  ]\n}";
+    assertThat(MlflowJson.dumps(MlflowJson.modelVersion(v))).isEqualTo(version);
+    assertThat(MlflowJson.dumps(MlflowJson.registeredModel(m)))
+        .startsWith("{\n  \"name\": \"m\",\n  \"creation_timestamp\": 5,\n  \"last_updated_timestamp\": 20,\n"
+            + "  \"latest_versions\": [\n    {\n      \"name\": \"m\",")
+        .endsWith("  \"tags\": [\n    {\n      \"key\": \"t\",\n      \"value\": \"1\"\n    }\n  ],\n"
+            + "  \"aliases\": [\n    {\n      \"alias\": \"champion\",\n      \"version\": \"2\"\n    }\n  ]\n}")
+        .doesNotContain("\n  \"description\"") // unset at the top level: null
+        .doesNotContain(RegisteredModel.PROMPT_TAG);
   }
 }

@@ -23,7 +23,10 @@ public final class ImportReport {
     METRIC_POINTS,
     DATASET_INPUTS,
     ARTIFACT_FILES,
-    ARTIFACT_BYTES
+    ARTIFACT_BYTES,
+    REGISTERED_MODELS,
+    MODEL_VERSIONS,
+    MODEL_ALIASES
   }
 
   /**
@@ -41,6 +44,7 @@ public final class ImportReport {
   private final Map<Kind, Long> imported = new LinkedHashMap<>();
   private long experimentsAlreadyImported;
   private long runsAlreadyImported;
+  private long registeredModelsAlreadyImported;
   private final List<Skipped> skipped = new ArrayList<>();
 
   ImportReport() {
@@ -65,6 +69,10 @@ public final class ImportReport {
     runsAlreadyImported++;
   }
 
+  void registeredModelAlreadyImported() {
+    registeredModelsAlreadyImported++;
+  }
+
   /** How many of a kind this import wrote. */
   public long imported(Kind kind) {
     return imported.get(kind);
@@ -85,6 +93,11 @@ public final class ImportReport {
     return Collections.unmodifiableList(skipped);
   }
 
+  /** Registered models found in the store already with the same creation time (given only what they lacked). */
+  public long registeredModelsAlreadyImported() {
+    return registeredModelsAlreadyImported;
+  }
+
   /** True if nothing was skipped. */
   public boolean isClean() {
     return skipped.isEmpty();
@@ -99,10 +112,16 @@ public final class ImportReport {
         imported(Kind.EXPERIMENTS), imported(Kind.EXPERIMENT_TAGS), imported(Kind.RUNS), imported(Kind.PARAMS),
         imported(Kind.TAGS), imported(Kind.METRIC_SERIES), imported(Kind.METRIC_POINTS),
         imported(Kind.DATASET_INPUTS), imported(Kind.ARTIFACT_FILES), imported(Kind.ARTIFACT_BYTES)));
-    if (experimentsAlreadyImported > 0 || runsAlreadyImported > 0) {
+    if (imported(Kind.REGISTERED_MODELS) > 0 || imported(Kind.MODEL_VERSIONS) > 0 || registeredModelsAlreadyImported > 0) {
       sb.append(String.format(
-          "Already in the store (left as they are): %d experiment(s), %d run(s).%n",
-          experimentsAlreadyImported, runsAlreadyImported));
+          "Imported %d registered model(s), %d model version(s), %d alias(es).%n",
+          imported(Kind.REGISTERED_MODELS), imported(Kind.MODEL_VERSIONS), imported(Kind.MODEL_ALIASES)));
+    }
+    if (experimentsAlreadyImported > 0 || runsAlreadyImported > 0 || registeredModelsAlreadyImported > 0) {
+      sb.append(String.format(
+          "Already in the store (left as they are): %d experiment(s), %d run(s)%s.%n",
+          experimentsAlreadyImported, runsAlreadyImported,
+          registeredModelsAlreadyImported > 0 ? ", " + registeredModelsAlreadyImported + " registered model(s)" : ""));
     }
     if (skipped.isEmpty()) {
       sb.append(String.format("Nothing skipped.%n"));

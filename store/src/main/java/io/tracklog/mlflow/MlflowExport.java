@@ -30,7 +30,8 @@ import java.util.stream.Stream;
 /**
  * Writes experiments and runs of a Tracklog store in MLflow's file-store layout ({@code mlruns/},
  * {@code mlflow/store/tracking/file_store.py}), so that MLflow's own tools ({@code mlflow ui --backend-store-uri
- * <dir>}, {@code MlflowClient}) can open it. Deleted experiments go to {@code .trash/}.
+ * <dir>}, {@code MlflowClient}) can open it. Deleted experiments go to {@code .trash/}. The whole
+ * model registry goes to {@code models/} whichever experiments are exported ({@code RegistryExport}).
  *
  * <pre>{@code
  * try (Store store = Store.open(Path.of("tracklog"))) {
@@ -54,7 +55,8 @@ public final class MlflowExport {
   }
 
   /** What an export wrote. */
-  public record Summary(int experiments, int runs, long metricPoints, int artifactFiles) {}
+  public record Summary(
+      int experiments, int runs, long metricPoints, int artifactFiles, int registeredModels, int modelVersions) {}
 
   private MlflowExport() {}
 
@@ -89,6 +91,8 @@ public final class MlflowExport {
     int runs = 0;
     long points = 0;
     int artifacts = 0;
+    Map<String, String> exportedRuns = new TreeMap<>(); // run id to its exported artifact URI
+    RegistryExport.Counts registry;
     try {
       Files.createDirectories(out.resolve(MlflowFiles.TRASH));
       for (Experiment e : experiments) {
@@ -103,15 +107,19 @@ public final class MlflowExport {
                   ? record.run().info().artifactUri()
                   : uri(out.resolve(e.experimentId()).resolve(runId).resolve(MlflowFiles.ARTIFACTS));
           writeRun(expDir, record, artifactUri, store.artifacts(runId));
+          if (locations == ArtifactLocations.POINT_TO_EXPORT) {
+            exportedRuns.put(runId, artifactUri);
+          }
           runs++;
           points += record.metricHistory().values().stream().mapToLong(List::size).sum();
           artifacts += record.artifacts().size();
         }
       }
+      registry = RegistryExport.export(store, out, exportedRuns);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot export to " + out, e);
     }
-    return new Summary(experiments.size(), runs, points, artifacts);
+    return new Summary(experiments.size(), runs, points, artifacts, registry.models(), registry.versions());
   }
 
   private static void requireEmpty(Path out) {
@@ -131,7 +139,7 @@ public final class MlflowExport {
   }
 
   /** MLflow's local URIs: file:///abs/path, without a trailing slash. */
-  private static String uri(Path p) {
+  static String uri(Path p) {
     return p.toUri().toString().replaceAll("/$", "");
   }
 
@@ -156,7 +164,7 @@ public final class MlflowExport {
     }
   }
 
-  private static void writeKeyed(Path dir, String key, String value) throws IOException {
+  static void writeKeyed(Path dir, String key, String value) throws IOException {
     Path file = MlflowFiles.keyPath(dir, key);
     if (file == null) {
       throw new IOException("key '" + key + "' cannot name a file under " + dir);

@@ -125,6 +125,7 @@ public final class MlflowImport {
   private record ExperimentDir(Path dir, List<Path> runDirs) {}
 
   private void run() {
+    Path registry = null;
     List<ExperimentDir> experiments = new ArrayList<>();
     for (Path child : children(mlruns)) {
       String name = child.getFileName().toString();
@@ -135,7 +136,7 @@ public final class MlflowImport {
           }
         }
       } else if (name.equals(MlflowFiles.MODELS) && Files.isDirectory(child)) {
-        skip(child, "the model registry is not imported");
+        registry = child; // imported after the runs its versions' sources point into
       } else {
         addExperimentDir(child, experiments);
       }
@@ -153,6 +154,9 @@ public final class MlflowImport {
         }
         progress.update(++done, total, rel(runDir));
       }
+    }
+    if (registry != null) {
+      new RegistryImport(this, mlruns, store, report).importModels(registry);
     }
   }
 
@@ -624,7 +628,7 @@ public final class MlflowImport {
     }
   }
 
-  private List<Path> children(Path dir) {
+  List<Path> children(Path dir) {
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return out;
@@ -638,7 +642,7 @@ public final class MlflowImport {
     return out;
   }
 
-  private void skip(Path path, String reason) {
+  void skip(Path path, String reason) {
     report.skip(rel(path), reason);
   }
 
@@ -647,7 +651,7 @@ public final class MlflowImport {
     return r.toString().isEmpty() ? "." : r.toString().replace('\\', '/');
   }
 
-  private static String message(Throwable e) {
+  static String message(Throwable e) {
     String m = e.getMessage();
     if (e instanceof HasErrorCode || m == null) {
       return m == null ? e.toString() : m;

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * escapes for non-ASCII or control characters: no {@code allow_unicode}) otherwise, long scalars
  * folded at PyYAML's width of 80. Follows yaml/emitter.py ({@code analyze_scalar},
  * {@code choose_scalar_style}, {@code write_plain}, {@code write_single_quoted},
- * {@code write_double_quoted}) and yaml/resolver.py's implicit resolvers.
+ * {@code write_double_quoted}) and yaml/resolver.py's implicit resolvers. Thread-safe: each dump
+ * uses its own writer.
  */
-final class PyYaml {
+public final class PyYaml {
   private static final int BEST_WIDTH = 80;
   private static final int BEST_INDENT = 2;
 
@@ -48,8 +49,13 @@ final class PyYaml {
     this.sortKeys = sortKeys;
   }
 
-  /** {@code yaml.safe_dump(map, default_flow_style=False, sort_keys=sortKeys)}. */
-  static String dump(Map<String, ?> map, boolean sortKeys) {
+  /**
+   * {@code yaml.safe_dump(map, default_flow_style=False, sort_keys=sortKeys)}; also what MLflow's
+   * FileStore registry files are written with (io.tracklog.mlflow).
+   *
+   * @throws IllegalArgumentException if a value is not a map, list, string, number, boolean or null
+   */
+  public static String dump(Map<String, ?> map, boolean sortKeys) {
     PyYaml y = new PyYaml(sortKeys);
     if (map.isEmpty()) {
       y.write("{}");

@@ -12,6 +12,7 @@ import io.tracklog.registry.RegistryEvent.AliasSet;
 import io.tracklog.registry.RegistryEvent.ModelCreated;
 import io.tracklog.registry.RegistryEvent.ModelDeleted;
 import io.tracklog.registry.RegistryEvent.ModelDescriptionSet;
+import io.tracklog.registry.RegistryEvent.ModelImported;
 import io.tracklog.registry.RegistryEvent.ModelRenamed;
 import io.tracklog.registry.RegistryEvent.ModelTagDeleted;
 import io.tracklog.registry.RegistryEvent.ModelTagSet;
@@ -19,6 +20,7 @@ import io.tracklog.registry.RegistryEvent.StageTransitioned;
 import io.tracklog.registry.RegistryEvent.VersionCreated;
 import io.tracklog.registry.RegistryEvent.VersionDeleted;
 import io.tracklog.registry.RegistryEvent.VersionDescriptionSet;
+import io.tracklog.registry.RegistryEvent.VersionImported;
 import io.tracklog.registry.RegistryEvent.VersionTagDeleted;
 import io.tracklog.registry.RegistryEvent.VersionTagSet;
 import io.tracklog.registry.RegistryState.Model;
@@ -62,6 +64,13 @@ public final class ModelRegistry implements AutoCloseable {
     KEEP,
     /** Move them to Archived (only into Staging or Production). */
     ARCHIVE
+  }
+
+  /** Whether an imported version is live or soft-deleted (MLflow's {@code Deleted_Internal} stage). */
+  public enum ImportedVersionState {
+    LIVE,
+    /** Soft-deleted: invisible, but its number stays taken. */
+    DELETED_INTERNAL
   }
 
   /** Where a run's artifacts live, for {@code runs:/} sources; throws if the store has no such run. */
@@ -442,6 +451,84 @@ public final class ModelRegistry implements AutoCloseable {
         throw new InvalidParameterException("Registered model alias " + alias + " not found.");
       }
       return RegistryState.view(m, live(m, v));
+    });
+  }
+
+  // ---- import path (docs/FORMAT.md §Model registry log: ModelImported, VersionImported) -------------
+
+  /**
+   * Import path: creates a model exactly as given (name, creation and last-updated times,
+   * description, tags; its aliases and latest versions are ignored: import its versions, then set
+   * the aliases). The change is recorded as made now by this store's user.
+   *
+   * @throws InvalidParameterException if the name or a tag is invalid
+   * @throws ResourceAlreadyExistsException if a model of that name exists
+   */
+  public RegisteredModel importRegisteredModel(RegisteredModel model) {
+    Objects.requireNonNull(model, "model");
+    RegistryRules.modelName(model.name(), "name");
+    RegistryRules.tags(model.tags());
+    return log.write(
+        s -> {
+          if (s.model(model.name()) != null) {
+            throw alreadyExists(model.name());
+          }
+          return new ModelImported(
+              clock.millis(), user, model.name(), model.creationTimestamp(), model.lastUpdatedTimestamp(),
+              model.description(), model.tags());
+        },
+        s -> s.view(s.model(model.name())));
+  }
+
+  /**
+   * Import path: adds a version exactly as given (number, times, stage, source, run id and link,
+   * description, tags, storage location, user id; status and aliases are ignored), live or
+   * soft-deleted. Its number must be past every version the model has (gaps are kept); the model's
+   * times do not change.
+   *
+   * @throws InvalidParameterException if the version number is not positive or a tag is invalid
+   * @throws ResourceNotFoundException if there is no such model
+   * @throws ResourceAlreadyExistsException if the model has a version of that number or a later one
+   */
+  public void importModelVersion(ModelVersion version, ImportedVersionState state) {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(state, "state");
+    if (version.source() == null) {
+      throw new InvalidParameterException("Missing value for required parameter 'source'.");
+    }
+    if (version.version() < 1) {
+      throw new InvalidParameterException("Invalid model version number: " + version.version());
+    }
+    RegistryRules.tags(version.tags());
+    write(s -> {
+      Model m = model(s, version.name());
+      if (version.version() <= m.maxVersion()) {
+        throw new ResourceAlreadyExistsException(
+            "Model version " + version.version() + " of " + m.name + " cannot be imported: the model has version "
+                + m.maxVersion());
+      }
+      return new VersionImported(
+          clock.millis(), user, version.name(), version.version(), version.creationTimestamp(),
+          version.lastUpdatedTimestamp(), version.currentStage(), state == ImportedVersionState.DELETED_INTERNAL,
+          version.source(), version.runId(), version.runLink(), version.description(), version.tags(),
+          version.storageLocation(), version.userId());
+    });
+  }
+
+  /**
+   * Every version the model ever had, soft-deleted ones included (as {@link ImportedVersionState}
+   * says), oldest first: what an export writes.
+   *
+   * @throws ResourceNotFoundException if there is no such model
+   */
+  public Map<ModelVersion, ImportedVersionState> allVersions(String name) {
+    return log.read(s -> {
+      Model m = model(s, name);
+      Map<ModelVersion, ImportedVersionState> out = new java.util.LinkedHashMap<>();
+      for (Version v : m.versions.values()) {
+        out.put(RegistryState.view(m, v), v.deleted ? ImportedVersionState.DELETED_INTERNAL : ImportedVersionState.LIVE);
+      }
+      return out;
     });
   }
 

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 /**
  * A live model version as MLflow returns it (mlflow/entities/model_registry/model_version.py).
- * {@code userId} and {@code statusMessage} are always null and {@code status} always {@link
- * #STATUS_READY}, as with MLflow's own stores; {@code storageLocation} is where the version's files
+ * {@code userId} (except on a version imported with one: {@link ModelRegistry#importModelVersion})
+ * and {@code statusMessage} are always null and {@code status} always {@link #STATUS_READY}, as with
+ * MLflow's own stores; {@code storageLocation} is where the version's files
  * are ({@link ModelRegistry#downloadUri}); {@code aliases} are the model's aliases pointing here.
  */
 public record ModelVersion(

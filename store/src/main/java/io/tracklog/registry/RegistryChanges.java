@@ -4,6 +4,7 @@ import io.tracklog.registry.RegistryEvent.AliasDeleted;
 import io.tracklog.registry.RegistryEvent.AliasSet;
 import io.tracklog.registry.RegistryEvent.ModelCreated;
 import io.tracklog.registry.RegistryEvent.ModelDescriptionSet;
+import io.tracklog.registry.RegistryEvent.ModelImported;
 import io.tracklog.registry.RegistryEvent.ModelRenamed;
 import io.tracklog.registry.RegistryEvent.ModelTagDeleted;
 import io.tracklog.registry.RegistryEvent.ModelTagSet;
@@ -11,6 +12,7 @@ import io.tracklog.registry.RegistryEvent.StageTransitioned;
 import io.tracklog.registry.RegistryEvent.VersionCreated;
 import io.tracklog.registry.RegistryEvent.VersionDeleted;
 import io.tracklog.registry.RegistryEvent.VersionDescriptionSet;
+import io.tracklog.registry.RegistryEvent.VersionImported;
 import io.tracklog.registry.RegistryEvent.VersionTagDeleted;
 import io.tracklog.registry.RegistryEvent.VersionTagSet;
 import java.util.Map;
@@ -59,6 +61,22 @@ final class RegistryChanges {
       }
       case ALIAS_SET -> change(e, ((AliasSet) e).version(), "alias set", "alias=" + ((AliasSet) e).alias());
       case ALIAS_DELETED -> change(e, null, "alias deleted", "alias=" + ((AliasDeleted) e).alias());
+      case MODEL_IMPORTED -> {
+        ModelImported c = (ModelImported) e;
+        yield change(
+            e, null, "model imported",
+            "creation_timestamp=" + c.created() + " last_updated_timestamp=" + c.updated()
+                + join(" description", c.description()) + tags(c.tags()));
+      }
+      case VERSION_IMPORTED -> {
+        VersionImported c = (VersionImported) e;
+        yield change(
+            e, c.version(), "version imported",
+            "source=" + c.source() + " stage=" + (c.deleted() ? "Deleted_Internal" : c.stage().displayName())
+                + " creation_timestamp=" + c.created() + " last_updated_timestamp=" + c.updated()
+                + join(" run_id", c.runId()) + join(" run_link", c.runLink()) + join(" user_id", c.userId())
+                + join(" description", c.description()) + tags(c.tags()));
+      }
     };
   }
 

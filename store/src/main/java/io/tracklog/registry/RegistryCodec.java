@@ -9,6 +9,7 @@ import io.tracklog.registry.RegistryEvent.AliasSet;
 import io.tracklog.registry.RegistryEvent.ModelCreated;
 import io.tracklog.registry.RegistryEvent.ModelDeleted;
 import io.tracklog.registry.RegistryEvent.ModelDescriptionSet;
+import io.tracklog.registry.RegistryEvent.ModelImported;
 import io.tracklog.registry.RegistryEvent.ModelRenamed;
 import io.tracklog.registry.RegistryEvent.ModelTagDeleted;
 import io.tracklog.registry.RegistryEvent.ModelTagSet;
@@ -16,6 +17,7 @@ import io.tracklog.registry.RegistryEvent.StageTransitioned;
 import io.tracklog.registry.RegistryEvent.VersionCreated;
 import io.tracklog.registry.RegistryEvent.VersionDeleted;
 import io.tracklog.registry.RegistryEvent.VersionDescriptionSet;
+import io.tracklog.registry.RegistryEvent.VersionImported;
 import io.tracklog.registry.RegistryEvent.VersionTagDeleted;
 import io.tracklog.registry.RegistryEvent.VersionTagSet;
 import java.util.LinkedHashMap;
@@ -29,6 +31,9 @@ import java.util.Map;
 final class RegistryCodec {
   /** The version byte every registry event carries. */
   static final int VERSION = 1;
+
+  /** The stage byte of an imported soft-deleted version (MLflow's {@code Deleted_Internal}). */
+  private static final int DELETED_INTERNAL = 4;
 
   private RegistryCodec() {}
 
@@ -48,6 +53,8 @@ final class RegistryCodec {
       case STAGE_TRANSITIONED -> 12;
       case ALIAS_SET -> 13;
       case ALIAS_DELETED -> 14;
+      case MODEL_IMPORTED -> 15;
+      case VERSION_IMPORTED -> 16;
     };
   }
 
@@ -85,12 +92,7 @@ final class RegistryCodec {
       case VERSION_CREATED -> {
         VersionCreated v = (VersionCreated) e;
         out.writeVarLong(v.version());
-        out.writeString(v.source());
-        out.writeNullableString(v.runId());
-        out.writeNullableString(v.runLink());
-        out.writeNullableString(v.description());
-        writeTags(v.tags(), out);
-        out.writeNullableString(v.storageLocation());
+        writeVersionBody(v.source(), v.runId(), v.runLink(), v.description(), v.tags(), v.storageLocation(), out);
       }
       case VERSION_DESCRIPTION_SET -> {
         VersionDescriptionSet d = (VersionDescriptionSet) e;
@@ -121,7 +123,35 @@ final class RegistryCodec {
         out.writeVarLong(a.version());
       }
       case ALIAS_DELETED -> out.writeString(((AliasDeleted) e).alias());
+      case MODEL_IMPORTED -> {
+        ModelImported m = (ModelImported) e;
+        out.writeVarLong(m.created());
+        out.writeVarLong(m.updated());
+        out.writeNullableString(m.description());
+        writeTags(m.tags(), out);
+      }
+      case VERSION_IMPORTED -> {
+        VersionImported v = (VersionImported) e;
+        out.writeVarLong(v.version());
+        out.writeVarLong(v.created());
+        out.writeVarLong(v.updated());
+        out.writeByte(v.deleted() ? DELETED_INTERNAL : stageCode(v.stage()));
+        writeVersionBody(v.source(), v.runId(), v.runLink(), v.description(), v.tags(), v.storageLocation(), out);
+        out.writeNullableString(v.userId());
+      }
     }
+  }
+
+  /** The fields VersionCreated and VersionImported share, in that order. */
+  private static void writeVersionBody(
+      String source, String runId, String runLink, String description, Map<String, String> tags, String storage,
+      ByteSink out) {
+    out.writeString(source);
+    out.writeNullableString(runId);
+    out.writeNullableString(runLink);
+    out.writeNullableString(description);
+    writeTags(tags, out);
+    out.writeNullableString(storage);
   }
 
   private static void writeTags(Map<String, String> tags, ByteSink out) {
@@ -141,7 +171,7 @@ final class RegistryCodec {
   static RegistryEvent decode(ByteSource in) {
     int tag = in.readByte();
     int version = in.readByte();
-    if (tag < 1 || tag > 14) {
+    if (tag < 1 || tag > 16) {
       throw new DecodeException("unknown registry event tag " + tag);
     }
     if (version != VERSION) {
@@ -167,10 +197,25 @@ final class RegistryCodec {
           case 11 -> new VersionTagDeleted(time, user, name, readVersion(in), in.readString());
           case 12 -> new StageTransitioned(time, user, name, readVersion(in), readStage(in), in.readBoolean());
           case 13 -> new AliasSet(time, user, name, in.readString(), readVersion(in));
-          default -> new AliasDeleted(time, user, name, in.readString());
+          case 14 -> new AliasDeleted(time, user, name, in.readString());
+          case 15 -> new ModelImported(
+              time, user, name, in.readVarLong(), in.readVarLong(), in.readNullableString(), readTags(in));
+          default -> readVersionImported(time, user, name, in);
         };
     in.expectEnd();
     return e;
+  }
+
+  private static VersionImported readVersionImported(long time, String user, String name, ByteSource in) {
+    int version = readVersion(in);
+    long created = in.readVarLong();
+    long updated = in.readVarLong();
+    int stage = in.readByte();
+    boolean deleted = stage == DELETED_INTERNAL;
+    return new VersionImported(
+        time, user, name, version, created, updated, deleted ? ModelStage.NONE : stage(stage), deleted, in.readString(),
+        in.readNullableString(), in.readNullableString(), in.readNullableString(), readTags(in),
+        in.readNullableString(), in.readNullableString());
   }
 
   private static int readVersion(ByteSource in) {
@@ -182,7 +227,10 @@ final class RegistryCodec {
   }
 
   private static ModelStage readStage(ByteSource in) {
-    int code = in.readByte();
+    return stage(in.readByte());
+  }
+
+  private static ModelStage stage(int code) {
     return switch (code) {
       case 0 -> ModelStage.NONE;
       case 1 -> ModelStage.STAGING;

@@ -35,7 +35,9 @@ sealed interface RegistryEvent {
     VERSION_TAG_DELETED,
     STAGE_TRANSITIONED,
     ALIAS_SET,
-    ALIAS_DELETED
+    ALIAS_DELETED,
+    MODEL_IMPORTED,
+    VERSION_IMPORTED
   }
 
   private static Map<String, String> sorted(Map<String, String> tags) {
@@ -170,6 +172,58 @@ sealed interface RegistryEvent {
     @Override
     public Kind kind() {
       return Kind.ALIAS_DELETED;
+    }
+  }
+
+  /**
+   * A model copied from another registry (an MLflow import) with its own times; {@code timeMs} and
+   * {@code user} say when and by whom it was imported.
+   */
+  record ModelImported(
+      long timeMs, String user, String name, long created, long updated, String description, Map<String, String> tags)
+      implements RegistryEvent {
+    public ModelImported {
+      Objects.requireNonNull(name, "name");
+      tags = sorted(tags);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MODEL_IMPORTED;
+    }
+  }
+
+  /**
+   * A version copied from another registry with its number (past every version the model has, gaps
+   * allowed), times, stage or soft deletion ({@code deleted}: MLflow's {@code Deleted_Internal}) and
+   * user id; it does not change the model's times.
+   */
+  record VersionImported(
+      long timeMs,
+      String user,
+      String name,
+      int version,
+      long created,
+      long updated,
+      ModelStage stage,
+      boolean deleted,
+      String source,
+      String runId,
+      String runLink,
+      String description,
+      Map<String, String> tags,
+      String storageLocation,
+      String userId)
+      implements RegistryEvent {
+    public VersionImported {
+      Objects.requireNonNull(stage, "stage");
+      Objects.requireNonNull(source, "source");
+      tags = sorted(tags);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.VERSION_IMPORTED;
     }
   }
 }

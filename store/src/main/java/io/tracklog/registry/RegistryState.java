@@ -4,6 +4,7 @@ import io.tracklog.registry.RegistryEvent.AliasDeleted;
 import io.tracklog.registry.RegistryEvent.AliasSet;
 import io.tracklog.registry.RegistryEvent.ModelCreated;
 import io.tracklog.registry.RegistryEvent.ModelDescriptionSet;
+import io.tracklog.registry.RegistryEvent.ModelImported;
 import io.tracklog.registry.RegistryEvent.ModelRenamed;
 import io.tracklog.registry.RegistryEvent.ModelTagDeleted;
 import io.tracklog.registry.RegistryEvent.ModelTagSet;
@@ -11,6 +12,7 @@ import io.tracklog.registry.RegistryEvent.StageTransitioned;
 import io.tracklog.registry.RegistryEvent.VersionCreated;
 import io.tracklog.registry.RegistryEvent.VersionDeleted;
 import io.tracklog.registry.RegistryEvent.VersionDescriptionSet;
+import io.tracklog.registry.RegistryEvent.VersionImported;
 import io.tracklog.registry.RegistryEvent.VersionTagDeleted;
 import io.tracklog.registry.RegistryEvent.VersionTagSet;
 import java.util.ArrayList;
@@ -68,18 +70,34 @@ final class RegistryState {
     final String runId;
     final String runLink;
     final String storageLocation;
+    final String userId; // set by imports only, as MLflow's stores never set it
     final Map<String, String> tags = new TreeMap<>();
 
     Version(VersionCreated e) {
-      this.number = e.version();
-      this.created = e.timeMs();
-      this.updated = e.timeMs();
-      this.description = e.description();
-      this.source = e.source();
-      this.runId = e.runId();
-      this.runLink = e.runLink();
-      this.storageLocation = e.storageLocation();
-      this.tags.putAll(e.tags());
+      this(e.version(), e.timeMs(), e.timeMs(), e.description(), e.source(), e.runId(), e.runLink(),
+          e.storageLocation(), null, e.tags());
+    }
+
+    Version(VersionImported e) {
+      this(e.version(), e.created(), e.updated(), e.description(), e.source(), e.runId(), e.runLink(),
+          e.storageLocation(), e.userId(), e.tags());
+      this.stage = e.stage();
+      this.deleted = e.deleted();
+    }
+
+    private Version(
+        int number, long created, long updated, String description, String source, String runId, String runLink,
+        String storageLocation, String userId, Map<String, String> tags) {
+      this.number = number;
+      this.created = created;
+      this.updated = updated;
+      this.description = description;
+      this.source = source;
+      this.runId = runId;
+      this.runLink = runLink;
+      this.storageLocation = storageLocation;
+      this.userId = userId;
+      this.tags.putAll(tags);
     }
   }
 
@@ -118,14 +136,21 @@ final class RegistryState {
   /** Folds one event. */
   void apply(RegistryEvent e) {
     Model m = models.get(e.name());
-    if (e.kind() == RegistryEvent.Kind.MODEL_CREATED) {
+    if (e.kind() == RegistryEvent.Kind.MODEL_CREATED || e.kind() == RegistryEvent.Kind.MODEL_IMPORTED) {
       if (m != null) {
         throw new IllegalStateException("registered model " + e.name() + " already exists");
       }
-      ModelCreated c = (ModelCreated) e;
-      m = new Model(c.name(), nextLineage++, c.timeMs());
-      m.description = c.description();
-      m.tags.putAll(c.tags());
+      if (e instanceof ModelCreated c) {
+        m = new Model(c.name(), nextLineage++, c.timeMs());
+        m.description = c.description();
+        m.tags.putAll(c.tags());
+      } else {
+        ModelImported c = (ModelImported) e;
+        m = new Model(c.name(), nextLineage++, c.created());
+        m.updated = c.updated();
+        m.description = c.description();
+        m.tags.putAll(c.tags());
+      }
       models.put(m.name, m);
       changes.put(m.lineage, new ArrayList<>());
     } else if (m == null) {
@@ -141,7 +166,7 @@ final class RegistryState {
   private void apply(Model m, RegistryEvent e) {
     long t = e.timeMs();
     switch (e.kind()) {
-      case MODEL_CREATED -> {}
+      case MODEL_CREATED, MODEL_IMPORTED -> {}
       case MODEL_RENAMED -> {
         String to = ((ModelRenamed) e).newName();
         if (!to.equals(m.name) && models.containsKey(to)) {
@@ -209,6 +234,14 @@ final class RegistryState {
         m.aliases.put(a.alias(), a.version());
       }
       case ALIAS_DELETED -> m.aliases.remove(((AliasDeleted) e).alias());
+      case VERSION_IMPORTED -> {
+        VersionImported c = (VersionImported) e;
+        if (c.version() <= m.maxVersion()) {
+          throw new IllegalStateException(
+              "imported version " + c.version() + " of " + m.name + " does not follow version " + m.maxVersion());
+        }
+        m.versions.put(c.version(), new Version(c));
+      }
     }
   }
 
@@ -273,7 +306,7 @@ final class RegistryState {
       }
     }
     return new ModelVersion(
-        m.name, v.number, v.created, v.updated, null, v.stage, v.description, v.source, v.runId, v.runLink,
+        m.name, v.number, v.created, v.updated, v.userId, v.stage, v.description, v.source, v.runId, v.runLink,
         ModelVersion.STATUS_READY, null, v.tags, aliases, v.storageLocation);
   }
 }

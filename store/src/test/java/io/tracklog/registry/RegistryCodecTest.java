@@ -35,7 +35,7 @@ class RegistryCodecTest {
       long t = TIME.next(c);
       String user = TEXT.next(c);
       String name = TEXT.next(c);
-      return switch (c.index(14)) {
+      return switch (c.index(16)) {
         case 0 -> new RegistryEvent.ModelCreated(t, user, name, MAYBE.next(c), TAGS.next(c));
         case 1 -> new RegistryEvent.ModelRenamed(t, user, name, TEXT.next(c));
         case 2 -> new RegistryEvent.ModelDescriptionSet(t, user, name, MAYBE.next(c));
@@ -51,7 +51,15 @@ class RegistryCodecTest {
         case 10 -> new RegistryEvent.VersionTagDeleted(t, user, name, VERSION.next(c), TEXT.next(c));
         case 11 -> new RegistryEvent.StageTransitioned(t, user, name, VERSION.next(c), stage.next(c), c.weighted(0.5));
         case 12 -> new RegistryEvent.AliasSet(t, user, name, TEXT.next(c), VERSION.next(c));
-        default -> new RegistryEvent.AliasDeleted(t, user, name, TEXT.next(c));
+        case 13 -> new RegistryEvent.AliasDeleted(t, user, name, TEXT.next(c));
+        case 14 -> new RegistryEvent.ModelImported(t, user, name, TIME.next(c), TIME.next(c), MAYBE.next(c), TAGS.next(c));
+        default -> {
+          boolean deleted = c.weighted(0.3); // a deleted version's stage is not kept (Deleted_Internal)
+          yield new RegistryEvent.VersionImported(
+              t, user, name, VERSION.next(c), TIME.next(c), TIME.next(c), deleted ? ModelStage.NONE : stage.next(c),
+              deleted, TEXT.next(c), MAYBE.next(c), MAYBE.next(c), MAYBE.next(c), TAGS.next(c), MAYBE.next(c),
+              MAYBE.next(c));
+        }
       };
     };
   }
@@ -69,7 +77,7 @@ class RegistryCodecTest {
 
   @Test
   void everyKind_hasItsOwnTag() {
-    assertThat(Arrays.stream(RegistryEvent.Kind.values()).map(RegistryCodec::tag).distinct()).hasSize(14);
+    assertThat(Arrays.stream(RegistryEvent.Kind.values()).map(RegistryCodec::tag).distinct()).hasSize(16);
   }
 
   @Test
@@ -88,7 +96,7 @@ class RegistryCodecTest {
   @Test
   void unknownTagsAndVersions_areRefused() {
     byte[] bytes = encode(new RegistryEvent.ModelDeleted(1, "u", "m"));
-    for (int tag : List.of(0, 15, 127)) {
+    for (int tag : List.of(0, 17, 127)) {
       bytes[0] = (byte) tag;
       assertThatThrownBy(() -> RegistryCodec.decode(ByteSource.of(bytes))).isInstanceOf(DecodeException.class);
     }
