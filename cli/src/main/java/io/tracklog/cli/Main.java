@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
  * tracklog history --root /tmp/store --run <run id> --key loss
  * tracklog verify --root /tmp/store [--deep]
  * tracklog gc --root /tmp/store [--older-than 30d] [--run-ids a,b] [--experiment-ids 1,2]
+ * tracklog archive create --root /tmp/store --model mnist@champion -o mnist.tlar
+ * tracklog archive ls|verify mnist.tlar; tracklog archive import mnist.tlar --root /tmp/other
  * }</pre>
  */
 @Command(
@@ -55,7 +57,8 @@ import picocli.CommandLine.Spec;
       HistoryCommand.class,
       UpgradeCommand.class,
       VerifyCommand.class,
-      GcCommand.class
+      GcCommand.class,
+      ArchiveCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
