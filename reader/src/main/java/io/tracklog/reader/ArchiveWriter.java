@@ -1,7 +1,6 @@
 package io.tracklog.reader;
 
 import io.tracklog.Experiment;
-import io.tracklog.Run;
 import io.tracklog.RunArtifacts;
 import io.tracklog.SegmentCompression;
 import io.tracklog.Store;
@@ -54,9 +53,16 @@ final class ArchiveWriter {
   }
 
   ArchiveContents create(Archive.Selection selection, Path out) {
+    try (StoreReader reader = StoreReader.of(store)) {
+      // Runs' tags and status from the store's compacted files where it has them, not a log replay
+      return create(selection, out, reader.snapshot());
+    }
+  }
+
+  private ArchiveContents create(Archive.Selection selection, Path out, Snapshot snap) {
     CatalogSnapshot catalog = store.catalogSnapshot();
     Set<String> models = new LinkedHashSet<>();
-    List<String> runIds = resolveRuns(selection, catalog, models);
+    List<String> runIds = resolveRuns(selection, catalog, models, snap);
     Map<String, Experiment> experiments = new LinkedHashMap<>();
     for (String id : selection.experimentIds()) {
       experiments.put(id, store.getExperiment(id));
@@ -69,7 +75,7 @@ final class ArchiveWriter {
     exps.sort(Comparator.comparing(Experiment::experimentId, ArchiveWriter::compareIds));
     List<ArchiveContents.RunEntry> runs = new ArrayList<>();
     for (String runId : runIds) {
-      runs.add(new ArchiveContents.RunEntry(runId, catalog.experimentOfRun(runId), store.getRun(runId).info().status().name()));
+      runs.add(new ArchiveContents.RunEntry(runId, catalog.experimentOfRun(runId), snap.getRun(runId).info().status().name()));
     }
     long createdAt = System.currentTimeMillis();
     Path target = out.toAbsolutePath().normalize();
@@ -143,7 +149,7 @@ final class ArchiveWriter {
   }
 
   /** The selected runs and the parents of nested ones, in the store's registration order. */
-  private List<String> resolveRuns(Archive.Selection sel, CatalogSnapshot catalog, Set<String> models) {
+  private List<String> resolveRuns(Archive.Selection sel, CatalogSnapshot catalog, Set<String> models, Snapshot snap) {
     Set<String> picked = new LinkedHashSet<>();
     for (String runId : sel.runIds()) {
       if (!catalog.containsRun(runId)) {
@@ -166,7 +172,7 @@ final class ArchiveWriter {
     }
     Deque<String> todo = new ArrayDeque<>(picked);
     while (!todo.isEmpty()) {
-      String parent = store.getRun(todo.pop()).tags().get(SystemTags.PARENT_RUN_ID);
+      String parent = snap.getRun(todo.pop()).tags().get(SystemTags.PARENT_RUN_ID);
       if (parent != null && catalog.containsRun(parent) && picked.add(parent)) {
         todo.add(parent);
       }
