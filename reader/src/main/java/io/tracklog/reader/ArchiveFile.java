@@ -84,32 +84,50 @@ final class ArchiveFile implements AutoCloseable {
   }
 
   /**
-   * Writes the {@code store/} entries below {@code dir} (an empty folder), checking each as it is
-   * copied; names were checked when the archive was opened, and each target is checked again to
-   * be inside {@code dir}. On failure the caller deletes {@code dir}.
+   * Writes the {@code store/} entries {@code now} accepts below {@code dir} (an empty folder),
+   * checking each one's CRC-32 and SHA-256 as it is copied, and checks the CRC-32 of the others
+   * in place (they are extracted by {@link #extract} when first needed). On failure the caller
+   * deletes {@code dir}.
    */
-  void extractStore(Path dir) {
-    Path base = dir.toAbsolutePath().normalize();
-    for (Map.Entry<String, ArchiveFormat.EntrySum> e : manifest.entries().entrySet()) {
-      String name = e.getKey();
+  void extractStore(Path dir, java.util.function.Predicate<String> now) {
+    for (String name : manifest.entries().keySet()) {
       if (!name.startsWith(ArchiveFormat.STORE)) {
         continue;
       }
-      Path target = base.resolve(name.substring(ArchiveFormat.STORE.length())).normalize();
-      if (!target.startsWith(base) || target.equals(base)) {
+      if (now.test(name)) {
+        extract(dir, name);
+      } else {
+        zip.checkCrc(zip.entries().get(name));
+      }
+    }
+  }
+
+  /**
+   * Writes one {@code store/} entry below {@code dir}, checked; names were checked when the
+   * archive was opened, and the target is checked again to be inside {@code dir}.
+   */
+  void extract(Path dir, String name) {
+    Path base = dir.toAbsolutePath().normalize();
+    Path target = base.resolve(name.substring(ArchiveFormat.STORE.length())).normalize();
+    if (!target.startsWith(base) || target.equals(base)) {
+      throw new CorruptFileException(zip.file(), "entry " + name + " escapes the target");
+    }
+    try {
+      Files.createDirectories(target.getParent());
+      if (!target.getParent().toRealPath().startsWith(base.toRealPath())) {
         throw new CorruptFileException(zip.file(), "entry " + name + " escapes the target");
       }
+      Path temp = target.resolveSibling(".extract-" + java.util.UUID.randomUUID() + ".tmp");
       try {
-        Files.createDirectories(target.getParent());
-        if (!target.getParent().toRealPath().startsWith(base.toRealPath())) {
-          throw new CorruptFileException(zip.file(), "entry " + name + " escapes the target");
+        try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          zip.copy(zip.entries().get(name), manifest.entries().get(name).sha256(), out);
         }
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          zip.copy(zip.entries().get(name), e.getValue().sha256(), out);
-        }
-      } catch (IOException x) {
-        throw new UncheckedIOException("Cannot extract entry " + name + " of archive " + zip.file() + " to " + target, x);
+        Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temp);
       }
+    } catch (IOException x) {
+      throw new UncheckedIOException("Cannot extract entry " + name + " of archive " + zip.file() + " to " + target, x);
     }
   }
 

@@ -25,19 +25,21 @@ import java.util.stream.Stream;
 
 /**
  * An archive as a {@link ReadSource}: its {@code store/} entries extracted, each checked against
- * its SHA-256, to a temporary folder laid out as a store's compacted files and artifacts (deleted
- * on close); its catalog rebuilt in memory from the manifest's experiments and runs (the catalog
+ * its CRC-32 and SHA-256, to a temporary folder laid out as a store's compacted files and artifacts
+ * (deleted on close), the metrics files only when a history first needs one (their CRC-32 is
+ * checked in place at open); the archive file stays open until then; its catalog rebuilt in memory from the manifest's experiments and runs (the catalog
  * events {@link #catalogEvents} lists, the same the archive's compaction counted), its registry
  * from {@code registry.bin}. Every run is sealed in the archive's segments, so no log is ever read.
  */
 final class ArchiveSource implements ReadSource {
-  private final Path archive;
+  private final ArchiveFile archive;
   private final Path dir;
+  private final java.util.Set<String> extracted = new java.util.HashSet<>(); // guarded by itself
   private final ArchiveFormat.Manifest manifest;
   private final CatalogSnapshot catalog;
   private final RegistryArchive registry;
 
-  private ArchiveSource(Path archive, Path dir, ArchiveFormat.Manifest manifest, CatalogSnapshot catalog, RegistryArchive registry) {
+  private ArchiveSource(ArchiveFile archive, Path dir, ArchiveFormat.Manifest manifest, CatalogSnapshot catalog, RegistryArchive registry) {
     this.archive = archive;
     this.dir = dir;
     this.manifest = manifest;
@@ -46,23 +48,52 @@ final class ArchiveSource implements ReadSource {
   }
 
   static ArchiveSource open(Path file) {
-    try (ArchiveFile archive = ArchiveFile.open(file)) {
-      Path dir = createTempDir();
-      boolean ok = false;
+    ArchiveFile archive = ArchiveFile.open(file);
+    Path dir = null;
+    boolean ok = false;
+    try {
+      dir = createTempDir();
+      // Metrics files (most of an archive's bytes) are extracted when a history first needs them.
+      archive.extractStore(dir, name -> !isMetricsFile(name));
+      RegistryArchive registry = archive.registry();
+      CatalogState state = new CatalogState();
+      ArchiveFormat.Manifest m = archive.manifest();
       try {
-        archive.extractStore(dir);
-        RegistryArchive registry = archive.registry();
-        CatalogState state = new CatalogState();
-        ArchiveFormat.Manifest m = archive.manifest();
         catalogEvents(m.experiments(), m.runs(), m.createdAt()).forEach(state::apply);
-        ArchiveSource source = new ArchiveSource(file, dir, m, state.snapshot(), registry);
-        ok = true;
-        return source;
       } catch (IllegalStateException | IllegalArgumentException e) {
         throw new CorruptFileException(file, "entry " + ArchiveFormat.MANIFEST + ": its experiments and runs do not fold: " + e.getMessage(), e);
-      } finally {
-        if (!ok) {
-          deleteTree(dir);
+      }
+      ArchiveSource source = new ArchiveSource(archive, dir, m, state.snapshot(), registry);
+      ok = true;
+      return source;
+    } finally {
+      if (!ok) {
+        try {
+          archive.close();
+        } finally {
+          if (dir != null) {
+            deleteTree(dir);
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isMetricsFile(String name) {
+    return name.startsWith(ArchiveFormat.STORE + "compacted/") && name.substring(name.lastIndexOf('/') + 1).startsWith("metrics-");
+  }
+
+  /** Extracts the metrics file at {@code path} (relative to the store root) if it is not yet. */
+  @Override
+  public void prepare(String path) {
+    String name = ArchiveFormat.STORE + path;
+    synchronized (extracted) {
+      if (isMetricsFile(name) && archive.manifest().entries().containsKey(name) && extracted.add(name)) {
+        try {
+          archive.extract(dir, name);
+        } catch (RuntimeException e) {
+          extracted.remove(name);
+          throw e;
         }
       }
     }
@@ -136,7 +167,7 @@ final class ArchiveSource implements ReadSource {
   @Override
   public EventReader openRunLog(String runId) {
     // Only reached when a compacted file fails its checks: an archive has no logs to fall back to.
-    throw new CorruptFileException(archive, "the compacted files of run " + runId + " fail their checks, and an archive has no logs");
+    throw new CorruptFileException(archive.file(), "the compacted files of run " + runId + " fail their checks, and an archive has no logs");
   }
 
   @Override
@@ -174,6 +205,10 @@ final class ArchiveSource implements ReadSource {
 
   @Override
   public void close() {
-    deleteTree(dir);
+    try {
+      archive.close();
+    } finally {
+      deleteTree(dir);
+    }
   }
 }

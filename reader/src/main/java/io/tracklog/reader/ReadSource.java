@@ -31,6 +31,9 @@ interface ReadSource extends AutoCloseable {
 
   InputStream openArtifact(String runId, String path);
 
+  /** Makes the compacted file at {@code path} (relative to {@link #root()}) readable; archives extract it. */
+  default void prepare(String path) {}
+
   /** The store's own checks ({@code Store.verify}); an archive has no logs to check against. */
   io.tracklog.VerifyReport verify();
 

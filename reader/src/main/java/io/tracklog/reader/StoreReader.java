@@ -476,6 +476,7 @@ public final class StoreReader implements AutoCloseable {
    * @throws CorruptFileException if the file fails its checks
    */
   MetricPoints readHistory(Manifest.FileEntry file, String runId, String key) {
+    store.prepare(file.path());
     if (file.length() <= Integer.MAX_VALUE) {
       SegmentReader.MetricsFile metrics =
           metricsFiles.get(
