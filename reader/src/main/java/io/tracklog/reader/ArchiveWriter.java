@@ -46,6 +46,18 @@ import java.util.stream.Stream;
  * the device and renames it over {@code FILE}: a crash leaves no partial archive at {@code FILE}.
  */
 final class ArchiveWriter {
+  /**
+   * File operations of the staging compaction: nothing forced to the device, since the staging
+   * files are temporary and only the archive, forced before its rename, has to be durable.
+   */
+  private static final FileOps STAGING = new FileOps() {
+    @Override
+    public void force(FileChannel channel) {}
+
+    @Override
+    public void forceDirectory(Path dir) {}
+  };
+
   private final Store store;
 
   ArchiveWriter(Store store) {
@@ -85,7 +97,7 @@ final class ArchiveWriter {
     try {
       Files.createDirectories(staging);
       long position = ArchiveSource.catalogEvents(exps, runs, createdAt).size();
-      new Compactor(new Source(staging, position, exps, runs, selection.compression()), FileOps.DEFAULT, MergePolicy.DEFAULT).rebuild();
+      new Compactor(new Source(staging, position, exps, runs, selection.compression()), STAGING, MergePolicy.DEFAULT).rebuild();
       ArchiveFormat.Manifest manifest;
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ArchiveZipWriter zip = new ArchiveZipWriter(ch);
