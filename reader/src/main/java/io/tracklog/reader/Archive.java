@@ -11,6 +11,8 @@ import io.tracklog.SegmentCompression;
 import io.tracklog.Store;
 import io.tracklog.error.ResourceAlreadyExistsException;
 import io.tracklog.format.CatalogSnapshot;
+import io.tracklog.registry.RegisteredModel;
+import io.tracklog.registry.RegistrySnapshot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +141,8 @@ public final class Archive {
    *
    * @throws io.tracklog.error.CorruptFileException naming the entry, for a damaged archive
    * @throws ResourceAlreadyExistsException if the target has another experiment with an archived
-   *     experiment's id, or another model with an archived model's name
+   *     experiment's id, or another model with an archived model's name; checked before anything
+   *     is written
    */
   public static ImportResult importInto(Path file, Store target) {
     Objects.requireNonNull(target, "target");
@@ -148,15 +151,28 @@ public final class Archive {
         throw new IllegalArgumentException("Cannot import " + file + ": not an archive file");
       }
       CatalogSnapshot have = target.catalogSnapshot();
-      List<String> exps = new ArrayList<>();
+      // Conflicts first, so that a refused import writes nothing (models are checked again under
+      // the registry lock as they are appended).
       for (Experiment e : archive.manifest().experiments()) {
         Experiment existing = have.experiment(e.experimentId());
-        if (existing == null) {
-          target.importExperiment(e);
-          exps.add(e.experimentId());
-        } else if (!existing.name().equals(e.name())) {
+        if (existing != null && !existing.name().equals(e.name())) {
           throw new ResourceAlreadyExistsException("Cannot import experiment " + e.experimentId() + " (" + e.name()
               + "): the store's experiment " + e.experimentId() + " is " + existing.name());
+        }
+      }
+      RegistrySnapshot theirs = target.registry().snapshot();
+      RegistrySnapshot ours = archive.registryArchive().snapshot();
+      for (RegisteredModel m : ours.models()) {
+        if (theirs.model(m.name()).isPresent()
+            && !(theirs.model(m.name()).get().equals(m) && theirs.versions(m.name()).equals(ours.versions(m.name())))) {
+          throw new ResourceAlreadyExistsException("Cannot import registered model " + m.name() + ": the store has another model of that name");
+        }
+      }
+      List<String> exps = new ArrayList<>();
+      for (Experiment e : archive.manifest().experiments()) {
+        if (have.experiment(e.experimentId()) == null) {
+          target.importExperiment(e);
+          exps.add(e.experimentId());
         }
       }
       Snapshot snap = reader.snapshot();

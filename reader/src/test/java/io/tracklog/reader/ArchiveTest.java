@@ -175,6 +175,24 @@ class ArchiveTest {
     }
   }
 
+  @Test
+  void import_ofAModelTheTargetHasOtherwise_isRefused_beforeAnythingIsWritten() throws IOException {
+    Path root = dir.resolve("store");
+    Path file = dir.resolve("a.tlar");
+    try (Store store = Store.open(root, manual())) {
+      fixture(store);
+      Archive.create(store, Archive.Selection.ofModel("mnist@champion"), file);
+    }
+    try (Store store = Store.open(dir.resolve("target"), manual())) {
+      store.registry().createRegisteredModel("mnist");
+      assertThatThrownBy(() -> Archive.importInto(file, store))
+          .isInstanceOf(io.tracklog.error.ResourceAlreadyExistsException.class)
+          .hasMessageContaining("mnist");
+      assertThat(store.catalogSnapshot().runCount()).isZero();
+      assertThat(store.experiments()).extracting(Experiment::experimentId).containsExactly("0");
+    }
+  }
+
   /** Every answer of {@code a} about the experiments {@code exps} equals {@code b}'s. */
   static void assertSameAnswers(StoreReader a, StoreReader b, List<String> exps) throws IOException {
     Snapshot sa = a.snapshot();
