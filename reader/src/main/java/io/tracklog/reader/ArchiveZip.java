@@ -30,7 +30,8 @@ import java.util.zip.CRC32;
  * ZIP64 (archives under 4 GiB). Written and parsed here rather than with {@code java.util.zip} so
  * that reading can refuse what a hostile file may hold: links, directories, duplicate or escaping
  * names, compressed entries (ratio bombs), overlapping entries or sizes past the file (size bombs),
- * a truncated file. Not thread-safe; the caller closes it.
+ * a truncated file. Immutable once opened: entries are read with positional reads, so several
+ * threads may read at once; the caller closes it.
  */
 final class ArchiveZip implements AutoCloseable {
   static final int ALIGNMENT = 64;

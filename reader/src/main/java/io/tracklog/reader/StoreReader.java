@@ -142,8 +142,9 @@ public final class StoreReader implements AutoCloseable {
    *
    * <p>{@code root} may also be an archive file ({@code tracklog archive create}, docs/FORMAT.md
    * §Archives): the reader then answers read-only from the archive's runs, artifacts and registered
-   * models, exactly as the store it came from answered for them. Opening checks every entry of the
-   * archive (it is extracted, checked, to a temporary folder that closing the reader deletes).
+   * models, exactly as the store it came from answered for them. Opening checks the container and
+   * every entry's CRC-32, and extracts the entries (SHA-256 checked; metrics files when a history
+   * first needs one) to a temporary folder that closing the reader deletes.
    *
    * @throws IllegalArgumentException if {@code root} holds no Tracklog store
    * @throws CorruptFileException if {@code root} is a damaged or hostile archive (naming the entry)
