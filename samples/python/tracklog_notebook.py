@@ -50,6 +50,30 @@ _FILE_KEY = {"runs": "runs_file", "latest": "latest_file", "metrics": "metrics_f
 # ---- the manifest --------------------------------------------------------------------------------
 
 
+def extract_archive(archive, into) -> Path:
+    """Extracts a Tracklog archive's `store/` entries (docs/FORMAT.md §Archives) below `into`, checking
+    each one's SHA-256 and that it stays inside `into`, and returns the folder to use as `root`."""
+    import hashlib
+    import zipfile
+
+    into = Path(into).resolve()
+    with zipfile.ZipFile(archive) as z:
+        manifest = json.loads(z.read("tracklog-archive.json"))
+        for entry in manifest["entries"]:
+            name = entry["path"]
+            if not name.startswith("store/"):
+                continue
+            data = z.read(name)
+            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                raise ValueError(f"entry {name} fails its SHA-256")
+            target = (into / name).resolve()
+            if into not in target.parents:
+                raise ValueError(f"entry {name} escapes {into}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    return into / "store"
+
+
 def find_manifest(root) -> tuple[Path | None, dict]:
     """The newest ``manifest-<generation>.json`` in ``root`` and its content.
 

@@ -159,6 +159,11 @@ public final class Store implements AutoCloseable {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(ops, "ops");
+    if (java.nio.file.Files.isRegularFile(root)) {
+      // An archive (or any file): never written to. StoreReader.open reads archives.
+      throw new io.tracklog.error.InvalidStateException(
+          "Cannot open " + root + " for writing: it is a file, not a store folder (an archive is read-only: StoreReader.open)");
+    }
     return new Store(root.toAbsolutePath().normalize(), options, ops, null);
   }
 

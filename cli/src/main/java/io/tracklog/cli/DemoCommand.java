@@ -54,9 +54,11 @@ final class DemoCommand extends StoreCommand {
       }
       table.print(out());
       out().println();
-      out().printf(Locale.ROOT, "Model %s version %d (alias %s) from run %s in %s, test RMSE %.4f: loaded back by alias, %s%n",
+      out().printf(Locale.ROOT,
+          "Model %s version %d (alias %s) from run %s in %s, test RMSE %.4f: loaded back by alias and from an archive, %s%n",
           ModelLifecycle.MODEL, model.version(), ModelLifecycle.ALIAS, model.runId(), ModelLifecycle.EXPERIMENT, model.rmse(),
-          java.util.Arrays.equals(model.trained(), model.loaded()) ? "same predictions" : "DIFFERENT predictions");
+          java.util.Arrays.equals(model.trained(), model.loaded()) && java.util.Arrays.equals(model.trained(), model.fromArchive())
+              ? "same predictions" : "DIFFERENT predictions");
     }
     return 0;
   }

@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
  * tracklog models alias --root /tmp/store mnist champion 3        (--delete mnist champion)
  * tracklog models stage --root /tmp/store mnist 3 Production [--archive-existing]
  * tracklog models history --root /tmp/store mnist
+ * tracklog archive create --root /tmp/store --model mnist@champion -o mnist.tlar
+ * tracklog archive ls|verify mnist.tlar; tracklog archive import mnist.tlar --root /tmp/other
  * }</pre>
  */
 @Command(
@@ -62,7 +64,8 @@ import picocli.CommandLine.Spec;
       UpgradeCommand.class,
       VerifyCommand.class,
       GcCommand.class,
-      ModelsCommand.class
+      ModelsCommand.class,
+      ArchiveCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

@@ -3,6 +3,7 @@ package io.tracklog.reader;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.tracklog.ArtifactInfo;
 import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.Store;
@@ -20,6 +21,10 @@ import io.tracklog.log.EventReader;
 import io.tracklog.reader.search.ModelVersionPage;
 import io.tracklog.reader.search.RegisteredModelPage;
 import io.tracklog.reader.search.RegistrySearch;
+import io.tracklog.registry.RegistryChange;
+import io.tracklog.registry.RegistrySnapshot;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,8 +82,7 @@ public final class StoreReader implements AutoCloseable {
    */
   public static final long DEFAULT_MAX_SEARCH_CELLS = 48_000_000;
 
-  private final Store store;
-  private final boolean ownsStore; // false for of(Store): the caller closes it
+  private final ReadSource store; // a store (closed if the reader opened it) or an archive
   private final Path root;
   // Made on first use: a reader that answers from the mapped files alone (the usual history and
   // search) never loads Arrow Java's allocator, a few hundred classes in a fresh JVM.
@@ -112,9 +116,8 @@ public final class StoreReader implements AutoCloseable {
   private final Cache<String, AtomicInteger> lookups = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
   private final Fallbacks fallbacks = new Fallbacks();
 
-  private StoreReader(Store store, boolean ownsStore) {
+  private StoreReader(ReadSource store) {
     this.store = store;
-    this.ownsStore = ownsStore;
     this.root = store.root();
     this.segments =
         Caffeine.newBuilder().executor(Runnable::run)
@@ -137,14 +140,25 @@ public final class StoreReader implements AutoCloseable {
   /**
    * Opens the existing store at {@code root} for reading.
    *
+   * <p>{@code root} may also be an archive file ({@code tracklog archive create}, docs/FORMAT.md
+   * §Archives): the reader then answers read-only from the archive's runs, artifacts and registered
+   * models, exactly as the store it came from answered for them. Opening checks the container and
+   * every entry's CRC-32, and extracts the entries (SHA-256 checked; metrics files when a history
+   * first needs one) to a temporary folder that closing the reader deletes.
+   *
    * @throws IllegalArgumentException if {@code root} holds no Tracklog store
+   * @throws CorruptFileException if {@code root} is a damaged or hostile archive (naming the entry)
+   * @throws UnsupportedFormatException if {@code root} is an archive of an unsupported version
    */
   public static StoreReader open(Path root) {
     Objects.requireNonNull(root, "root");
+    if (Files.isRegularFile(root)) {
+      return new StoreReader(ArchiveSource.open(root));
+    }
     if (!Store.exists(root)) {
       throw new IllegalArgumentException("Cannot open store " + root + ": no Tracklog store there");
     }
-    return new StoreReader(Store.open(root), true);
+    return new StoreReader(new StoreSource(Store.open(root), true));
   }
 
   /**
@@ -155,7 +169,7 @@ public final class StoreReader implements AutoCloseable {
    */
   public static StoreReader of(Store store) {
     Objects.requireNonNull(store, "store");
-    return new StoreReader(store, false);
+    return new StoreReader(new StoreSource(store, false));
   }
 
   /**
@@ -168,7 +182,7 @@ public final class StoreReader implements AutoCloseable {
    * @throws io.tracklog.error.InvalidParameterException if max_results or the page token is invalid
    */
   public RegisteredModelPage searchRegisteredModels(String filter, int maxResults, List<String> orderBy, String pageToken) {
-    return RegistrySearch.searchModels(store.registry().snapshot(), filter, maxResults, orderBy, pageToken);
+    return RegistrySearch.searchModels(store.registry(), filter, maxResults, orderBy, pageToken);
   }
 
   /**
@@ -181,7 +195,54 @@ public final class StoreReader implements AutoCloseable {
    * @throws io.tracklog.error.InvalidParameterException if max_results or the page token is invalid
    */
   public ModelVersionPage searchModelVersions(String filter, int maxResults, List<String> orderBy, String pageToken) {
-    return RegistrySearch.searchVersions(store.registry().snapshot(), filter, maxResults, orderBy, pageToken);
+    return RegistrySearch.searchVersions(store.registry(), filter, maxResults, orderBy, pageToken);
+  }
+
+  /**
+   * The model registry as it is now (an archive's: as it was archived). Its registered models and
+   * versions, for the registry gets ({@code model}, {@code versions}, {@code version}, {@code
+   * versionByAlias}).
+   */
+  public RegistrySnapshot registry() {
+    return store.registry();
+  }
+
+  /**
+   * A registered model's audit trail, as {@code ModelRegistry.history}.
+   *
+   * @throws io.tracklog.error.ResourceNotFoundException if no model ever had that name
+   */
+  public List<RegistryChange> modelHistory(String name) {
+    Objects.requireNonNull(name, "name");
+    return store.modelHistory(name);
+  }
+
+  /**
+   * MLflow's list_artifacts: the direct children of {@code path} (null for the root), sorted.
+   *
+   * @throws io.tracklog.error.RunNotFoundException if there is no such run
+   * @throws io.tracklog.error.InvalidArtifactPathException if the path breaks a rule
+   */
+  public List<ArtifactInfo> listArtifacts(String runId, String path) {
+    Objects.requireNonNull(runId, "runId");
+    return store.listArtifacts(runId, path);
+  }
+
+  /**
+   * Opens one artifact file of a run; the caller closes the stream.
+   *
+   * @throws io.tracklog.error.RunNotFoundException if there is no such run
+   * @throws io.tracklog.error.InvalidArtifactPathException if the path breaks a rule
+   * @throws io.tracklog.error.InvalidParameterException if there is no such file
+   */
+  public InputStream openArtifact(String runId, String path) {
+    Objects.requireNonNull(runId, "runId");
+    return store.openArtifact(runId, path);
+  }
+
+  /** What this reader reads: a store or an archive. */
+  ReadSource source() {
+    return store;
   }
 
   /**
@@ -416,6 +477,7 @@ public final class StoreReader implements AutoCloseable {
    * @throws CorruptFileException if the file fails its checks
    */
   MetricPoints readHistory(Manifest.FileEntry file, String runId, String key) {
+    store.prepare(file.path());
     if (file.length() <= Integer.MAX_VALUE) {
       SegmentReader.MetricsFile metrics =
           metricsFiles.get(
@@ -525,9 +587,7 @@ public final class StoreReader implements AutoCloseable {
     try {
       closeAllocator();
     } finally {
-      if (ownsStore) {
-        store.close();
-      }
+      store.close();
     }
   }
 }

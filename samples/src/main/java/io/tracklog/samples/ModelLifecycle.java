@@ -6,7 +6,15 @@ import io.tracklog.model.ModelInfo;
 import io.tracklog.model.ModelOptions;
 import io.tracklog.model.Signature;
 import io.tracklog.model.xgboost.XGBoostFlavor;
+import io.tracklog.reader.Archive;
+import io.tracklog.reader.StoreReader;
 import io.tracklog.registry.ModelRegistry;
+import io.tracklog.registry.ModelVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -18,7 +26,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 /**
  * The end of every MLflow tutorial: train a model (an XGBoost4J regressor on a generated data set),
  * log it with a signature and an input example, register it, point the alias {@code champion} at
- * the new version, and load it back by that alias to predict.
+ * the new version, load it back by that alias to predict, and ship it: an offline archive of the
+ * model with the run that made it, opened read-only, the model loaded back from it.
  *
  * <pre>{@code
  * java @cli/target/jvm.options -cp ... io.tracklog.samples.ModelLifecycle [store-path]
@@ -40,9 +49,11 @@ public final class ModelLifecycle {
 
   /**
    * What the sample did: the run, the registered version, and the test-set predictions of the
-   * trained booster and of the one loaded back through {@code models:/house-prices@champion}.
+   * trained booster, of the one loaded back through {@code models:/house-prices@champion}, and of
+   * the one loaded from the offline archive.
    */
-  public record Result(String runId, int version, String modelUri, double rmse, float[] trained, float[] loaded) {}
+  public record Result(
+      String runId, int version, String modelUri, double rmse, float[] trained, float[] loaded, float[] fromArchive) {}
 
   /** Trains, logs, registers and loads back one model in {@code store}. */
   public static Result run(Store store) throws XGBoostError {
@@ -73,7 +84,39 @@ public final class ModelLifecycle {
 
     Booster champion = XGBoostFlavor.loadBooster(store, "models:/" + MODEL + "@" + ALIAS);
     float[] loaded = flatten(champion.predict(matrix(test, TEST_ROWS)));
-    return new Result(runId, version, logged[0].modelUri(), rmse, trained, loaded);
+    float[] fromArchive = flatten(shipped(store).predict(matrix(test, TEST_ROWS)));
+    return new Result(runId, version, logged[0].modelUri(), rmse, trained, loaded, fromArchive);
+  }
+
+  /**
+   * Archives the champion with its run (a temporary file here; {@code tracklog archive create} on
+   * the command line), opens the archive read-only and loads the booster from it.
+   */
+  static Booster shipped(Store store) throws XGBoostError {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("tracklog-model-archive");
+      Path archive = dir.resolve(MODEL + ".tlar");
+      Archive.create(store, Archive.Selection.ofModel(MODEL + "@" + ALIAS), archive);
+      try (StoreReader reader = StoreReader.open(archive)) {
+        ModelVersion v = reader.registry().versionByAlias(MODEL, ALIAS).orElseThrow();
+        try (InputStream in = reader.openArtifact(v.runId(), "model/model.ubj")) {
+          return XGBoost.loadModel(in);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (dir != null) {
+        try (var files = Files.walk(dir)) {
+          for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        } catch (IOException ignored) {
+          // a temporary folder
+        }
+      }
+    }
   }
 
   /** Seeded uniform features in [0, 1), row-major. */
@@ -129,9 +172,10 @@ public final class ModelLifecycle {
     try (Store store = Store.open(Samples.root(args))) {
       Result r = run(store);
       System.out.printf(
-          "Model %s version %d (alias %s) from run %s, test RMSE %.4f; loaded back by alias: %s%n",
+          "Model %s version %d (alias %s) from run %s, test RMSE %.4f; loaded back by alias and from an archive: %s%n",
           MODEL, r.version(), ALIAS, r.runId(), r.rmse(),
-          Arrays.equals(r.trained(), r.loaded()) ? "same predictions" : "DIFFERENT predictions");
+          Arrays.equals(r.trained(), r.loaded()) && Arrays.equals(r.trained(), r.fromArchive())
+              ? "same predictions" : "DIFFERENT predictions");
     }
   }
 }

@@ -19,6 +19,7 @@ class ModelLifecycleTest {
       ModelLifecycle.Result first = ModelLifecycle.run(store);
       assertThat(first.version()).isEqualTo(1);
       assertThat(first.loaded()).containsExactly(first.trained()); // the booster that was logged
+      assertThat(first.fromArchive()).containsExactly(first.trained()); // and the one shipped
       assertThat(first.rmse()).isLessThan(0.3); // labels span about [-2, 4]: it learned something
       assertThat(store.getRun(first.runId()).metric("rmse")).isEqualTo(first.rmse());
 

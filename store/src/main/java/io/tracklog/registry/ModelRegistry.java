@@ -89,6 +89,11 @@ public final class ModelRegistry implements AutoCloseable {
   private final String user;
   private final RunArtifactUris runs;
 
+  /** The log underneath, for {@link RegistryArchive}. */
+  RegistryLog log() {
+    return log;
+  }
+
   private ModelRegistry(RegistryLog log, InstantSource clock, String user, RunArtifactUris runs) {
     this.log = log;
     this.clock = clock;

@@ -9,6 +9,8 @@ import io.tracklog.log.ChronicleEventLog;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -72,6 +74,53 @@ final class RegistryLog implements AutoCloseable {
             return result.apply(state);
           }
         });
+  }
+
+  /**
+   * Under the registry lock, over the caught-up state: {@code plan} returns the events to append,
+   * in order (none: a no-op), each folded as it is appended (archive imports, which carry a model's
+   * whole history).
+   */
+  void writeAll(Function<RegistryState, List<RegistryEvent>> plan) {
+    synchronized (monitor) {
+      checkOpen();
+    }
+    ProcessLock.withLock(
+        lockFile,
+        () -> {
+          synchronized (monitor) {
+            catchUp(true);
+            for (RegistryEvent event : plan.apply(state)) {
+              RegistryCodec.encode(event, sink);
+              log.append(sink.array(), sink.length(), ops);
+              catchUp(true);
+            }
+            return null;
+          }
+        });
+  }
+
+  /**
+   * Every event folded so far, in log order, with the lineage of the model it changed (as the
+   * state numbers them): what an archive copies of the models it carries.
+   */
+  void eachEvent(BiConsumer<Long, RegistryEvent> action) {
+    openIfExists();
+    synchronized (monitor) {
+      catchUp(false);
+      if (reader == null) {
+        return; // no registry log
+      }
+      RegistryState replay = new RegistryState();
+      try (EventReader r = log.openReader()) {
+        for (ByteSource src = r.next(); src != null && replay.position() < state.position(); src = r.next()) {
+          RegistryEvent e = r.decode(src, RegistryCodec::decode);
+          RegistryState.Model before = replay.model(e.name());
+          replay.apply(e);
+          action.accept(before != null ? before.lineage : replay.model(e.name()).lineage, e);
+        }
+      }
+    }
   }
 
   /** An immutable view of the registry as the log now says; the same instance while nothing changed. */
