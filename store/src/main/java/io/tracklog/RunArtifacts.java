@@ -55,9 +55,16 @@ public final class RunArtifacts {
   private final FileOps ops;
   /** The run's last ArtifactWritten per path, checked against the files; null: not known here. */
   private final Map<String, RunEvent.ArtifactWritten> recorded;
+  /**
+   * Every ArtifactWritten of a path the run records by now, oldest first. A writer renames a file in
+   * before it appends its event, and may replace it again while a reader reads, so a file that
+   * disagrees with {@link #recorded} is damaged only if no version the run ever recorded of it
+   * matches. Null: no second look.
+   */
+  private final java.util.function.Function<String, List<RunEvent.ArtifactWritten>> history;
 
   RunArtifacts(String runId, Path root, FileOps ops) {
-    this(runId, root, ops, null);
+    this(runId, root, ops, null, null);
   }
 
   /**
@@ -65,11 +72,17 @@ public final class RunArtifacts {
    * missing or has another size is reported by {@link #list}, and one whose bytes do not hash to
    * the recorded SHA-256 by the stream {@link #open} returns, at its end (issue #11).
    */
-  RunArtifacts(String runId, Path root, FileOps ops, Map<String, RunEvent.ArtifactWritten> recorded) {
+  RunArtifacts(
+      String runId,
+      Path root,
+      FileOps ops,
+      Map<String, RunEvent.ArtifactWritten> recorded,
+      java.util.function.Function<String, List<RunEvent.ArtifactWritten>> history) {
     this.runId = runId;
     this.root = root;
     this.ops = ops;
     this.recorded = recorded;
+    this.history = history;
   }
 
   /** The artifact folder of {@code runId} in the store at {@code storeRoot} (it may not exist yet). */
@@ -297,12 +310,17 @@ public final class RunArtifacts {
         continue; // not a direct child of the listed directory
       }
       Long size = sizes.get(p);
-      if (size == null || size != a.size()) {
+      if (size == null || size != a.size() && !anyVersionHas(p, size)) {
         throw new CorruptFileException(
             resolve(segments(p, false)),
             (size == null ? "is missing" : "has " + size + " bytes") + "; run " + runId + " recorded " + a.size());
       }
     }
+  }
+
+  /** Whether the run ever recorded {@code size} for {@code path} (a writer replaced it meanwhile). */
+  private boolean anyVersionHas(String path, long size) {
+    return history != null && history.apply(path).stream().anyMatch(r -> r.size() == size);
   }
 
   /** Every artifact file under the folder (recursively), sorted by path. */
@@ -347,8 +365,11 @@ public final class RunArtifacts {
     }
     try {
       InputStream in = Files.newInputStream(file);
-      RunEvent.ArtifactWritten record = recorded == null ? null : recorded.get(String.join("/", segments(path, false)));
-      return record == null ? in : new CheckedArtifactStream(in, file, record);
+      String key = String.join("/", segments(path, false));
+      RunEvent.ArtifactWritten record = recorded == null ? null : recorded.get(key);
+      return record == null
+          ? in
+          : new CheckedArtifactStream(in, file, record, history == null ? () -> List.of() : () -> history.apply(key));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open artifact " + path + " of run " + runId, e);
     }
@@ -422,14 +443,17 @@ public final class RunArtifacts {
   private static final class CheckedArtifactStream extends java.io.FilterInputStream {
     private final Path file;
     private final RunEvent.ArtifactWritten record;
+    private final java.util.function.Supplier<List<RunEvent.ArtifactWritten>> versions; // every record of the path, as of now
     private final MessageDigest sha = sha256();
     private long size;
     private boolean checked;
 
-    CheckedArtifactStream(InputStream in, Path file, RunEvent.ArtifactWritten record) {
+    CheckedArtifactStream(
+        InputStream in, Path file, RunEvent.ArtifactWritten record, java.util.function.Supplier<List<RunEvent.ArtifactWritten>> versions) {
       super(in);
       this.file = file;
       this.record = record;
+      this.versions = versions;
     }
 
     @Override
@@ -470,13 +494,20 @@ public final class RunArtifacts {
       return false;
     }
 
+    private boolean matches(RunEvent.ArtifactWritten r, String digest) {
+      return size == r.size() && digest.equals(r.sha256());
+    }
+
     private void check() {
       if (checked) {
         return;
       }
       checked = true;
       String digest = HexFormat.of().formatHex(sha.digest());
-      if (size != record.size() || !digest.equals(record.sha256())) {
+      if (!matches(record, digest)) {
+        if (versions.get().stream().anyMatch(r -> matches(r, digest))) {
+          return; // a version the run recorded: a writer replaced the file while it was opened
+        }
         throw new CorruptFileException(
             file, "has " + size + " bytes of SHA-256 " + digest + "; its run recorded " + record.size() + " bytes of " + record.sha256());
       }

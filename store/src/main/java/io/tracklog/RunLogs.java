@@ -93,6 +93,19 @@ final class RunLogs {
     return state;
   }
 
+  /** Every ArtifactWritten of {@code path} the run's log holds now, oldest first. */
+  List<RunEvent.ArtifactWritten> artifactHistory(String runId, String path) {
+    List<RunEvent.ArtifactWritten> out = new ArrayList<>();
+    try (EventReader reader = open(runId)) {
+      for (ByteSource src = reader.next(); src != null; src = reader.next()) {
+        if (reader.decode(src, EventCodec::decodeRunEvent) instanceof RunEvent.ArtifactWritten a && a.path().equals(path)) {
+          out.add(a);
+        }
+      }
+    }
+    return out;
+  }
+
   /** See {@link Store#runRecord}. */
   RunRecord record(String runId) {
     RunState state = new RunState();

@@ -436,7 +436,8 @@ public final class Store implements AutoCloseable {
   /** The artifact folder of a run, for listing, opening and copying out its artifacts. */
   public RunArtifacts artifacts(String runId) {
     runLogs.requireRun(runId);
-    return new RunArtifacts(runId, layout.runArtifacts(runId), layout.ops(), runLogs.replay(runId).artifacts());
+    return new RunArtifacts(
+        runId, layout.runArtifacts(runId), layout.ops(), runLogs.replay(runId).artifacts(), path -> runLogs.artifactHistory(runId, path));
   }
 
   /** MLflow's list_artifacts: the direct children of {@code path} (null for the root), sorted. */
