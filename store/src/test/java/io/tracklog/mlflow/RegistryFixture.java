@@ -23,10 +23,20 @@ public final class RegistryFixture {
 
   /** The fixture's files by relative path ({@code /}), as they read once written at {@code mlruns}. */
   public static Map<String, String> files(Path mlruns) throws Exception {
-    Path src = Path.of(RegistryFixture.class.getResource("/mlflow-registry/mlruns").toURI());
+    java.net.URI uri = RegistryFixture.class.getResource("/mlflow-registry/mlruns").toURI();
     Map<String, String> out = new TreeMap<>();
-    read(src).forEach((rel, text) -> out.put(rel, text.replace(PLACEHOLDER, MlflowExport.uri(mlruns.toAbsolutePath()))));
+    if (uri.getScheme().equals("jar")) { // the store's test-jar, as the cli module's tests see it in a full build
+      try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(uri, Map.of())) {
+        put(read(jar.provider().getPath(uri)), mlruns, out);
+      }
+    } else {
+      put(read(Path.of(uri)), mlruns, out);
+    }
     return out;
+  }
+
+  private static void put(Map<String, String> files, Path mlruns, Map<String, String> out) {
+    files.forEach((rel, text) -> out.put(rel, text.replace(PLACEHOLDER, MlflowExport.uri(mlruns.toAbsolutePath()))));
   }
 
   /** The fixture's registry files ({@code models/}), by path relative to {@code models/}, as written at {@code mlruns}. */
