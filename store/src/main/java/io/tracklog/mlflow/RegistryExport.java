@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * Writes the store's registry in MLflow's FileStore layout ({@code <out>/models/},
- * MLFLOW-REGISTRY-MODELS.md §5): each model's meta.yaml, {@code tags/}, {@code aliases/}, and every
+ * mlflow/store/model_registry/file_store.py; docs/MLFLOW-BRIDGE.md): each model's meta.yaml, {@code tags/}, {@code aliases/}, and every
  * version ever created, soft-deleted ones as {@code Deleted_Internal} (they carry the numbering).
  * YAML is PyYAML's {@code safe_dump} ({@link PyYaml}); key and alias files hold the raw value with no
  * newline. A version's source (and storage location) under the store's copy of an exported run's

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Imports MLflow's FileStore registry ({@code <mlruns>/models/}, MLFLOW-REGISTRY-MODELS.md §5) into
+ * Imports MLflow's FileStore registry ({@code <mlruns>/models/}, mlflow/store/model_registry/file_store.py; docs/MLFLOW-BRIDGE.md) into
  * the store's registry, after the runs (a version's {@code file://} source that pointed into the
  * imported tree, or into its run's original artifact URI, is rewritten to the store's copy of the
  * run's artifacts). Every version keeps its number, soft-deleted ({@code Deleted_Internal}) ones

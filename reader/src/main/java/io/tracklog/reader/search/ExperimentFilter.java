@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A parsed, fully validated search_experiments filter (MLFLOW-SEMANTICS §9): {@code name} ({@code =
+ * A parsed, fully validated search_experiments filter (mlflow/utils/search_utils.py; docs/SEARCH.md): {@code name} ({@code =
  * != LIKE ILIKE}), {@code creation_time} and {@code last_update_time} (numeric comparators), and
  * {@code tags.<key>} ({@code = != LIKE ILIKE}; a missing tag fails). Prefixes: none, {@code
  * attribute.}, {@code tag.}, {@code tags.} only. Immutable and thread-safe.

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * MLflow's search_experiments over a {@link Snapshot} (MLFLOW-SEMANTICS §9): filter, order, page.
+ * MLflow's search_experiments over a {@link Snapshot} (mlflow/utils/search_utils.py; docs/SEARCH.md): filter, order, page.
  * Default order {@code creation_time DESC, experiment_id ASC}; when order_by is given without
  * experiment_id, ties are broken by {@code experiment_id DESC}, MLflow's rule. Stateless and
  * thread-safe.

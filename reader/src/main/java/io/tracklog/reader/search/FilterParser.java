@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The structural half of filter parsing, shared by run and experiment search: splits a filter into
- * comparisons {@code operand comparator operand}, separated by optional {@code AND}s (MLFLOW-SEMANTICS
- * §4, quirks Q1-Q3). What the operands mean is decided by {@link RunFilter} and {@link
+ * comparisons {@code operand comparator operand}, separated by optional {@code AND}s (mlflow/utils/search_utils.py, docs/SEARCH.md;
+ * quirks Q1-Q3). What the operands mean is decided by {@link RunFilter} and {@link
  * ExperimentFilter}. Every structural error is raised before any clause is interpreted, as MLflow
  * checks the whole statement before its comparisons.
  */
@@ -274,7 +274,7 @@ final class FilterParser {
    * The strings of an IN list, as MLflow reads them: only single-quoted strings, commas and
    * whitespace inside the parentheses, then read as a Python literal (so escapes are processed,
    * side-by-side strings concatenate, a trailing comma is fine), then every element that is not
-   * all lower case ({@code str.islower()}) is dropped (MLFLOW-SEMANTICS §5.6).
+   * all lower case ({@code str.islower()}) is dropped (mlflow/utils/search_utils.py; docs/SEARCH.md).
    */
   static List<String> listValue(String filter, RawClause c) {
     Operand v = c.right();

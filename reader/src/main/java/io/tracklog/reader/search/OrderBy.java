@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One parsed order_by element: {@code <entity>.<key> [ASC|DESC]} (MLFLOW-SEMANTICS §6). Each
+ * One parsed order_by element: {@code <entity>.<key> [ASC|DESC]} (mlflow/utils/search_utils.py; docs/SEARCH.md). Each
  * element holds one key; the element must have no leading or trailing whitespace; the direction is
  * ASC or DESC in any case, ASC by default.
  *

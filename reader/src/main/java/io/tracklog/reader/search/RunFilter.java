@@ -36,7 +36,7 @@ public record RunFilter(List<Clause> clauses) {
   static final Set<Op> KEY_VALUE_OPS = EnumSet.of(Op.EQ, Op.NE, Op.LIKE, Op.ILIKE);
   static final Set<Op> STRING_ATTRIBUTE_OPS = EnumSet.of(Op.EQ, Op.NE, Op.LIKE, Op.ILIKE, Op.IN, Op.NOT_IN);
 
-  /** Searchable run attributes and their aliases → canonical name (MLFLOW-SEMANTICS §5). */
+  /** Searchable run attributes and their aliases → canonical name (mlflow/utils/search_utils.py; docs/SEARCH.md). */
   static final Map<String, String> ATTRIBUTES =
       Map.ofEntries(
           Map.entry("run_id", "run_id"),
@@ -263,7 +263,7 @@ public record RunFilter(List<Clause> clauses) {
     }
   }
 
-  /** A dataset clause: each is matched against any of the inputs on its own (MLFLOW-SEMANTICS §5.5). */
+  /** A dataset clause: each is matched against any of the inputs on its own (mlflow/utils/search_utils.py; docs/SEARCH.md). */
   static boolean matchesInputs(List<DatasetInput> inputs, Clause c) {
     for (DatasetInput input : inputs) {
       if (c.key().equals("context")) {

@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** search_experiments tie-breaks, id order, filters and pages (MLFLOW-SEMANTICS §9). */
+/** search_experiments tie-breaks, id order, filters and pages (mlflow/utils/search_utils.py; docs/SEARCH.md). */
 class ExperimentSearchTest {
   @TempDir Path dir;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The filter grammar of MLFLOW-SEMANTICS §4-5: what parses into what, and what is rejected where. */
+/** The filter grammar of mlflow/utils/search_utils.py; docs/SEARCH.md: what parses into what, and what is rejected where. */
 class FilterParserTest {
   @Test
   void clauses_resolvePrefixesAliasesAndQuotes() {

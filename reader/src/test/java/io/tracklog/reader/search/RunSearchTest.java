@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Cases of our own from MLFLOW-SEMANTICS §4-8, over the conformance sample's dataset (the same
+ * Cases of our own from mlflow/utils/search_utils.py; docs/SEARCH.md, over the conformance sample's dataset (the same
  * runs, so the expected orders can be checked by hand against the JSON).
  */
 class RunSearchTest {
