@@ -7,7 +7,10 @@ import java.util.Objects;
 /**
  * What to start a run with. Only the experiment is required; everything else has MLflow's default
  * (a generated name, the store's user, now). Giving {@code runId} or {@code startTime} is the import
- * path: ids and timestamps are kept as given, so a migrated run keeps its identity.
+ * path: ids and timestamps are kept as given, so a migrated run keeps its identity. {@code
+ * artifactLocation} replaces the experiment's artifact location as the base of the run's
+ * {@code artifact_uri} ({@code <location>/<run id>/artifacts}): a tracking server gives its runs
+ * {@code mlflow-artifacts:/<experiment id>} so that remote clients upload through it.
  */
 public record RunSpec(
     String experimentId,
@@ -16,6 +19,7 @@ public record RunSpec(
     Long startTime,
     String userId,
     String parentRunId,
+    String artifactLocation,
     List<RunTag> tags) {
 
   public RunSpec {
@@ -43,6 +47,7 @@ public record RunSpec(
     private Long startTime;
     private String userId;
     private String parentRunId;
+    private String artifactLocation;
     private final List<RunTag> tags = new ArrayList<>();
 
     private Builder(String experimentId) {
@@ -83,13 +88,19 @@ public record RunSpec(
       return this;
     }
 
+    /** The base of the run's artifact URI instead of the experiment's artifact location. */
+    public Builder artifactLocation(String artifactLocation) {
+      this.artifactLocation = once(this.artifactLocation, artifactLocation, "artifactLocation");
+      return this;
+    }
+
     public Builder tag(String key, String value) {
       tags.add(new RunTag(key, value));
       return this;
     }
 
     public RunSpec build() {
-      return new RunSpec(experimentId, runName, runId, startTime, userId, parentRunId, tags);
+      return new RunSpec(experimentId, runName, runId, startTime, userId, parentRunId, artifactLocation, tags);
     }
   }
 }

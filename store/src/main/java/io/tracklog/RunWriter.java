@@ -267,6 +267,21 @@ public final class RunWriter implements AutoCloseable {
     writeArtifacts(pending);
   }
 
+  /**
+   * Writes what {@code in} holds to the artifact file at {@code artifactFile} (a tracking server's
+   * upload), replacing an artifact of that path, with its ArtifactWritten event, size and SHA-256.
+   * The caller closes {@code in}.
+   *
+   * @throws io.tracklog.error.InvalidArtifactPathException if the path leaves the artifact folder;
+   *     nothing is written
+   * @throws RunNotActiveException if the run is deleted
+   */
+  public void logArtifact(java.io.InputStream in, String artifactFile) {
+    Objects.requireNonNull(in, "in");
+    List<String> target = RunArtifacts.segments(artifactFile, false);
+    writeArtifacts(List.of(new PendingArtifact(target, in::transferTo)));
+  }
+
   /** MLflow's log_text: {@code text} as UTF-8 in the artifact file at {@code artifactFile}. */
   public void logText(String text, String artifactFile) {
     Objects.requireNonNull(text, "text");

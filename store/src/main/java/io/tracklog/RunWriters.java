@@ -104,7 +104,8 @@ final class RunWriters {
           if (open.containsKey(runId)) {
             throw new IllegalStateException("Cannot start run " + runId + ": this store has a writer open on it");
           }
-          String artifactUri = exp.artifactLocation() + "/" + runId + "/artifacts";
+          String location = spec.artifactLocation() != null ? spec.artifactLocation() : exp.artifactLocation();
+          String artifactUri = location + "/" + runId + "/artifacts";
           RunEvent.RunStarted started =
               new RunEvent.RunStarted(runId, exp.experimentId(), runName, user, startTime, artifactUri, startTags);
           // The run's first frame, then its registration: a crash in between leaves a frame of an
@@ -140,8 +141,8 @@ final class RunWriters {
     }
   }
 
-  /** See {@link Store#resumeRun}. */
-  RunWriter resume(String runId) {
+  /** See {@link Store#resumeRun} ({@code setRunning}) and {@link Store#attachRun}. */
+  RunWriter resume(String runId, boolean setRunning) {
     logs.requireRun(runId);
     catalog.checkOpen();
     if (open.containsKey(runId)) {
@@ -154,7 +155,7 @@ final class RunWriters {
       if (run.info().lifecycleStage() == LifecycleStage.DELETED) {
         throw new RunNotActiveException(runId);
       }
-      if (run.info().status() != RunStatus.RUNNING) {
+      if (setRunning && run.info().status() != RunStatus.RUNNING) {
         writer.updateStatus(RunStatus.RUNNING, null);
       }
       return writer;

@@ -104,7 +104,9 @@ public final class Store implements AutoCloseable {
         io.tracklog.registry.ModelRegistry.open(
             layout.registryDir(), layout.registryLock(), ops, options.clock(), options.userName(),
             runId -> getRun(runId).info().artifactUri());
-    ShutdownHook.register(this);
+    if (options.killRunsAtShutdown() != StoreOptions.ShutdownPolicy.OWNER_CLOSES) {
+      ShutdownHook.register(this);
+    }
   }
 
   /**
@@ -406,7 +408,19 @@ public final class Store implements AutoCloseable {
    * @throws IllegalStateException if this store already has a writer open on the run
    */
   public RunWriter resumeRun(String runId) {
-    return writers.resume(runId);
+    return writers.resume(runId, true);
+  }
+
+  /**
+   * Attaches to an existing run to write more without touching its status: MLflow's REST writes
+   * (log-metric to a FINISHED run keeps it FINISHED). A tracking server writes through these.
+   *
+   * @throws RunNotFoundException if there is no such run
+   * @throws RunNotActiveException if the run is deleted
+   * @throws IllegalStateException if this store already has a writer open on the run
+   */
+  public RunWriter attachRun(String runId) {
+    return writers.resume(runId, false);
   }
 
   void writerClosed(RunWriter writer) {

@@ -37,7 +37,12 @@ public record StoreOptions(
     /** End them as KILLED, as MLflow's atexit hook does. The default. */
     END_AS_KILLED,
     /** Leave them RUNNING (their writer lease is dropped, so {@link Store#orphanedRuns()} finds them). */
-    LEAVE_RUNNING
+    LEAVE_RUNNING,
+    /**
+     * Do nothing at shutdown: whoever opened the store closes it, in its own shutdown hook (a
+     * tracking server drains its requests first). Runs stay RUNNING, as with LEAVE_RUNNING.
+     */
+    OWNER_CLOSES
   }
 
   public static final Durability DEFAULT_DURABILITY = Durability.SYNC_ON_END;

@@ -1,5 +1,6 @@
 package io.tracklog.cli;
 
+import io.tracklog.server.MlflowJson;
 import io.tracklog.Experiment;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.search.Clause;

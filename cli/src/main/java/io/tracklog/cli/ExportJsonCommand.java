@@ -1,5 +1,6 @@
 package io.tracklog.cli;
 
+import io.tracklog.server.MlflowJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.tracklog.Experiment;

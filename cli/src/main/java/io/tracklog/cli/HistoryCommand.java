@@ -1,5 +1,6 @@
 package io.tracklog.cli;
 
+import io.tracklog.server.MlflowJson;
 import io.tracklog.Metric;
 import io.tracklog.reader.MetricHistoryPage;
 import io.tracklog.reader.StoreReader;

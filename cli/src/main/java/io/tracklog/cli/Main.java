@@ -65,7 +65,8 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       GcCommand.class,
       ModelsCommand.class,
-      ArchiveCommand.class
+      ArchiveCommand.class,
+      ServerCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.tracklog.cli;
 
+import io.tracklog.server.MlflowJson;
 import io.tracklog.error.ErrorCode;
 import io.tracklog.error.HasErrorCode;
 import io.tracklog.error.InvalidParameterException;

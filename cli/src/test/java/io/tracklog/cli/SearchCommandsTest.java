@@ -1,5 +1,6 @@
 package io.tracklog.cli;
 
+import io.tracklog.server.MlflowJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.tracklog.cli;
+package io.tracklog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

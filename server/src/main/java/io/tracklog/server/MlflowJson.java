@@ -1,4 +1,4 @@
-package io.tracklog.cli;
+package io.tracklog.server;
 
 import io.tracklog.DatasetInput;
 import io.tracklog.Experiment;
@@ -40,17 +40,17 @@ import java.util.Map;
  * {@code .to_proto()}). Map and list values are {@link String}, {@link Long}, {@link Double},
  * {@code Map<String, ?>} and {@code List<?>}.
  */
-final class MlflowJson {
-  static final String NAN = "NaN";
-  static final String INFINITY = "Infinity";
-  static final String NEGATIVE_INFINITY = "-Infinity";
+public final class MlflowJson {
+  public static final String NAN = "NaN";
+  public static final String INFINITY = "Infinity";
+  public static final String NEGATIVE_INFINITY = "-Infinity";
 
   private MlflowJson() {}
 
   // ---- entities, as their to_proto() fills them ------------------------------------------------
 
   /** A {@code Run}: info, data, inputs. FileStore runs carry no outputs, so there is no "outputs". */
-  static Map<String, Object> run(Run run) {
+  public static Map<String, Object> run(Run run) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("info", runInfo(run.info()));
     Map<String, Object> data = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ final class MlflowJson {
   }
 
   /** RunInfo in field-number order: run_uuid 1, experiment_id 2, run_name 3, ..., run_id 15. */
-  static Map<String, Object> runInfo(RunInfo info) {
+  public static Map<String, Object> runInfo(RunInfo info) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("run_uuid", info.runId());
     out.put("experiment_id", info.experimentId());
@@ -85,7 +85,7 @@ final class MlflowJson {
   }
 
   /** Metric: key 1, value 2, timestamp 3, step 4 (always set). */
-  static Map<String, Object> metric(Metric m) {
+  public static Map<String, Object> metric(Metric m) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("key", m.key());
     out.put("value", m.value());
@@ -95,7 +95,7 @@ final class MlflowJson {
   }
 
   /** Experiment: id 1, name 2, artifact_location 3, lifecycle_stage 4, last_update_time 5, creation_time 6, tags 7. */
-  static Map<String, Object> experiment(Experiment e) {
+  public static Map<String, Object> experiment(Experiment e) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("experiment_id", e.experimentId());
     out.put("name", e.name());
@@ -112,7 +112,7 @@ final class MlflowJson {
   }
 
   /** DatasetInput: tags 1, dataset 2 (name, digest, source_type, source, schema?, profile?). */
-  static Map<String, Object> datasetInput(DatasetInput input) {
+  public static Map<String, Object> datasetInput(DatasetInput input) {
     Map<String, Object> out = new LinkedHashMap<>();
     List<Object> tags = new ArrayList<>();
     for (InputTag t : input.tags()) {
@@ -140,7 +140,7 @@ final class MlflowJson {
    * string); user_id and deployment_job_id are never set by MLflow's stores, and the prompt tag is
    * hidden (registered_model.py {@code to_proto}).
    */
-  static Map<String, Object> registeredModel(RegisteredModel m) {
+  public static Map<String, Object> registeredModel(RegisteredModel m) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", m.name());
     out.put("creation_timestamp", m.creationTimestamp());
@@ -167,7 +167,7 @@ final class MlflowJson {
    * 10, status_message 11, tags 12, run_link 13, aliases 14; null fields unset (model_version.py
    * {@code to_proto}, which never writes model_id).
    */
-  static Map<String, Object> modelVersion(ModelVersion v) {
+  public static Map<String, Object> modelVersion(ModelVersion v) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", v.name());
     out.put("version", String.valueOf(v.version()));
@@ -193,14 +193,14 @@ final class MlflowJson {
   }
 
   /** A response holding one message under {@code field}: {@code {"registered_model": {...}}}. */
-  static Map<String, Object> single(String field, Map<String, Object> message) {
+  public static Map<String, Object> single(String field, Map<String, Object> message) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put(field, message);
     return out;
   }
 
   /** A response: {@code list} under {@code field} unless empty, then next_page_token if any. */
-  static Map<String, Object> page(String field, List<?> list, String nextPageToken) {
+  public static Map<String, Object> page(String field, List<?> list, String nextPageToken) {
     Map<String, Object> out = new LinkedHashMap<>();
     putList(out, field, list);
     if (nextPageToken != null && !nextPageToken.isEmpty()) {
@@ -210,7 +210,7 @@ final class MlflowJson {
   }
 
   /** MLflow's error body: {@code {"error_code": "...", "message": "..."}} on one line. */
-  static String error(ErrorCode code, String message) {
+  public static String error(ErrorCode code, String message) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("error_code", code.name());
     out.put("message", message);
@@ -239,17 +239,17 @@ final class MlflowJson {
   // ---- json.dumps ------------------------------------------------------------------------------
 
   /** {@code json.dumps(value, indent=2)}, non-finite floats as protobuf JSON's strings. */
-  static String dumps(Object value) {
+  public static String dumps(Object value) {
     return PythonJson.dumps(value, 2, PythonJson.NonFinite.STRING);
   }
 
   /** A JSON string as Python's json module writes it with ensure_ascii. */
-  static void writeString(StringBuilder sb, String s) {
+  public static void writeString(StringBuilder sb, String s) {
     PythonJson.writeString(sb, s);
   }
 
   /** "NaN", "Infinity" or "-Infinity": protobuf JSON's names for what JSON numbers cannot hold. */
-  static String nonFinite(double v) {
+  public static String nonFinite(double v) {
     if (Double.isNaN(v)) {
       return NAN;
     }
@@ -260,7 +260,7 @@ final class MlflowJson {
   }
 
   /** Python's {@code repr(float)} for a finite double. */
-  static String pythonRepr(double v) {
+  public static String pythonRepr(double v) {
     return PythonJson.repr(v);
   }
 }

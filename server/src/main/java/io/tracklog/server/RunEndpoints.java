@@ -1,0 +1,268 @@
+package io.tracklog.server;
+
+import io.tracklog.ArtifactInfo;
+import io.tracklog.Dataset;
+import io.tracklog.DatasetInput;
+import io.tracklog.Experiment;
+import io.tracklog.InputTag;
+import io.tracklog.Metric;
+import io.tracklog.Param;
+import io.tracklog.Run;
+import io.tracklog.RunSpec;
+import io.tracklog.RunStatus;
+import io.tracklog.RunTag;
+import io.tracklog.RunWriter;
+import io.tracklog.Store;
+import io.tracklog.reader.MetricHistoryPage;
+import io.tracklog.reader.Snapshot;
+import io.tracklog.reader.StoreReader;
+import io.tracklog.reader.search.RunPage;
+import io.tracklog.reader.search.RunSearch;
+import io.tracklog.reader.search.SearchRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * MLflow's run endpoints ({@code /mlflow/runs/...}, {@code /mlflow/metrics/get-history},
+ * {@code /mlflow/artifacts/list}; mlflow/protos/service.proto). Writes go through the run's writer
+ * in the {@link RunWriterCache}; reads to a fresh snapshot.
+ *
+ * <p>Where MLflow's server differs from the CLI, the server answers as MLflow does: a search over
+ * an experiment id that does not exist, or over no ids, finds no runs (HTTP 200).
+ */
+final class RunEndpoints {
+  static final Schema KEY_VALUE = Schema.message("RunTag").string("key", "value");
+  static final String[] RUN_STATUSES = {"RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"};
+  static final Schema METRIC =
+      Schema.message("Metric").string("key").dbl("value").int64("timestamp", "step")
+          .string("dataset_name", "dataset_digest", "model_id", "run_id");
+  static final Schema DATASET_INPUT =
+      Schema.message("DatasetInput")
+          .messages("tags", Schema.message("InputTag").string("key", "value"))
+          .message("dataset", Schema.message("Dataset").string("name", "digest", "source_type", "source", "schema", "profile"));
+
+  private final Store store;
+  private final StoreReader reader;
+  private final RunWriterCache writers;
+
+  RunEndpoints(Store store, StoreReader reader, RunWriterCache writers) {
+    this.store = store;
+    this.reader = reader;
+    this.writers = writers;
+  }
+
+  void register(Api api) {
+    String runs = "/mlflow/runs/";
+    api.add("POST", runs + "create",
+        Schema.message("CreateRun").string("experiment_id", "user_id", "run_name").int64("start_time")
+            .messages("tags", KEY_VALUE), this::create);
+    api.add("POST", runs + "update",
+        Schema.message("UpdateRun").string("run_id", "run_uuid", "run_name").enumeration("status", RUN_STATUSES)
+            .int64("end_time"), this::update);
+    api.add("POST", runs + "delete", Schema.message("DeleteRun").string("run_id"), r -> {
+      store.deleteRun(r.required("run_id"));
+      return Map.of();
+    });
+    api.add("POST", runs + "restore", Schema.message("RestoreRun").string("run_id"), r -> {
+      store.restoreRun(r.required("run_id"));
+      return Map.of();
+    });
+    api.add("GET", runs + "get", Schema.message("GetRun").string("run_id", "run_uuid"),
+        r -> MlflowJson.single("run", MlflowJson.run(reader.snapshot().getRun(r.runId()))));
+    api.add("POST", runs + "search",
+        Schema.message("SearchRuns").strings("experiment_ids").string("filter", "page_token")
+            .enumeration("run_view_type", ExperimentEndpoints.VIEW_TYPES).int32("max_results").strings("order_by"),
+        this::search);
+    api.add("POST", runs + "log-metric",
+        Schema.message("LogMetric").string("run_id", "run_uuid", "key").dbl("value").int64("timestamp", "step")
+            .string("model_id", "dataset_name", "dataset_digest"), r -> {
+          String key = r.required("key");
+          double value = r.requiredDouble("value");
+          long timestamp = r.requiredInt64("timestamp");
+          long step = r.int64("step") == null ? 0 : r.int64("step");
+          writers.write(r.runId(), w -> w.logMetric(key, value, timestamp, step));
+          return Map.of();
+        });
+    api.add("POST", runs + "log-parameter",
+        Schema.message("LogParam").string("run_id", "run_uuid", "key", "value"), r -> {
+          String key = r.required("key");
+          String value = ExperimentEndpoints.tagValue(r);
+          writers.write(r.runId(), w -> w.logParam(key, value));
+          return Map.of();
+        });
+    api.add("POST", runs + "set-tag", Schema.message("SetTag").string("run_id", "run_uuid", "key", "value"), r -> {
+      String key = r.required("key");
+      String value = ExperimentEndpoints.tagValue(r);
+      writers.write(r.runId(), w -> w.setTag(key, value));
+      return Map.of();
+    });
+    api.add("POST", runs + "delete-tag", Schema.message("DeleteTag").string("run_id", "key"), r -> {
+      String key = r.required("key");
+      writers.write(r.required("run_id"), w -> w.deleteTag(key));
+      return Map.of();
+    });
+    api.add("POST", runs + "log-batch",
+        Schema.message("LogBatch").string("run_id").messages("metrics", METRIC)
+            .messages("params", Schema.message("Param").string("key", "value")).messages("tags", KEY_VALUE),
+        this::logBatch);
+    api.add("POST", runs + "log-inputs",
+        Schema.message("LogInputs").string("run_id").messages("datasets", DATASET_INPUT)
+            .messages("models", Schema.message("ModelInput").string("model_id")),
+        this::logInputs);
+    api.add("GET", "/mlflow/metrics/get-history",
+        Schema.message("GetMetricHistory").string("run_id", "run_uuid", "metric_key", "page_token").int32("max_results"),
+        this::history);
+    api.add("GET", "/mlflow/artifacts/list",
+        Schema.message("ListArtifacts").string("run_id", "run_uuid", "path", "page_token"), this::listArtifacts);
+  }
+
+  private Map<String, Object> create(ApiRequest r) {
+    String experimentId = r.string("experiment_id");
+    if (experimentId == null || experimentId.isEmpty()) {
+      experimentId = Experiment.DEFAULT_ID; // MLflow's clients send it; the Default experiment otherwise
+    }
+    String runId = UUID.randomUUID().toString().replace("-", "");
+    RunSpec.Builder spec =
+        RunSpec.builder(experimentId).runId(runId).artifactLocation(ArtifactProxy.SCHEME + experimentId);
+    String name = r.string("run_name");
+    if (name != null && !name.isEmpty()) {
+      spec.runName(name);
+    }
+    String user = r.string("user_id");
+    if (user != null && !user.isEmpty()) {
+      spec.userId(user);
+    }
+    Long start = r.int64("start_time");
+    if (start != null) {
+      spec.startTime(start);
+    }
+    for (ApiRequest t : r.messages("tags")) {
+      spec.tag(t.required("key"), ExperimentEndpoints.tagValue(t));
+    }
+    RunWriter writer = store.startRun(spec.build());
+    try {
+      Run run = writer.state();
+      writers.started(writer);
+      return MlflowJson.single("run", MlflowJson.run(run));
+    } catch (RuntimeException e) {
+      writer.close();
+      throw e;
+    }
+  }
+
+  private Map<String, Object> update(ApiRequest r) {
+    String runId = r.runId();
+    String name = r.string("run_name");
+    Long endTime = r.int64("end_time");
+    RunStatus status = r.string("status") == null ? null : RunStatus.valueOf(r.string("status"));
+    reader.snapshot().getRun(runId); // RESOURCE_DOES_NOT_EXIST before anything is written
+    if (name != null && !name.isEmpty()) {
+      writers.write(runId, w -> w.setName(name));
+    }
+    if (status != null && status != RunStatus.RUNNING && status != RunStatus.SCHEDULED) {
+      writers.end(runId, status, endTime); // a terminal status ends the run and its writer here
+    } else if (status != null || endTime != null) {
+      RunStatus s = status != null ? status : reader.snapshot().getRun(runId).info().status();
+      writers.write(runId, w -> w.updateStatus(s, endTime));
+    }
+    return MlflowJson.single("run_info", MlflowJson.runInfo(reader.snapshot().getRun(runId).info()));
+  }
+
+  private Map<String, Object> search(ApiRequest r) {
+    List<String> ids = r.strings("experiment_ids");
+    SearchRequest.Builder b =
+        SearchRequest.builder(ids)
+            .filter(r.string("filter"))
+            .orderBy(r.strings("order_by"))
+            .pageToken(r.string("page_token"))
+            .viewType(ExperimentEndpoints.view(r.string("run_view_type")));
+    if (r.int32("max_results") != null) {
+      b.maxResults(r.int32("max_results"));
+    }
+    RunPage page = RunSearch.search(reader.snapshot(), b.build());
+    return MlflowJson.page("runs", page.runs().stream().map(MlflowJson::run).toList(), page.nextPageToken());
+  }
+
+  private Map<String, Object> logBatch(ApiRequest r) {
+    String runId = r.required("run_id");
+    List<Metric> metrics = new ArrayList<>();
+    for (ApiRequest m : r.messages("metrics")) {
+      metrics.add(
+          new Metric(m.required("key"), m.requiredDouble("value"), m.requiredInt64("timestamp"),
+              m.int64("step") == null ? 0 : m.int64("step")));
+    }
+    List<Param> params = new ArrayList<>();
+    for (ApiRequest p : r.messages("params")) {
+      params.add(new Param(p.required("key"), ExperimentEndpoints.tagValue(p)));
+    }
+    List<RunTag> tags = new ArrayList<>();
+    for (ApiRequest t : r.messages("tags")) {
+      tags.add(new RunTag(t.required("key"), ExperimentEndpoints.tagValue(t)));
+    }
+    writers.write(runId, w -> w.logBatch(metrics, params, tags));
+    return Map.of();
+  }
+
+  private Map<String, Object> logInputs(ApiRequest r) {
+    String runId = r.required("run_id");
+    List<DatasetInput> inputs = new ArrayList<>();
+    for (ApiRequest d : r.messages("datasets")) {
+      ApiRequest ds = d.message("dataset");
+      if (ds == null) {
+        throw ApiException.missing("dataset");
+      }
+      List<InputTag> tags = new ArrayList<>();
+      for (ApiRequest t : d.messages("tags")) {
+        tags.add(new InputTag(t.required("key"), t.required("value")));
+      }
+      inputs.add(
+          new DatasetInput(
+              new Dataset(ds.required("name"), ds.required("digest"), ds.required("source_type"), ds.required("source"),
+                  ds.string("schema"), ds.string("profile")),
+              tags));
+    }
+    if (!r.messages("models").isEmpty()) {
+      throw ApiException.invalid("Model inputs (LoggedModels) are not supported by this server yet.");
+    }
+    if (!inputs.isEmpty()) {
+      writers.write(runId, w -> w.logInputs(inputs));
+    } else {
+      reader.snapshot().getRun(runId);
+    }
+    return Map.of();
+  }
+
+  private Map<String, Object> history(ApiRequest r) {
+    String runId = r.runId();
+    String key = r.required("metric_key");
+    // Absent max_results: everything, as the proto documents (MLflow's handler would pass 0).
+    MetricHistoryPage page = reader.snapshot().metricHistory(runId, key, r.int32("max_results"), r.string("page_token"));
+    return MlflowJson.page("metrics", page.metrics().stream().map(MlflowJson::metric).toList(), page.nextPageToken());
+  }
+
+  private Map<String, Object> listArtifacts(ApiRequest r) {
+    String runId = r.runId();
+    String path = r.string("path");
+    Run run = reader.snapshot().getRun(runId);
+    List<ArtifactInfo> files = store.listArtifacts(runId, path == null || path.isEmpty() ? null : path);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("root_uri", run.info().artifactUri());
+    List<Object> list = new ArrayList<>();
+    for (ArtifactInfo f : files) {
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("path", f.path());
+      file.put("is_dir", f.isDir());
+      if (f.fileSize() != null) {
+        file.put("file_size", f.fileSize());
+      }
+      list.add(file);
+    }
+    if (!list.isEmpty()) {
+      out.put("files", list);
+    }
+    return out;
+  }
+}

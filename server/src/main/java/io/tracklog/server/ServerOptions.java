@@ -1,0 +1,69 @@
+package io.tracklog.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link TrackingServer} listens and what it keeps open.
+ *
+ * @param host the address to bind; 127.0.0.1 by default (anything else is reachable from other
+ *     machines, and the CLI warns)
+ * @param port the port; 0 picks a free one ({@link TrackingServer#port()} tells which)
+ * @param maxRequestBytes the largest JSON request body taken; larger ones are refused with
+ *     INVALID_PARAMETER_VALUE before they are read
+ * @param maxOpenWriters how many runs keep a writer open between requests; the least recently used
+ *     is closed past this (the run is not ended)
+ * @param writerIdleTimeout how long an unused writer stays open
+ * @param threads the request threads
+ * @param drainTimeout how long closing the server waits for requests in flight
+ */
+public record ServerOptions(
+    String host,
+    int port,
+    long maxRequestBytes,
+    int maxOpenWriters,
+    Duration writerIdleTimeout,
+    int threads,
+    Duration drainTimeout) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5000;
+
+  public ServerOptions {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(writerIdleTimeout, "writerIdleTimeout");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("Invalid port " + port);
+    }
+    if (maxRequestBytes < 1 || maxOpenWriters < 1 || threads < 4) {
+      throw new IllegalArgumentException("maxRequestBytes and maxOpenWriters must be positive, threads at least 4");
+    }
+  }
+
+  /** 127.0.0.1:5000 (MLflow's default), 16 MiB requests, 1024 open writers idle up to 5 minutes. */
+  public static ServerOptions defaults() {
+    return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, 16L << 20, 1024, Duration.ofMinutes(5), 64, Duration.ofSeconds(30));
+  }
+
+  public ServerOptions withHost(String host) {
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+  }
+
+  public ServerOptions withPort(int port) {
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+  }
+
+  public ServerOptions withWriters(int maxOpenWriters, Duration writerIdleTimeout) {
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+  }
+
+  public ServerOptions withMaxRequestBytes(long maxRequestBytes) {
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+  }
+
+  /** Whether the host is a loopback address, reachable from this machine only. */
+  public boolean isLoopback() {
+    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
+  }
+}
