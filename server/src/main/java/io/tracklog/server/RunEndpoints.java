@@ -13,8 +13,6 @@ import io.tracklog.RunStatus;
 import io.tracklog.RunTag;
 import io.tracklog.RunWriter;
 import io.tracklog.Store;
-import io.tracklog.reader.MetricHistoryPage;
-import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.search.RunPage;
 import io.tracklog.reader.search.RunSearch;
@@ -26,8 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * MLflow's run endpoints ({@code /mlflow/runs/...}, {@code /mlflow/metrics/get-history},
- * {@code /mlflow/artifacts/list}; mlflow/protos/service.proto). Writes go through the run's writer
+ * MLflow's run endpoints ({@code /mlflow/runs/...} and {@code /mlflow/artifacts/list};
+ * mlflow/protos/service.proto). Writes go through the run's writer
  * in the {@link RunWriterCache}; reads to a fresh snapshot.
  *
  * <p>Where MLflow's server differs from the CLI, the server answers as MLflow does: a search over
@@ -112,9 +110,6 @@ final class RunEndpoints {
         Schema.message("LogInputs").string("run_id").messages("datasets", DATASET_INPUT)
             .messages("models", Schema.message("ModelInput").string("model_id")),
         this::logInputs);
-    api.add("GET", "/mlflow/metrics/get-history",
-        Schema.message("GetMetricHistory").string("run_id", "run_uuid", "metric_key", "page_token").int32("max_results"),
-        this::history);
     api.add("GET", "/mlflow/artifacts/list",
         Schema.message("ListArtifacts").string("run_id", "run_uuid", "path", "page_token"), this::listArtifacts);
   }
@@ -233,14 +228,6 @@ final class RunEndpoints {
       reader.snapshot().getRun(runId);
     }
     return Map.of();
-  }
-
-  private Map<String, Object> history(ApiRequest r) {
-    String runId = r.runId();
-    String key = r.required("metric_key");
-    // Absent max_results: everything, as the proto documents (MLflow's handler would pass 0).
-    MetricHistoryPage page = reader.snapshot().metricHistory(runId, key, r.int32("max_results"), r.string("page_token"));
-    return MlflowJson.page("metrics", page.metrics().stream().map(MlflowJson::metric).toList(), page.nextPageToken());
   }
 
   private Map<String, Object> listArtifacts(ApiRequest r) {
