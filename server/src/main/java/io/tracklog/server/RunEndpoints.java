@@ -17,6 +17,10 @@ import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.search.RunPage;
 import io.tracklog.reader.search.RunSearch;
 import io.tracklog.reader.search.SearchRequest;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracklog.model.MLmodel;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +45,8 @@ final class RunEndpoints {
       Schema.message("DatasetInput")
           .messages("tags", Schema.message("InputTag").string("key", "value"))
           .message("dataset", Schema.message("Dataset").string("name", "digest", "source_type", "source", "schema", "profile"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Store store;
   private final StoreReader reader;
@@ -110,6 +116,7 @@ final class RunEndpoints {
         Schema.message("LogInputs").string("run_id").messages("datasets", DATASET_INPUT)
             .messages("models", Schema.message("ModelInput").string("model_id")),
         this::logInputs);
+    api.add("POST", runs + "log-model", Schema.message("LogModel").string("run_id", "model_json"), this::logModel);
     api.add("GET", "/mlflow/artifacts/list",
         Schema.message("ListArtifacts").string("run_id", "run_uuid", "path", "page_token"), this::listArtifacts);
   }
@@ -227,6 +234,36 @@ final class RunEndpoints {
     } else {
       reader.snapshot().getRun(runId);
     }
+    return Map.of();
+  }
+
+  /**
+   * A 2.x client's {@code log_model} after uploading the model's files: the MLmodel as JSON, added to
+   * the run's {@code mlflow.log-model.history} (mlflow/server/handlers.py, {@code _log_model}).
+   */
+  private Map<String, Object> logModel(ApiRequest r) {
+    String runId = r.required("run_id");
+    String json = r.required("model_json");
+    Map<String, Object> model;
+    try {
+      model = JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+    } catch (IOException e) {
+      model = null;
+    }
+    if (model == null) {
+      throw ApiException.invalid("Malformed model info. \n " + json + " \n is not a valid JSON.");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String field : List.of("artifact_path", "flavors", "run_id", "utc_time_created")) {
+      if (!model.containsKey(field)) {
+        missing.add("'" + field + "'");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw ApiException.invalid("Model json is missing mandatory fields: {" + String.join(", ", missing) + "}");
+    }
+    MLmodel mlmodel = MLmodel.parse(json);
+    writers.write(runId, w -> w.recordLoggedModel(mlmodel));
     return Map.of();
   }
 

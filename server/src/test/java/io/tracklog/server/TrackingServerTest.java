@@ -217,4 +217,23 @@ class TrackingServerTest {
     assertThat(http.get("/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=" + a + "&metric_key=loss&max_results=2501")
         .json().get("message").asText()).isEqualTo("max_results must be between 1 and 2500.");
   }
+
+  @Test
+  void aTwoXClientsLogModelCallRecordsTheModelInTheRunsHistory() {
+    String runId = createRun("0");
+    String model = "{\"artifact_path\": \"model\", \"run_id\": \"" + runId + "\", \"utc_time_created\": \"2026-12-03 17:00:00.000000\","
+        + " \"model_uuid\": \"abc\", \"flavors\": {\"python_function\": {\"loader_module\": \"mlflow.sklearn\", \"config\": {\"x\": 1}}}}";
+    http.ok("/api/2.0/mlflow/runs/log-model",
+        "{\"run_id\": \"" + runId + "\", \"model_json\": " + Http.JSON.valueToTree(model) + "}");
+    try (StoreReader reader = StoreReader.of(store)) {
+      String tag = reader.snapshot().getRun(runId).tags().get("mlflow.log-model.history");
+      assertThat(tag).contains("\"artifact_path\": \"model\"").contains("mlflow.sklearn").doesNotContain("config");
+    }
+    Http.Reply missing = http.post("/api/2.0/mlflow/runs/log-model",
+        "{\"run_id\": \"" + runId + "\", \"model_json\": \"{\\\"flavors\\\": {}}\"}");
+    assertThat(missing.json().get("message").asText())
+        .isEqualTo("Model json is missing mandatory fields: {'artifact_path', 'run_id', 'utc_time_created'}");
+    assertThat(http.post("/api/2.0/mlflow/runs/log-model", "{\"run_id\": \"" + runId + "\", \"model_json\": \"{nope\"}")
+        .json().get("message").asText()).startsWith("Malformed model info.");
+  }
 }
