@@ -13,6 +13,7 @@ import io.tracklog.RunStatus;
 import io.tracklog.RunTag;
 import io.tracklog.RunWriter;
 import io.tracklog.Store;
+import io.tracklog.SystemTags;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.search.RunPage;
 import io.tracklog.reader.search.RunSearch;
@@ -133,17 +134,21 @@ final class RunEndpoints {
     if (name != null && !name.isEmpty()) {
       spec.runName(name);
     }
-    String user = r.string("user_id");
-    if (user != null && !user.isEmpty()) {
-      spec.userId(user);
-    }
     Long start = r.int64("start_time");
     if (start != null) {
       spec.startTime(start);
     }
+    String tagUser = null;
     for (ApiRequest t : r.messages("tags")) {
-      spec.tag(t.required("key"), ExperimentEndpoints.tagValue(t));
+      String key = t.required("key");
+      String value = ExperimentEndpoints.tagValue(t);
+      spec.tag(key, value);
+      tagUser = key.equals(SystemTags.USER) ? value : tagUser;
     }
+    // The client's user, never the server's: user_id, else the client's mlflow.user tag, else ""
+    // (MLflow's handler passes user_id through as sent; its Python client fills it from that tag).
+    String user = r.string("user_id");
+    spec.userId(user != null && !user.isEmpty() ? user : tagUser != null ? tagUser : "");
     RunWriter writer = store.startRun(spec.build());
     try {
       Run run = writer.state();
