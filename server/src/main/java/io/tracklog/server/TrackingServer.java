@@ -30,11 +30,14 @@ public final class TrackingServer implements AutoCloseable {
   private final ServerConnector connector;
   private final StoreReader reader;
   private final RunWriterCache writers;
+  /** The routes, for another transport over the same server (the HTTP-stack benchmark). */
+  final Api api;
 
   private TrackingServer(Store store, ServerOptions options) {
+    Authenticator auth = Authenticator.of(options.auth()); // first: a bad users file leaves nothing open
     this.reader = StoreReader.of(store);
     this.writers = new RunWriterCache(store, options.maxOpenWriters(), options.writerIdleTimeout());
-    Api api = new Api();
+    this.api = new Api();
     new ExperimentEndpoints(store, reader).register(api);
     new RunEndpoints(store, reader, writers).register(api);
     ArtifactProxy artifacts = new ArtifactProxy(store, reader, writers);
@@ -46,7 +49,7 @@ public final class TrackingServer implements AutoCloseable {
     connector.setHost(options.host());
     connector.setPort(options.port());
     jetty.addConnector(connector);
-    GracefulHandler graceful = new GracefulHandler(new HttpHandler(api, artifacts, options.maxRequestBytes()));
+    GracefulHandler graceful = new GracefulHandler(new HttpHandler(api, artifacts, options.maxRequestBytes(), auth));
     jetty.setHandler(graceful);
     jetty.setStopTimeout(options.drainTimeout().toMillis());
     jetty.setStopAtShutdown(false); // the owner's shutdown hook closes us, then the store
