@@ -1,6 +1,7 @@
 package io.tracklog.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +34,10 @@ import org.eclipse.jetty.util.Fields;
  */
 final class HttpHandler extends Handler.Abstract {
   private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER) // correctly rounded, several times faster on 17-digit values
+          .build();
   private static final String JSON_TYPE = "application/json";
   /** MLflow's limit on a log-batch body (mlflow/server/handlers.py, {@code MAX_BATCH_LOG_REQUEST_SIZE}). */
   static final long MAX_BATCH_BYTES = 1_000_000;
@@ -153,7 +157,8 @@ final class HttpHandler extends Handler.Abstract {
     }
     byte[] bytes;
     try {
-      bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+      // a declared length (at most the limit here) is all there is; otherwise one byte past the limit tells
+      bytes = in.readNBytes(declared >= 0 ? (int) declared : (int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
     } catch (IOException e) {
       throw ApiException.invalid("Could not read the request body: " + e.getMessage());
     }
