@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Checks a request's {@code Authorization} header against the server's {@link Auth}, before the
@@ -92,14 +94,17 @@ abstract class Authenticator {
   }
 
   /**
-   * HTTP Basic against a users file. A PBKDF2 check costs tens of milliseconds by design, so the
-   * SHA-256 digests of headers that passed are remembered (at most 1024, for 10 minutes): a client
-   * pays the hash once, not per request. An unknown user costs the same hash as a wrong password.
+   * HTTP Basic against a users file. A PBKDF2 check costs a fraction of a second of CPU by design,
+   * so the SHA-256 digests of headers that passed are remembered (at most 1024, for 10 minutes): a
+   * client pays the hash once, not per request. An unknown user costs the same hash as a wrong
+   * password. At most one check per core runs at once; a request that cannot start one within a
+   * second is refused, so a flood of wrong passwords cannot hold every request thread.
    */
   private static final class Basic extends Authenticator {
     private final Map<String, PasswordFile.Entry> users;
     /** Checked instead of a user that does not exist, at the file's highest cost. */
     private final PasswordFile.Entry dummy;
+    private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors());
     private final Cache<ByteBuffer, Boolean> verified =
         Caffeine.newBuilder().maximumSize(1024).expireAfterWrite(Duration.ofMinutes(10)).build();
 
@@ -124,6 +129,16 @@ abstract class Authenticator {
       if (userAndPassword == null) {
         return false;
       }
+      boolean acquired = false;
+      try {
+        acquired = hashing.tryAcquire(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!acquired) {
+        Arrays.fill(userAndPassword, '\0');
+        return false;
+      }
       try {
         int colon = indexOf(userAndPassword, ':');
         if (colon < 0) {
@@ -141,6 +156,7 @@ abstract class Authenticator {
           Arrays.fill(password, '\0');
         }
       } finally {
+        hashing.release();
         Arrays.fill(userAndPassword, '\0');
       }
     }
