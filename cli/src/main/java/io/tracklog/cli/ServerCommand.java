@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,19 +90,33 @@ final class ServerCommand extends StoreCommand {
         store.close();
       }
     }, "tracklog-server-shutdown"));
-    if (!options.isLoopback() && options.auth().isNone()) {
-      err().println("WARNING: listening on " + host + " WITHOUT AUTHENTICATION: anyone who can reach this address can read,");
-      err().println("WARNING: write and delete everything in the store. Use --auth basic or --auth token, or bind 127.0.0.1.");
-      err().flush();
-    } else if (!options.isLoopback()) {
-      err().println("warning: listening on " + host + " without TLS: credentials cross the network in clear; put a TLS proxy in front");
-      err().flush();
+    for (String line : bindWarning(options)) {
+      err().println(line);
     }
+    err().flush();
     out().println("Tracklog server for " + store.root().toAbsolutePath().normalize() + " at " + server.uri());
     out().println("export MLFLOW_TRACKING_URI=" + server.uri());
     out().flush();
     server.join();
     return 0;
+  }
+
+  /**
+   * What binding {@code options}' host says on stderr: nothing on loopback, a loud warning off it
+   * without authentication (anyone who can reach the address owns the store), a note about TLS with it.
+   */
+  static List<String> bindWarning(ServerOptions options) {
+    if (options.isLoopback()) {
+      return List.of();
+    }
+    String host = options.host();
+    if (options.auth().isNone()) {
+      return List.of(
+          "WARNING: listening on " + host + " WITHOUT AUTHENTICATION: anyone who can reach this address can read,",
+          "WARNING: write and delete everything in the store. Use --auth basic or --auth token, or bind 127.0.0.1.");
+    }
+    return List.of(
+        "warning: listening on " + host + " without TLS: credentials cross the network in clear; put a TLS proxy in front");
   }
 
   private Auth auth() {

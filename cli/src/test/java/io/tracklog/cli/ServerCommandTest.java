@@ -2,6 +2,8 @@ package io.tracklog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracklog.server.Auth;
+import io.tracklog.server.ServerOptions;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,16 @@ class ServerCommandTest {
     assertThat(colon.exitCode()).isEqualTo(2);
     assertThat(colon.err()).contains("':'");
     assertThat(Files.readString(users)).isEqualTo(file);
+  }
+
+  @Test
+  void bindingOffLoopbackWithoutAuthWarnsLoudly() {
+    ServerOptions local = ServerOptions.defaults();
+    assertThat(ServerCommand.bindWarning(local)).isEmpty();
+    assertThat(ServerCommand.bindWarning(local.withHost("0.0.0.0"))).hasSize(2)
+        .allSatisfy(line -> assertThat(line).startsWith("WARNING:")).anySatisfy(line -> assertThat(line).contains("WITHOUT AUTHENTICATION"));
+    assertThat(ServerCommand.bindWarning(local.withHost("0.0.0.0").withAuth(Auth.token("0123456789abcdef"))))
+        .singleElement().asString().contains("without TLS");
   }
 
   @Test
