@@ -281,8 +281,12 @@ final class RunStream implements EventReader {
         } catch (DecodeException e) {
           throw reader.corrupt(e.getMessage(), e);
         }
-        if (kind != NONE || ended) {
+        if (kind != NONE) {
           return kind;
+        }
+        if (ended) {
+          close(); // an ended attachment reads no more: its lane reader goes back for the next one
+          return NONE;
         }
       }
       long recorded = laneEnds.applyAsLong(lane);
@@ -382,14 +386,19 @@ final class RunStream implements EventReader {
       return METRIC;
     }
 
+    /** Releases the lane reader and lease; idempotent (an ended part releases them early). */
     void close() {
+      EventReader r = reader;
+      SharedLogs.Lease l = lease;
+      reader = null;
+      lease = null;
       try {
-        if (reader != null) {
-          reader.close();
+        if (r != null) {
+          r.close();
         }
       } finally {
-        if (lease != null) {
-          lease.close();
+        if (l != null) {
+          l.close();
         }
       }
     }

@@ -323,11 +323,24 @@ public final class RunWriter implements AutoCloseable {
       String artifactPath, io.tracklog.model.ModelFlavor flavor, io.tracklog.model.ModelOptions options) {
     checkWritable();
     io.tracklog.model.ModelInfo info = io.tracklog.model.Models.log(this, artifactPath, flavor, options);
+    recordLoggedModel(info.mlmodel());
+    return info;
+  }
+
+  /**
+   * Appends a model logged elsewhere to the run's {@code mlflow.log-model.history} tag, as MLflow's
+   * {@code record_logged_model} does (a 2.x client's {@code runs/log-model} call, after it uploaded
+   * the model's files).
+   *
+   * @throws RunNotActiveException if the run is deleted
+   */
+  public void recordLoggedModel(io.tracklog.model.MLmodel model) {
+    Objects.requireNonNull(model, "model");
+    checkWritable();
     String tag = io.tracklog.model.Models.LOG_MODEL_HISTORY_TAG;
     // MLflow's own tag: appended under the run's state lock, not held to user tags' length limit.
     appendChecked(state -> new RunEvent.TagSet(
-        new RunTag(tag, io.tracklog.model.Models.appendHistory(state.tag(tag), info.mlmodel()))));
-    return info;
+        new RunTag(tag, io.tracklog.model.Models.appendHistory(state.tag(tag), model))));
   }
 
   /** {@link #logModel(String, io.tracklog.model.ModelFlavor, io.tracklog.model.ModelOptions)} without options. */

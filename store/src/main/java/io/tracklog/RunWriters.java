@@ -81,7 +81,9 @@ final class RunWriters {
     Validation.runName(runName);
     String user = spec.userId() != null ? spec.userId() : options.userName();
     tags.put(SystemTags.RUN_NAME, runName);
-    tags.putIfAbsent(SystemTags.USER, user);
+    if (!user.isEmpty()) { // an empty user (a REST client that sent none) gets no mlflow.user tag
+      tags.putIfAbsent(SystemTags.USER, user);
+    }
     if (options.sourceTags()) {
       SourceTags.current().forEach(tags::putIfAbsent); // MLflow's source tags; the caller's win
     }

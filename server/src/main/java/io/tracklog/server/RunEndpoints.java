@@ -13,12 +13,15 @@ import io.tracklog.RunStatus;
 import io.tracklog.RunTag;
 import io.tracklog.RunWriter;
 import io.tracklog.Store;
-import io.tracklog.reader.MetricHistoryPage;
-import io.tracklog.reader.Snapshot;
+import io.tracklog.SystemTags;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.search.RunPage;
 import io.tracklog.reader.search.RunSearch;
 import io.tracklog.reader.search.SearchRequest;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracklog.model.MLmodel;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +29,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * MLflow's run endpoints ({@code /mlflow/runs/...}, {@code /mlflow/metrics/get-history},
- * {@code /mlflow/artifacts/list}; mlflow/protos/service.proto). Writes go through the run's writer
+ * MLflow's run endpoints ({@code /mlflow/runs/...} and {@code /mlflow/artifacts/list};
+ * mlflow/protos/service.proto). Writes go through the run's writer
  * in the {@link RunWriterCache}; reads to a fresh snapshot.
  *
  * <p>Where MLflow's server differs from the CLI, the server answers as MLflow does: a search over
@@ -43,6 +46,8 @@ final class RunEndpoints {
       Schema.message("DatasetInput")
           .messages("tags", Schema.message("InputTag").string("key", "value"))
           .message("dataset", Schema.message("Dataset").string("name", "digest", "source_type", "source", "schema", "profile"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Store store;
   private final StoreReader reader;
@@ -112,9 +117,7 @@ final class RunEndpoints {
         Schema.message("LogInputs").string("run_id").messages("datasets", DATASET_INPUT)
             .messages("models", Schema.message("ModelInput").string("model_id")),
         this::logInputs);
-    api.add("GET", "/mlflow/metrics/get-history",
-        Schema.message("GetMetricHistory").string("run_id", "run_uuid", "metric_key", "page_token").int32("max_results"),
-        this::history);
+    api.add("POST", runs + "log-model", Schema.message("LogModel").string("run_id", "model_json"), this::logModel);
     api.add("GET", "/mlflow/artifacts/list",
         Schema.message("ListArtifacts").string("run_id", "run_uuid", "path", "page_token"), this::listArtifacts);
   }
@@ -131,17 +134,21 @@ final class RunEndpoints {
     if (name != null && !name.isEmpty()) {
       spec.runName(name);
     }
-    String user = r.string("user_id");
-    if (user != null && !user.isEmpty()) {
-      spec.userId(user);
-    }
     Long start = r.int64("start_time");
     if (start != null) {
       spec.startTime(start);
     }
+    String tagUser = null;
     for (ApiRequest t : r.messages("tags")) {
-      spec.tag(t.required("key"), ExperimentEndpoints.tagValue(t));
+      String key = t.required("key");
+      String value = ExperimentEndpoints.tagValue(t);
+      spec.tag(key, value);
+      tagUser = key.equals(SystemTags.USER) ? value : tagUser;
     }
+    // The client's user, never the server's: user_id, else the client's mlflow.user tag, else ""
+    // (MLflow's handler passes user_id through as sent; its Python client fills it from that tag).
+    String user = r.string("user_id");
+    spec.userId(user != null && !user.isEmpty() ? user : tagUser != null ? tagUser : "");
     RunWriter writer = store.startRun(spec.build());
     try {
       Run run = writer.state();
@@ -235,12 +242,34 @@ final class RunEndpoints {
     return Map.of();
   }
 
-  private Map<String, Object> history(ApiRequest r) {
-    String runId = r.runId();
-    String key = r.required("metric_key");
-    // Absent max_results: everything, as the proto documents (MLflow's handler would pass 0).
-    MetricHistoryPage page = reader.snapshot().metricHistory(runId, key, r.int32("max_results"), r.string("page_token"));
-    return MlflowJson.page("metrics", page.metrics().stream().map(MlflowJson::metric).toList(), page.nextPageToken());
+  /**
+   * A 2.x client's {@code log_model} after uploading the model's files: the MLmodel as JSON, added to
+   * the run's {@code mlflow.log-model.history} (mlflow/server/handlers.py, {@code _log_model}).
+   */
+  private Map<String, Object> logModel(ApiRequest r) {
+    String runId = r.required("run_id");
+    String json = r.required("model_json");
+    Map<String, Object> model;
+    try {
+      model = JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+    } catch (IOException e) {
+      model = null;
+    }
+    if (model == null) {
+      throw ApiException.invalid("Malformed model info. \n " + json + " \n is not a valid JSON.");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String field : List.of("artifact_path", "flavors", "run_id", "utc_time_created")) {
+      if (!model.containsKey(field)) {
+        missing.add("'" + field + "'");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw ApiException.invalid("Model json is missing mandatory fields: {" + String.join(", ", missing) + "}");
+    }
+    MLmodel mlmodel = MLmodel.parse(json);
+    writers.write(runId, w -> w.recordLoggedModel(mlmodel));
+    return Map.of();
   }
 
   private Map<String, Object> listArtifacts(ApiRequest r) {

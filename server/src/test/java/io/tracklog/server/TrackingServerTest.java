@@ -188,4 +188,52 @@ class TrackingServerTest {
     assertThat(http.put("/api/2.0/mlflow-artifacts/artifacts/1/" + runId + "/artifacts/x.txt", content).status())
         .as("a run of another experiment").isEqualTo(404);
   }
+
+  @Test
+  void bulkIntervalSamplesStepsAsMlflowDoes() {
+    String a = createRun("0");
+    String b = createRun("0");
+    StringBuilder batch = new StringBuilder();
+    for (int step = 0; step < 10; step++) {
+      batch.append(step == 0 ? "" : ",").append("{\"key\": \"loss\", \"value\": ").append(step)
+          .append(", \"timestamp\": 1, \"step\": ").append(step).append('}');
+    }
+    http.ok("/api/2.0/mlflow/runs/log-batch", "{\"run_id\": \"" + a + "\", \"metrics\": [" + batch + "]}");
+    http.ok("/api/2.0/mlflow/runs/log-metric", "{\"run_id\": \"" + b + "\", \"key\": \"loss\", \"value\": 7, \"timestamp\": 1, \"step\": 3}");
+    JsonNode all = http.okGet("/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=" + a + "&run_ids=" + b + "&metric_key=loss");
+    assertThat(all.get("metrics")).hasSize(11);
+    assertThat(all.at("/metrics/10/run_id").asText()).isEqualTo(b);
+    // 10 steps sampled to 3: indexes 0, 3, 6 (interval 10/3) and the last, 9; plus each run's min and max
+    JsonNode sampled = http.okGet("/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=" + a + "&metric_key=loss&max_results=3");
+    List<Long> steps = new java.util.ArrayList<>();
+    sampled.get("metrics").forEach(m -> steps.add(m.get("step").asLong()));
+    assertThat(steps).containsExactly(0L, 3L, 6L, 9L);
+    assertThat(MetricEndpoints.sampledSteps(2, 8, 3, List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L)))
+        .as("MLflow compares the absolute index with the number of steps in range").containsExactly(2L, 4L, 6L, 8L);
+    assertThat(http.get("/api/2.0/mlflow/metrics/get-history-bulk-interval?metric_key=loss").json().get("message").asText())
+        .contains("at least one run_id");
+    assertThat(http.get("/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=" + a + "&metric_key=loss&start_step=3")
+        .status()).isEqualTo(400);
+    assertThat(http.get("/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=" + a + "&metric_key=loss&max_results=2501")
+        .json().get("message").asText()).isEqualTo("max_results must be between 1 and 2500.");
+  }
+
+  @Test
+  void aTwoXClientsLogModelCallRecordsTheModelInTheRunsHistory() {
+    String runId = createRun("0");
+    String model = "{\"artifact_path\": \"model\", \"run_id\": \"" + runId + "\", \"utc_time_created\": \"2026-12-03 17:00:00.000000\","
+        + " \"model_uuid\": \"abc\", \"flavors\": {\"python_function\": {\"loader_module\": \"mlflow.sklearn\", \"config\": {\"x\": 1}}}}";
+    http.ok("/api/2.0/mlflow/runs/log-model",
+        "{\"run_id\": \"" + runId + "\", \"model_json\": " + Http.JSON.valueToTree(model) + "}");
+    try (StoreReader reader = StoreReader.of(store)) {
+      String tag = reader.snapshot().getRun(runId).tags().get("mlflow.log-model.history");
+      assertThat(tag).contains("\"artifact_path\": \"model\"").contains("mlflow.sklearn").doesNotContain("config");
+    }
+    Http.Reply missing = http.post("/api/2.0/mlflow/runs/log-model",
+        "{\"run_id\": \"" + runId + "\", \"model_json\": \"{\\\"flavors\\\": {}}\"}");
+    assertThat(missing.json().get("message").asText())
+        .isEqualTo("Model json is missing mandatory fields: {'artifact_path', 'run_id', 'utc_time_created'}");
+    assertThat(http.post("/api/2.0/mlflow/runs/log-model", "{\"run_id\": \"" + runId + "\", \"model_json\": \"{nope\"}")
+        .json().get("message").asText()).startsWith("Malformed model info.");
+  }
 }

@@ -57,6 +57,9 @@ public final class ChronicleEventLog implements EventLog {
   private final SingleChronicleQueue queue;
   private final Frames frames;
   private final ReentrantLock appendLock = new ReentrantLock();
+  /** Tailers of closed readers, for the next {@link #openReader()}; guarded by itself. */
+  private final java.util.ArrayDeque<ExcerptTailer> idleTailers = new java.util.ArrayDeque<>();
+  private static final int MAX_IDLE_TAILERS = 8;
   private ExcerptAppender appender; // guarded by appendLock; created on first append
   private byte[] sealed = new byte[256]; // guarded by appendLock
   private volatile boolean closed;
@@ -280,14 +283,41 @@ public final class ChronicleEventLog implements EventLog {
     }
   }
 
+  /**
+   * Opens a reader at the log's first event. Readers closed earlier are reused: each new Chronicle
+   * tailer acquires its own cycle-file store, and every store adds a cleaning thread-local to a
+   * process-wide set that Chronicle walks on each new one, so creating tailers without end (a
+   * server attaching to runs all day) gets slower with every one (docs/DESIGN-NOTES.md, "Tailers
+   * are pooled").
+   */
   @Override
   public EventReader openReader() {
     ensureOpen();
+    ExcerptTailer idle;
+    synchronized (idleTailers) {
+      idle = idleTailers.poll();
+    }
+    if (idle != null) {
+      Reader reader = new Reader(idle);
+      reader.rewind();
+      return reader;
+    }
     try {
       return new Reader(queue.createTailer());
     } catch (Exception e) { // Chronicle's, some checked and undeclared
       throw new CorruptFileException(dir, "Chronicle cannot read the queue: " + e, e);
     }
+  }
+
+  /** Keeps a closed reader's tailer for the next {@link #openReader()}, or closes it. */
+  private void release(ExcerptTailer tailer) {
+    synchronized (idleTailers) {
+      if (!closed && idleTailers.size() < MAX_IDLE_TAILERS) {
+        idleTailers.push(tailer);
+        return;
+      }
+    }
+    tailer.close();
   }
 
   @Override
@@ -336,7 +366,13 @@ public final class ChronicleEventLog implements EventLog {
       if (closed) {
         return;
       }
-      closed = true;
+      synchronized (idleTailers) {
+        closed = true;
+        for (ExcerptTailer t : idleTailers) {
+          t.close();
+        }
+        idleTailers.clear();
+      }
       try {
         if (appender != null) {
           appender.close();
@@ -354,6 +390,7 @@ public final class ChronicleEventLog implements EventLog {
     private byte[] buf = new byte[512];
     private long position;
     private long lastToken = -1;
+    private boolean released;
 
     Reader(ExcerptTailer tailer) {
       this.tailer = tailer;
@@ -465,7 +502,10 @@ public final class ChronicleEventLog implements EventLog {
 
     @Override
     public void close() {
-      tailer.close();
+      if (!released) {
+        released = true;
+        release(tailer);
+      }
     }
   }
 }

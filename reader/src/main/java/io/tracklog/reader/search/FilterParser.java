@@ -25,7 +25,7 @@ final class FilterParser {
     OPERATION
   }
 
-  record Operand(OperandKind kind, String text, int start, int end, List<Token> inner) {}
+  record Operand(OperandKind kind, String text, int start, int end) {}
 
   record RawClause(Operand left, String comparator, Operand right, int start, int end) {}
 
@@ -137,8 +137,7 @@ final class FilterParser {
                   OperandKind.OPERATION,
                   filter.substring(result.start(), next.end()),
                   result.start(),
-                  next.end(),
-                  List.of());
+                  next.end());
           continue;
         }
       }
@@ -165,15 +164,15 @@ final class FilterParser {
       }
       case SQ_STRING -> {
         i++;
-        return new Operand(OperandKind.STRING, t.text(), t.start(), t.end(), List.of());
+        return new Operand(OperandKind.STRING, t.text(), t.start(), t.end());
       }
       case INTEGER, FLOAT -> {
         i++;
-        return new Operand(OperandKind.NUMBER, t.text(), t.start(), t.end(), List.of());
+        return new Operand(OperandKind.NUMBER, t.text(), t.start(), t.end());
       }
       case HEX -> {
         i++;
-        return new Operand(OperandKind.HEX, t.text(), t.start(), t.end(), List.of());
+        return new Operand(OperandKind.HEX, t.text(), t.start(), t.end());
       }
       case LPAREN -> {
         int depth = 0;
@@ -183,10 +182,9 @@ final class FilterParser {
             depth++;
           } else if (kind == Kind.RPAREN && --depth == 0) {
             Token close = tokens.get(k);
-            List<Token> inner = List.copyOf(tokens.subList(i + 1, k));
             i = k + 1;
             return new Operand(
-                OperandKind.LIST, filter.substring(t.start(), close.end()), t.start(), close.end(), inner);
+                OperandKind.LIST, filter.substring(t.start(), close.end()), t.start(), close.end());
           }
         }
         return null;
@@ -229,7 +227,7 @@ final class FilterParser {
               + "': a '.' must be followed directly by a key (quote keys with special characters)",
           filter, first.start(), tokens.get(i).end());
     }
-    return new Operand(OperandKind.IDENTIFIER, filter.substring(first.start(), end), first.start(), end, List.of());
+    return new Operand(OperandKind.IDENTIFIER, filter.substring(first.start(), end), first.start(), end);
   }
 
   // ---- pieces shared by the run and experiment parsers ----------------------------------------
@@ -271,45 +269,39 @@ final class FilterParser {
   }
 
   /**
-   * The strings of an IN list, as MLflow reads them: only single-quoted strings, commas and
-   * whitespace inside the parentheses, then read as a Python literal (so escapes are processed,
-   * side-by-side strings concatenate, a trailing comma is fine), then every element that is not
-   * all lower case ({@code str.islower()}) is dropped (mlflow/utils/search_utils.py; docs/SEARCH.md).
+   * The strings of an IN list, as MLflow reads them: the parenthesised text is a Python literal
+   * ({@link PythonStrings}) that must be a string or a non-empty tuple of strings, in single or
+   * double quotes alike; then every element that is not all lower case ({@code str.islower()}) is
+   * dropped, since run ids are (mlflow/utils/search_utils.py, {@code _parse_run_ids};
+   * docs/SEARCH.md). Where MLflow's literal reader raises something other than SyntaxError (an
+   * unquoted name), MLflow answers INTERNAL_ERROR; this is INVALID_PARAMETER_VALUE.
    */
   static List<String> listValue(String filter, RawClause c) {
     Operand v = c.right();
-    boolean any = false;
-    for (Token t : v.inner()) {
-      switch (t.kind()) {
-        case WS, COMMA -> {}
-        case SQ_STRING -> any = true;
-        default -> throw error(
-            filter,
-            c,
-            "While parsing a list in the query, expected string value, punctuation, or whitespace,"
-                + " but got different type in list: " + v.text());
-      }
-    }
-    if (!any) {
-      throw error(
-          filter,
-          c,
-          "While parsing a list in the query, expected a non-empty list of string values, but got"
-              + (v.inner().isEmpty() ? " empty list" : " ill-formed list."));
-    }
-    String body = v.text().substring(1, v.text().length() - 1);
-    List<String> values = PythonStrings.tuple(body);
-    if (values == null) {
+    PythonStrings.Value value = PythonStrings.literal(v.text());
+    if (value == null) {
       throw error(
           filter,
           c,
           "While parsing a list in the query, expected a non-empty list of string values, but got"
               + " ill-formed list.");
     }
+    List<PythonStrings.Value> items = value instanceof PythonStrings.Tuple t ? t.items() : List.of(value);
+    if (items.isEmpty()) {
+      throw error(
+          filter, c, "While parsing a list in the query, expected a non-empty list of string values, but got empty list");
+    }
     List<String> kept = new ArrayList<>();
-    for (String s : values) {
-      if (PythonStrings.isLower(s)) {
-        kept.add(s);
+    for (PythonStrings.Value item : items) {
+      if (!(item instanceof PythonStrings.Str str)) {
+        throw error(
+            filter,
+            c,
+            "While parsing a list in the query, expected string value, punctuation, or whitespace,"
+                + " but got different type in list: " + v.text());
+      }
+      if (PythonStrings.isLower(str.value())) {
+        kept.add(str.value());
       }
     }
     return List.copyOf(kept);

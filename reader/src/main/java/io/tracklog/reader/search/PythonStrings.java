@@ -4,11 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Just enough of Python's literal syntax to read an IN list as MLflow does ({@code
- * ast.literal_eval}): a string, or a tuple of strings, where side-by-side strings concatenate and
- * backslash escapes are processed.
+ * Just enough of Python's literal syntax to read an IN list as MLflow does: the parenthesised list,
+ * quotes included, goes to {@code ast.literal_eval}, which must give a string or a tuple of strings
+ * (mlflow/utils/search_utils.py, {@code _parse_list_from_sql_token}, {@code
+ * _check_valid_identifier_list}). So strings may be single-, double- or triple-quoted, raw ({@code
+ * r'...'}) or {@code u'...'}; side-by-side strings concatenate; backslash escapes are processed; a
+ * trailing comma, newlines and nested parentheses around a string are fine. Anything else that is a
+ * value (a number, a name, bytes, a nested tuple or list) makes the list "of a different type".
  */
 final class PythonStrings {
+  /** What a Python expression evaluates to, as far as an IN list cares. */
+  sealed interface Value {}
+
+  record Str(String value) implements Value {}
+
+  record Tuple(List<Value> items) implements Value {}
+
+  /** Any other value: a number, name, bytes, list, set... (MLflow refuses them, or crashes on names). */
+  record Other(String text) implements Value {}
+
+  private static final String ATOM_CHARS = "_.+-";
+
   private final String s;
   private int i;
 
@@ -16,50 +32,141 @@ final class PythonStrings {
     this.s = s;
   }
 
-  /** The strings of {@code (body)} read as a Python literal, or null if it is not a valid one. */
-  static List<String> tuple(String body) {
-    PythonStrings p = new PythonStrings(body);
+  /** {@code text} read as one Python expression, or null where {@code ast.literal_eval} raises SyntaxError. */
+  static Value literal(String text) {
+    PythonStrings p = new PythonStrings(text);
     try {
-      return p.elements();
+      Value v = p.expression();
+      p.skipSpace();
+      return p.i == text.length() ? v : null;
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
-  private List<String> elements() {
-    List<String> out = new ArrayList<>();
+  private Value expression() {
     skipSpace();
-    while (i < s.length()) {
-      StringBuilder element = new StringBuilder();
-      element.append(string());
-      skipSpace();
-      while (i < s.length() && (s.charAt(i) == '\'' || s.charAt(i) == '"')) {
-        element.append(string());
-        skipSpace();
-      }
-      out.add(element.toString());
-      if (i < s.length()) {
-        if (s.charAt(i) != ',') {
-          throw new IllegalArgumentException("expected ','");
-        }
-        i++;
-        skipSpace();
-      }
+    if (i >= s.length()) {
+      throw new IllegalArgumentException("expected a value");
     }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("empty");
+    char c = s.charAt(i);
+    if (c == '(') {
+      return parenthesised();
     }
-    return out;
-  }
-
-  private void skipSpace() {
-    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\f'
-        || s.charAt(i) == '\n' || s.charAt(i) == '\r')) {
+    if (c == '[' || c == '{') {
+      return new Other(balanced());
+    }
+    int quote = quoteAfterPrefix();
+    if (quote >= 0) {
+      return strings();
+    }
+    int start = i;
+    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || ATOM_CHARS.indexOf(s.charAt(i)) >= 0)) {
       i++;
     }
+    if (i == start) {
+      throw new IllegalArgumentException("expected a value");
+    }
+    return new Other(s.substring(start, i));
   }
 
-  private String string() {
+  /** {@code ( )}: the empty tuple; {@code (x)}: x; {@code (x,)}, {@code (x, y)}: a tuple. */
+  private Value parenthesised() {
+    i++;
+    skipSpace();
+    List<Value> items = new ArrayList<>();
+    if (i < s.length() && s.charAt(i) == ')') {
+      i++;
+      return new Tuple(items);
+    }
+    boolean comma = false;
+    while (true) {
+      items.add(expression());
+      skipSpace();
+      if (i >= s.length()) {
+        throw new IllegalArgumentException("unclosed '('");
+      }
+      char c = s.charAt(i++);
+      if (c == ')') {
+        return comma ? new Tuple(items) : items.get(0);
+      }
+      if (c != ',') {
+        throw new IllegalArgumentException("expected ',' or ')'");
+      }
+      comma = true;
+      skipSpace();
+      if (i < s.length() && s.charAt(i) == ')') {
+        i++;
+        return new Tuple(items);
+      }
+    }
+  }
+
+  /** A bracketed list, set or dict, skipped whole (strings inside included). */
+  private String balanced() {
+    int start = i;
+    int depth = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (quoteAfterPrefix() >= 0) {
+        strings();
+        continue;
+      }
+      i++;
+      if (c == '[' || c == '{' || c == '(') {
+        depth++;
+      } else if ((c == ']' || c == '}' || c == ')') && --depth == 0) {
+        return s.substring(start, i);
+      }
+    }
+    throw new IllegalArgumentException("unclosed bracket");
+  }
+
+  /** The index of the opening quote if a string literal (with an optional prefix) starts here, else -1. */
+  private int quoteAfterPrefix() {
+    int j = i;
+    while (j < s.length() && j - i < 2 && "rRuUbBfF".indexOf(s.charAt(j)) >= 0) {
+      j++;
+    }
+    return j < s.length() && (s.charAt(j) == '\'' || s.charAt(j) == '"') ? j : -1;
+  }
+
+  /** Side-by-side string literals, concatenated; bytes and f-strings are not strings here. */
+  private Value strings() {
+    StringBuilder out = new StringBuilder();
+    boolean plain = true;
+    int start = i;
+    do {
+      int quote = quoteAfterPrefix();
+      String prefix = s.substring(i, quote).toLowerCase(java.util.Locale.ROOT);
+      if (!(prefix.isEmpty() || prefix.equals("r") || prefix.equals("u"))) {
+        plain = false; // bytes (another type) or an f-string (not a literal)
+      }
+      i = quote;
+      out.append(string(prefix.contains("r")));
+      skipSpace();
+    } while (i < s.length() && quoteAfterPrefix() >= 0);
+    return plain ? new Str(out.toString()) : new Other(s.substring(start, i));
+  }
+
+  /** Python's whitespace between tokens, inside brackets: newlines and comments included. */
+  private void skipSpace() {
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == '#') {
+        while (i < s.length() && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
+          i++;
+        }
+      } else if (c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r') {
+        i++;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** One string literal at its opening quote; {@code raw}: backslashes are kept (and escape nothing). */
+  private String string(boolean raw) {
     if (i >= s.length()) {
       throw new IllegalArgumentException("expected a string");
     }
@@ -82,7 +189,13 @@ final class PythonStrings {
       if (!triple && (c == '\n' || c == '\r')) {
         throw new IllegalArgumentException("newline in string");
       }
-      if (c == '\\') {
+      if (c == '\\' && raw) {
+        out.append(c);
+        if (i + 1 < s.length()) {
+          out.append(s.charAt(i + 1));
+        }
+        i += 2;
+      } else if (c == '\\') {
         escape(out);
       } else {
         out.append(c);

@@ -54,6 +54,7 @@ class FilterFuzzTest {
           "start_time > 1700000100000 and end_time <= 1.7e12 created >= 5",
           "tags.note LIKE '50__done' AND params.model ILIKE '%cnn%'",
           "datasets.name = 'wine' and datasets.digest IN ('d3c')",
+          "attributes.run_id in (\"a7\", r'b7', u\"c5\") and datasets.name not in (\"wine\",)",
           "`metrics`.acc>=0.99 AND AND tags.\"team-name\" = \"core\"",
           "name ILIKE 'EXP-A%' AND tags.team = 'core' AND creation_time > 5");
 

@@ -36,6 +36,35 @@ class FilterParserTest {
     assertThat(f.clauses().get(1).position()).isEqualTo(28);
   }
 
+  /** MLflow reads an IN list with {@code ast.literal_eval}: any Python string literal, either quote, any case of IN. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "run_id in (\"ab\", \"cd\")|ab,cd",
+        "run_id NOT in (\"ab\")|ab",
+        "run_id In ('ab', \"cd\",)|ab,cd",
+        "run_id IN (\"ab\")|ab",
+        "run_id IN ((('ab')))|ab",
+        "run_id IN (( 'ab', 'cd' ))|ab,cd",
+        "run_id IN (r'a\\b', u'cd', \"\"\"ef\"\"\")|a\\b,cd,ef",
+        "run_id IN ('a\\x62', \"c\" 'd')|ab,cd",
+        "run_id IN ('AB', \"cd\")|cd",
+        "datasets.name in (\"wine\")|wine",
+      })
+  void inLists_takeEveryPythonStringLiteral(String filter, String expected) {
+    Clause c = RunFilter.parse(filter).clauses().get(0);
+    assertThat(c.value()).isEqualTo(new Clause.Values(List.of(expected.split(","))));
+  }
+
+  @Test
+  void inLists_mayRunOverLines() {
+    Clause c = RunFilter.parse("run_id IN (\n  'ab',  # first\n  \"cd\"\n)").clauses().get(0);
+    assertThat(c.value()).isEqualTo(new Clause.Values(List.of("ab", "cd")));
+    assertThat(RegistryFilter.parseForVersions("run_id in (\"ab\", 'cd')").clauses().get(0).value())
+        .isEqualTo(new Clause.Values(List.of("ab", "cd")));
+  }
+
   @Test
   void emptyAndNull_matchEverything_whitespaceOnly_isAnError() {
     assertThat(RunFilter.parse(null).clauses()).isEmpty();
@@ -84,7 +113,14 @@ class FilterParserTest {
         "datasets.foo = 'x'|Invalid dataset key 'foo'",
         "run_id IN ()|empty list",
         "run_id IN ('a', 1)|different type in list",
-        "run_id IN (\"a\")|different type in list",
+        "run_id IN (1,)|different type in list",
+        "run_id in ('a', abc)|different type in list",
+        "run_id IN (b'a')|different type in list",
+        "run_id IN (('a',), 'b')|different type in list",
+        "run_id IN ['a']|Invalid clause(s)",
+        "run_id IN ('a' 1)|ill-formed list",
+        "run_id IN ('a)|ill-formed list",
+        "params.model in (\"a\", \"b\")|Expected a quoted string value for parameter",
         "run_id IN ('a',,'b')|ill-formed list",
         "run_id IN ('\\x4')|ill-formed list",
         "run_id = ('a')|for a list value",

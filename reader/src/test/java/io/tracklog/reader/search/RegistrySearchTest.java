@@ -170,6 +170,7 @@ class RegistrySearchTest {
     assertThat(versions(null)).containsExactly("gamma_1/1", "Beta/2", "Beta/1", "alpha/3", "alpha/2", "alpha/1");
     assertThat(versions("run_id IN ('ralpha0','rbeta1')")).containsExactly("Beta/2", "alpha/1");
     assertThat(versions("run_id IN ('RALPHA0')")).isEmpty();
+    assertThat(versions("run_id in (\"ralpha0\", 'rbeta1')")).containsExactly("Beta/2", "alpha/1");
     assertThat(versions("version_number = '2'")).containsExactly("Beta/2", "alpha/2");
     assertThat(versions("tags.i != '1'")).containsExactly("alpha/3");
   }

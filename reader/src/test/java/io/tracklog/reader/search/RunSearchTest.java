@@ -8,6 +8,7 @@ import io.tracklog.error.InvalidParameterException;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.ViewType;
+import io.tracklog.testing.SearchSample;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class RunSearchTest {
 
   @BeforeAll
   static void load() {
-    ids = SampleStore.load(SampleStore.sample(), dir, false);
+    ids = SearchSample.load(SearchSample.sample(), dir, false);
     reader = StoreReader.open(dir);
     snap = reader.snapshot();
   }
@@ -99,6 +100,8 @@ class RunSearchTest {
         .containsExactly("alpha-tie-a");
     assertThat(search1("run_id NOT IN ('ABC')")).isEqualTo(ALL_ACTIVE_EXP1);
     assertThat(search1("attributes.run_id not  in ('" + a + "')")).hasSize(10).doesNotContain("alpha-tie-a");
+    // double quotes, lowercase "in": MLflow reads the list with ast.literal_eval
+    assertThat(search1("run_id in (\"" + b + "\", \"" + a + "\")")).containsExactly("alpha-tie-a", "alpha-tie-b");
   }
 
   @Test

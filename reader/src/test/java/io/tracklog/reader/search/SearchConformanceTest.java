@@ -1,8 +1,9 @@
 package io.tracklog.reader.search;
 
+import static io.tracklog.testing.SearchSample.strings;
+import static io.tracklog.testing.SearchSample.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tracklog.Experiment;
@@ -14,6 +15,7 @@ import io.tracklog.error.InvalidParameterException;
 import io.tracklog.reader.Snapshot;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.ViewType;
+import io.tracklog.testing.SearchSample;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,17 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Every case of {@code conformance/search-sample.json} (runs, experiments, metric history, errors,
  * pages), against a store loaded as the sample's "loading" convention says: once with every run
  * answered from its log, once after compaction. Where the sample marks a case ambiguous, {@link
- * #CHOICES} says which store's answer Tracklog gives (docs/SEARCH.md says why).
+ * SearchSample#CHOICES} says which store's answer Tracklog gives (docs/SEARCH.md says why).
  */
 class SearchConformanceTest {
-  /** Ambiguous case → the MLflow store whose answer Tracklog gives. */
-  static final Map<String, String> CHOICES =
-      Map.of(
-          "div-like-newline", "sql", // SQL LIKE: '%' crosses newlines
-          "div-max-results-zero", "sql", // max_results < 1 is an error
-          "hist-logging-order-vs-sql-order", "file", // history in append order
-          "hist-negative-step", "file");
-
   @TempDir static Path dir;
   static JsonNode sample;
   static StoreReader liveReader;
@@ -49,9 +43,9 @@ class SearchConformanceTest {
 
   @BeforeAll
   static void load() {
-    sample = SampleStore.sample();
-    runIds = SampleStore.load(sample, dir.resolve("live"), false);
-    SampleStore.load(sample, dir.resolve("compacted"), true);
+    sample = SearchSample.sample();
+    runIds = SearchSample.load(sample, dir.resolve("live"), false);
+    SearchSample.load(sample, dir.resolve("compacted"), true);
     liveReader = StoreReader.open(dir.resolve("live"));
     compactedReader = StoreReader.open(dir.resolve("compacted"));
   }
@@ -72,7 +66,7 @@ class SearchConformanceTest {
         }
       }
     }
-    assertThat(CHOICES.keySet()).containsExactlyInAnyOrderElementsOf(ambiguous);
+    assertThat(SearchSample.CHOICES.keySet()).containsExactlyInAnyOrderElementsOf(ambiguous);
   }
 
   @TestFactory
@@ -108,26 +102,7 @@ class SearchConformanceTest {
   }
 
   private static boolean sql(JsonNode c) {
-    if (!c.path("ambiguous").asBoolean(false)) {
-      return false;
-    }
-    String choice = CHOICES.get(c.get("id").asText());
-    if (choice == null) {
-      fail("No recorded choice for ambiguous case " + c.get("id").asText());
-    }
-    return choice.equals("sql");
-  }
-
-  private static List<String> strings(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    if (array != null && !array.isNull()) {
-      array.forEach(n -> out.add(n.asText()));
-    }
-    return out;
-  }
-
-  private static String text(JsonNode n) {
-    return n == null || n.isNull() ? null : n.asText();
+    return SearchSample.usesSqlStoreAnswer(c);
   }
 
   private void checkRunCase(Snapshot snap, JsonNode c) {
@@ -205,7 +180,7 @@ class SearchConformanceTest {
     }
     List<List<Object>> expected = new ArrayList<>();
     for (JsonNode p : c.get(sql(c) ? "expect_sql_store" : "expect")) {
-      expected.add(List.of(SampleStore.value(p.get(0)), p.get(1).asLong(), p.get(2).asLong()));
+      expected.add(List.of(SearchSample.value(p.get(0)), p.get(1).asLong(), p.get(2).asLong()));
     }
     assertThat(actual).isEqualTo(expected);
   }

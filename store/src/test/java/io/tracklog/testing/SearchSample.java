@@ -1,4 +1,4 @@
-package io.tracklog.reader.search;
+package io.tracklog.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,8 +17,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,15 +28,27 @@ import java.util.Map;
  * through the store's import API exactly as its "loading" convention says: experiments with their
  * ids, names, tags and timestamps (Default "0" comes from a store clock fixed at its creation time),
  * then runs with their ids, start times and users, statuses and end times, params, tags, metrics in
- * list order, dataset inputs, and deletion last.
+ * list order, dataset inputs, and deletion last. Shared by the reader's conformance tests, the
+ * server's and the CLI's, so that all load the same store.
  */
-final class SampleStore {
-  static final String RESOURCE = "/conformance/search-sample.json";
+public final class SearchSample {
+  public static final String RESOURCE = "/conformance/search-sample.json";
 
-  private SampleStore() {}
+  /**
+   * Ambiguous case → the MLflow store whose answer Tracklog gives ("sql" or "file"; docs/SEARCH.md
+   * says why).
+   */
+  public static final Map<String, String> CHOICES =
+      Map.of(
+          "div-like-newline", "sql", // SQL LIKE: '%' crosses newlines
+          "div-max-results-zero", "sql", // max_results < 1 is an error
+          "hist-logging-order-vs-sql-order", "file", // history in append order
+          "hist-negative-step", "file");
 
-  static JsonNode sample() {
-    try (InputStream in = SampleStore.class.getResourceAsStream(RESOURCE)) {
+  private SearchSample() {}
+
+  public static JsonNode sample() {
+    try (InputStream in = SearchSample.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("Missing test resource " + RESOURCE);
       }
@@ -45,7 +59,7 @@ final class SampleStore {
   }
 
   /** Loads the dataset into a new store at {@code dir}; returns run name → run id. */
-  static Map<String, String> load(JsonNode sample, Path dir, boolean compact) {
+  public static Map<String, String> load(JsonNode sample, Path dir, boolean compact) {
     JsonNode dataset = sample.get("dataset");
     long defaultCreation = 0;
     for (JsonNode e : dataset.get("experiments")) {
@@ -122,7 +136,7 @@ final class SampleStore {
   }
 
   /** A metric value: a JSON number, or "NaN", "Infinity", "-Infinity". */
-  static double value(JsonNode v) {
+  public static double value(JsonNode v) {
     if (v.isNumber()) {
       return v.asDouble();
     }
@@ -132,5 +146,35 @@ final class SampleStore {
       case "-Infinity" -> Double.NEGATIVE_INFINITY;
       default -> throw new IllegalArgumentException("Invalid metric value: " + v);
     };
+  }
+
+  /**
+   * Whether Tracklog gives the SQL store's answer for a case: false unless the case is ambiguous.
+   *
+   * @throws IllegalStateException for an ambiguous case with no recorded choice
+   */
+  public static boolean usesSqlStoreAnswer(JsonNode c) {
+    if (!c.path("ambiguous").asBoolean(false)) {
+      return false;
+    }
+    String choice = CHOICES.get(c.get("id").asText());
+    if (choice == null) {
+      throw new IllegalStateException("No recorded choice for ambiguous case " + c.get("id").asText());
+    }
+    return choice.equals("sql");
+  }
+
+  /** A JSON array of strings as a list; null or absent as an empty list. */
+  public static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    if (array != null && !array.isNull()) {
+      array.forEach(n -> out.add(n.asText()));
+    }
+    return out;
+  }
+
+  /** A JSON string, or null for JSON null or absent. */
+  public static String text(JsonNode n) {
+    return n == null || n.isNull() ? null : n.asText();
   }
 }
