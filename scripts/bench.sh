@@ -24,7 +24,7 @@ needs_build() {
   [[ "${BENCH_REBUILD:-0}" == 1 ]] && return 0
   [[ -f "$jar" && -f "$opts" ]] || return 0
   # Any pom or main source newer than the jar means a rebuild.
-  [[ -n "$(cd "$root" && find pom.xml store reader benchmarks cli/pom.xml cli/src/main/jvm \
+  [[ -n "$(cd "$root" && find pom.xml store reader server benchmarks cli/pom.xml cli/src/main/jvm \
       \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit 2>/dev/null)" ]]
 }
 

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * write API ({@link Store}, {@link RunWriter}); nothing here knows the layout of the Arrow files, so
  * the benchmarks keep working when that layout changes.
  */
-final class Fixtures {
+public final class Fixtures {
   /**
    * Metric keys, cycled by the fixtures: realistic names of 8-19 characters. A fixture with more keys
    * than this list adds a numeric suffix.
@@ -137,7 +137,7 @@ final class Fixtures {
   }
 
   /** A fresh directory under {@code java.io.tmpdir}. */
-  static Path tempDir(String prefix) {
+  public static Path tempDir(String prefix) {
     try {
       return Files.createTempDirectory(prefix);
     } catch (IOException e) {
@@ -150,7 +150,7 @@ final class Fixtures {
    * fsynced, so that a later fsync in the measured code (compaction syncs its Arrow files) does not pay
    * for writing back the copy: a real run's log was written long before it is compacted.
    */
-  static void copyTree(Path from, Path to) {
+  public static void copyTree(Path from, Path to) {
     try {
       Files.walkFileTree(
           from,
@@ -177,7 +177,7 @@ final class Fixtures {
   }
 
   /** Deletes a directory tree; does nothing if it is absent. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -60,8 +60,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 10, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
 public class SearchBenchmark {
-  static final String FILTER = "metrics.metric_0 > 0.12 AND params.param_1 LIKE '1%'";
-  static final String ORDER = "metrics.metric_2 DESC";
+  public static final String FILTER = "metrics.metric_0 > 0.12 AND params.param_1 LIKE '1%'";
+  public static final String ORDER = "metrics.metric_2 DESC";
   static final int SEGMENT_RUNS = 25_000;
 
   static SearchRequest request() {

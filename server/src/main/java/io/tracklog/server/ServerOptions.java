@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param writerIdleTimeout how long an unused writer stays open
  * @param threads the request threads
  * @param drainTimeout how long closing the server waits for requests in flight
+ * @param auth who may call the server ({@link Auth#none()} by default)
  */
 public record ServerOptions(
     String host,
@@ -24,7 +25,8 @@ public record ServerOptions(
     int maxOpenWriters,
     Duration writerIdleTimeout,
     int threads,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    Auth auth) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 5000;
@@ -33,6 +35,7 @@ public record ServerOptions(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(writerIdleTimeout, "writerIdleTimeout");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(auth, "auth");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("Invalid port " + port);
     }
@@ -41,25 +44,32 @@ public record ServerOptions(
     }
   }
 
-  /** 127.0.0.1:5000 (MLflow's default), 16 MiB requests, 1024 open writers idle up to 5 minutes. */
+  /**
+   * 127.0.0.1:5000 (MLflow's default), 16 MiB requests, 1024 open writers idle up to 5 minutes, no
+   * authentication.
+   */
   public static ServerOptions defaults() {
-    return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, 16L << 20, 1024, Duration.ofMinutes(5), 64, Duration.ofSeconds(30));
+    return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, 16L << 20, 1024, Duration.ofMinutes(5), 64, Duration.ofSeconds(30), Auth.none());
   }
 
   public ServerOptions withHost(String host) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
   }
 
   public ServerOptions withPort(int port) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
   }
 
   public ServerOptions withWriters(int maxOpenWriters, Duration writerIdleTimeout) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
   }
 
   public ServerOptions withMaxRequestBytes(long maxRequestBytes) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
+  }
+
+  public ServerOptions withAuth(Auth auth) {
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
   }
 
   /** Whether the host is a loopback address, reachable from this machine only. */

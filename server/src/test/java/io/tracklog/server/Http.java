@@ -27,6 +27,10 @@ final class Http {
     }
   }
 
+  HttpClient client() {
+    return client;
+  }
+
   Reply post(String path, String json) {
     return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)));

@@ -1,0 +1,33 @@
+package io.tracklog.server;
+
+import io.tracklog.Store;
+import io.tracklog.StoreOptions;
+import java.nio.file.Path;
+
+/** A store at {@code root} and a server on a free loopback port over it, closed together. */
+final class TestServer implements AutoCloseable {
+  final Store store;
+  final TrackingServer server;
+  final Http http;
+
+  /** Opens the store, starts the server; a server that fails to start leaves the store closed. */
+  TestServer(Path root, ServerOptions options) {
+    store = Store.open(root, StoreOptions.builder().shutdownPolicy(StoreOptions.ShutdownPolicy.OWNER_CLOSES).sourceTags(false).build());
+    try {
+      server = TrackingServer.start(store, options.withPort(0));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    http = new Http(server.uri());
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      store.close();
+    }
+  }
+}
