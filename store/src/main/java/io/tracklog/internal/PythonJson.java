@@ -2,8 +2,6 @@ package io.tracklog.internal;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,26 +143,46 @@ public final class PythonJson {
 
   /**
    * Python's {@code repr(float)} for a finite double: the shortest digits that read back as the
-   * same double, positional when the decimal exponent is in [-4, 16), else {@code d.ddde±XX}; a
-   * positional integer keeps {@code .0}. Java's {@code Double.toString} differs in notation and,
-   * before JDK 19, sometimes in digits.
+   * same double (the closest such to the double), positional when the decimal exponent is in
+   * [-4, 16), else {@code d.ddde±XX}; a positional integer keeps {@code .0}. The digits come from
+   * the Schubfach algorithm in jackson-core (what JDK 19's {@code Double.toString} uses) instead of
+   * a search over {@link BigDecimal} precisions, which made rendering a search response's numbers
+   * most of its cost (docs/BENCHMARKS.md, "Tracking server"); JDK 17's {@code Double.toString}
+   * sometimes gives more digits than needed. PythonReprTest holds the two to the same answers.
    */
   public static String repr(double v) {
     if (v == 0) {
       return (1 / v < 0) ? "-0.0" : "0.0";
     }
-    BigDecimal exact = new BigDecimal(v);
-    BigDecimal shortest = exact;
-    for (int precision = 1; precision <= 17; precision++) {
-      BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-      if (candidate.doubleValue() == v) {
-        shortest = candidate;
-        break;
+    String java = com.fasterxml.jackson.core.io.schubfach.DoubleToDecimal.toString(Math.abs(v));
+    int e = java.indexOf('E');
+    String mantissa = e < 0 ? java : java.substring(0, e);
+    int dot = mantissa.indexOf('.');
+    String all = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+    int decpt = dot + (e < 0 ? 0 : Integer.parseInt(java.substring(e + 1))); // |v| = 0.all × 10^decpt
+    int lead = 0;
+    while (lead < all.length() - 1 && all.charAt(lead) == '0') {
+      lead++;
+      decpt--;
+    }
+    int end = all.length();
+    while (end > lead + 1 && all.charAt(end - 1) == '0') {
+      end--;
+    }
+    String digits = all.substring(lead, end);
+    if (digits.length() == 2) {
+      // Java's rule takes a closer two-digit decimal over a one-digit one that also reads back
+      // (4.9E-324); Python's repr takes the shortest (5e-324).
+      String one = oneDigit(Math.abs(v), digits, decpt);
+      if (one != null) {
+        if (one.length() == 2) { // 9.x rounded up to 10: one digit, one place higher
+          digits = "1";
+          decpt++;
+        } else {
+          digits = one;
+        }
       }
     }
-    shortest = shortest.stripTrailingZeros();
-    String digits = shortest.unscaledValue().abs().toString();
-    int decpt = digits.length() - shortest.scale(); // v = 0.digits × 10^decpt
     StringBuilder sb = new StringBuilder();
     if (v < 0) {
       sb.append('-');
@@ -184,9 +202,35 @@ public final class PythonJson {
       }
       int exponent = decpt - 1;
       sb.append('e').append(exponent < 0 ? '-' : '+');
-      String e = Integer.toString(Math.abs(exponent));
-      sb.append(e.length() < 2 ? "0" + e : e);
+      String x = Integer.toString(Math.abs(exponent));
+      sb.append(x.length() < 2 ? "0" + x : x);
     }
     return sb.toString();
+  }
+
+  /**
+   * The one-digit decimal ({@code d × 10^(decpt-1)}) nearest {@code abs} among those that read back
+   * as it, or null if none does; "10" when rounding 9.x up does.
+   */
+  private static String oneDigit(double abs, String twoDigits, int decpt) {
+    int d = twoDigits.charAt(0) - '0';
+    String best = null;
+    BigDecimal bestDistance = null;
+    BigDecimal exact = new BigDecimal(abs);
+    for (int c = d; c <= d + 1; c++) {
+      if (c == 0) {
+        continue;
+      }
+      BigDecimal candidate = new BigDecimal(BigInteger.valueOf(c), -(decpt - 1));
+      if (candidate.doubleValue() != abs) {
+        continue;
+      }
+      BigDecimal distance = candidate.subtract(exact).abs();
+      if (best == null || distance.compareTo(bestDistance) < 0) {
+        best = Integer.toString(c);
+        bestDistance = distance;
+      }
+    }
+    return best;
   }
 }
