@@ -1,6 +1,7 @@
 package io.tracklog.reader;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -35,7 +36,11 @@ record ArchiveStaging(Path file, Path dir, FileChannel channel) implements AutoC
       FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
       boolean ok = false;
       try {
-        ch.lock();
+        try {
+          ch.lock();
+        } catch (IOException e) {
+          // a file system without locks: unlocked, but no cleanup can lock (and delete) it either
+        }
         // Another creation's cleanup may have locked and deleted it before this lock: then anew.
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
           Path dir = folderOf(file);
@@ -53,14 +58,23 @@ record ArchiveStaging(Path file, Path dir, FileChannel channel) implements AutoC
     }
   }
 
-  /** Deletes the folder, then the container if it was not renamed, then releases the lock. */
+  /**
+   * Deletes the folder, then the container if it was not renamed, then releases the lock. Best
+   * effort: what is left is stale staging, which the next creation of the file deletes.
+   */
   @Override
-  public void close() throws IOException {
+  public void close() {
     try {
       ArchiveSource.deleteTree(dir);
       Files.deleteIfExists(file);
+    } catch (IOException | UncheckedIOException e) {
+      // left for the next creation
     } finally {
-      channel.close();
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // the lock goes with the process anyway
+      }
     }
   }
 

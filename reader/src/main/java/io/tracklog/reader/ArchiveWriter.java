@@ -173,11 +173,14 @@ final class ArchiveWriter {
       long generation = fromLogs.isEmpty() ? 1 : 2; // the compaction from logs writes generation 1
       for (Experiment e : source.experiments) {
         for (Manifest.Segment seg : snap.segments(e.experimentId())) {
-          Set<String> ids = bySegment.get(seg.runsFile().path());
+          Set<String> ids = bySegment.remove(seg.runsFile().path());
           if (ids != null) {
             copied.add(copy.copy(seg, ids, generation++));
           }
         }
+      }
+      if (!bySegment.isEmpty()) { // a run's segment is among its experiment's: never left out
+        throw new IllegalStateException("Cannot archive runs of segments " + bySegment.keySet() + ": not among their experiments'");
       }
     } catch (CorruptFileException e) {
       ArchiveSource.deleteTree(source.root);
