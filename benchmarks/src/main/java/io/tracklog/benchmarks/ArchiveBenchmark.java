@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * and searched once in ≤ 200 ms, ≤ 20 B per point). Once per trial {@link Fixtures#writeStore}
  * writes a store of {@code shape} (one experiment) and compacts it, and one archive of the
  * experiment is made for {@link #openAndSearch}. {@link #create}: {@code Archive.create} of the
- * whole experiment (compacting its runs from their logs with ZSTD, writing and fsyncing the file).
+ * whole experiment (its runs are sealed in the store's one segment, whose files are re-written with
+ * ZSTD rather than compacted again from the logs; the file written, hashed and fsynced).
  * {@link #openAndSearch}: {@code StoreReader.open(archive)} (checks and extracts every entry),
  * one filtered, ordered {@code search_runs} page of 100, close. The archive's size per point is
  * printed at the end of the trial ({@code archive bytes/point}).

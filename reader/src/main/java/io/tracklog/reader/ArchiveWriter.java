@@ -10,6 +10,7 @@ import io.tracklog.compact.Compactor;
 import io.tracklog.compact.Manifest;
 import io.tracklog.compact.ManifestFiles;
 import io.tracklog.compact.MergePolicy;
+import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.ExperimentNotFoundException;
 import io.tracklog.error.RunNotFoundException;
 import io.tracklog.format.CatalogSnapshot;
@@ -30,20 +31,26 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Creates an archive (docs/FORMAT.md §Archives): resolves the selection (plus the parents of
- * nested runs), compacts exactly those runs with the store's {@link Compactor} into a staging
- * folder beside the target, then writes the container to {@code <FILE>.tmp-<uuid>}, forces it to
- * the device and renames it over {@code FILE}: a crash leaves no partial archive at {@code FILE}.
+ * nested runs), builds the segments of exactly those runs in a staging folder beside the target
+ * (copied from the store's compacted segments where those hold the runs sealed, {@link
+ * SegmentCopy}; the other runs compacted from their logs with the store's {@link Compactor}), then
+ * writes the container to {@code <FILE>.tmp-<uuid>}, forces it to the device and renames it over
+ * {@code FILE}: a crash leaves no partial archive at {@code FILE}, and its staging is deleted by
+ * the next creation of {@code FILE} ({@link ArchiveStaging}).
  */
 final class ArchiveWriter {
   /**
@@ -59,9 +66,19 @@ final class ArchiveWriter {
   };
 
   private final Store store;
+  private final boolean fromSegments;
 
   ArchiveWriter(Store store) {
+    this(store, true);
+  }
+
+  /**
+   * @param fromSegments whether runs sealed in the store's compacted segments are copied from them
+   *     (false: every run is compacted from its log, as tests compare)
+   */
+  ArchiveWriter(Store store, boolean fromSegments) {
     this.store = store;
+    this.fromSegments = fromSegments;
   }
 
   ArchiveContents create(Archive.Selection selection, Path out) {
@@ -91,37 +108,33 @@ final class ArchiveWriter {
     }
     long createdAt = System.currentTimeMillis();
     Path target = out.toAbsolutePath().normalize();
-    String tempName = target.getFileName() + ".tmp-" + UUID.randomUUID();
-    Path staging = target.resolveSibling(tempName + ".d");
-    Path temp = target.resolveSibling(tempName);
-    try {
-      Files.createDirectories(staging);
+    try (ArchiveStaging staging = ArchiveStaging.create(target)) {
       long position = ArchiveSource.catalogEvents(exps, runs, createdAt).size();
-      new Compactor(new Source(staging, position, exps, runs, selection.compression()), STAGING, MergePolicy.DEFAULT).rebuild();
+      Source source = new Source(staging.dir(), position, exps, runs, selection.compression());
+      stageSegments(snap, source, fromSegments);
       ArchiveFormat.Manifest manifest;
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ArchiveZipWriter zip = new ArchiveZipWriter(ch);
-        Map<String, ArchiveFormat.EntrySum> sums = new LinkedHashMap<>();
-        for (Path f : storeFiles(staging)) {
-          add(zip, sums, ArchiveFormat.STORE + staging.relativize(f).toString().replace('\\', '/'), f);
-        }
-        for (String runId : runIds) {
-          RunArtifacts artifacts = RunArtifacts.of(store.root(), runId);
-          for (io.tracklog.ArtifactInfo a : artifacts.listAll()) {
-            add(zip, sums, ArchiveFormat.STORE + "runs/" + runId + "/artifacts/" + a.path(), artifacts.root().resolve(a.path()));
-          }
-        }
-        if (!models.isEmpty()) {
-          byte[] registry = RegistryArchive.export(store.registry(), models);
-          ArchiveZipWriter.Written w = zip.add(ArchiveFormat.REGISTRY, new ByteArrayInputStream(registry));
-          sums.put(w.name(), new ArchiveFormat.EntrySum(w.size(), w.sha256()));
-        }
-        manifest = new ArchiveFormat.Manifest(store.storeId(), createdAt, selection.describe(), exps, runs, List.copyOf(models), sums);
-        zip.add(ArchiveFormat.MANIFEST, new ByteArrayInputStream(ArchiveFormat.write(manifest)));
-        zip.finish();
-        ch.force(true);
+      FileChannel ch = staging.channel();
+      ArchiveZipWriter zip = new ArchiveZipWriter(ch);
+      Map<String, ArchiveFormat.EntrySum> sums = new LinkedHashMap<>();
+      for (Path f : storeFiles(staging.dir())) {
+        add(zip, sums, ArchiveFormat.STORE + staging.dir().relativize(f).toString().replace('\\', '/'), f);
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      for (String runId : runIds) {
+        RunArtifacts artifacts = RunArtifacts.of(store.root(), runId);
+        for (io.tracklog.ArtifactInfo a : artifacts.listAll()) {
+          add(zip, sums, ArchiveFormat.STORE + "runs/" + runId + "/artifacts/" + a.path(), artifacts.root().resolve(a.path()));
+        }
+      }
+      if (!models.isEmpty()) {
+        byte[] registry = RegistryArchive.export(store.registry(), models);
+        ArchiveZipWriter.Written w = zip.add(ArchiveFormat.REGISTRY, new ByteArrayInputStream(registry));
+        sums.put(w.name(), new ArchiveFormat.EntrySum(w.size(), w.sha256()));
+      }
+      manifest = new ArchiveFormat.Manifest(store.storeId(), createdAt, selection.describe(), exps, runs, List.copyOf(models), sums);
+      zip.add(ArchiveFormat.MANIFEST, new ByteArrayInputStream(ArchiveFormat.write(manifest)));
+      zip.finish();
+      ch.force(true);
+      Files.move(staging.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
         d.force(true);
       } catch (IOException ignored) {
@@ -130,13 +143,59 @@ final class ArchiveWriter {
       return ArchiveContents.of(manifest);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create archive " + target, e);
-    } finally {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // best effort: the archive is at FILE or nowhere
+    }
+  }
+
+  /**
+   * Writes the archive's segments and their manifest (generation 1) to the staging folder: the runs
+   * the snapshot answers from a segment alone (sealed there, not reopened since) are copied from
+   * the store's files ({@link SegmentCopy}, one archive segment per store segment), the others are
+   * compacted from their logs (one segment per experiment). If a store file fails its checks, every
+   * run is compacted from its log.
+   */
+  private void stageSegments(Snapshot snap, Source source, boolean fromSegments) throws IOException {
+    Map<String, Set<String>> bySegment = new HashMap<>(); // runs file path -> its selected runs
+    List<ArchiveContents.RunEntry> fromLogs = new ArrayList<>();
+    for (ArchiveContents.RunEntry r : source.runs) {
+      Manifest.Segment seg = fromSegments && !snap.isLive(r.runId()) ? snap.segmentOf(r.runId()) : null;
+      if (seg == null) {
+        fromLogs.add(r);
+      } else {
+        bySegment.computeIfAbsent(seg.runsFile().path(), k -> new HashSet<>()).add(r.runId());
       }
-      ArchiveSource.deleteTree(staging);
+    }
+    if (!fromLogs.isEmpty() || bySegment.isEmpty()) { // first: its garbage collection would delete copies
+      new Compactor(source.withRuns(fromLogs), STAGING, MergePolicy.DEFAULT).rebuild();
+    }
+    List<Manifest.Segment> copied = new ArrayList<>();
+    try (BufferAllocator allocator = new RootAllocator()) {
+      SegmentCopy copy = new SegmentCopy(store.root(), source.root, allocator, source.compression);
+      long generation = fromLogs.isEmpty() ? 1 : 2; // the compaction from logs writes generation 1
+      for (Experiment e : source.experiments) {
+        for (Manifest.Segment seg : snap.segments(e.experimentId())) {
+          Set<String> ids = bySegment.remove(seg.runsFile().path());
+          if (ids != null) {
+            copied.add(copy.copy(seg, ids, generation++));
+          }
+        }
+      }
+      if (!bySegment.isEmpty()) { // a run's segment is among its experiment's: never left out
+        throw new IllegalStateException("Cannot archive runs of segments " + bySegment.keySet() + ": not among their experiments'");
+      }
+    } catch (CorruptFileException e) {
+      ArchiveSource.deleteTree(source.root);
+      Files.createDirectory(source.root);
+      stageSegments(snap, source, false);
+      return;
+    }
+    if (!copied.isEmpty()) {
+      List<Manifest.Segment> segments = new ArrayList<>(copied);
+      if (!fromLogs.isEmpty()) {
+        segments.addAll(0, ManifestFiles.latest(source.root, store.storeId()).segments());
+        Files.delete(source.root.resolve(ManifestFiles.fileName(1)));
+      }
+      ManifestFiles.publish(source.root, new Manifest(Manifest.FORMAT_VERSION, 1, store.storeId(), System.currentTimeMillis(),
+          source.position, source.experiments(), segments), STAGING);
     }
   }
 
@@ -233,6 +292,11 @@ final class ArchiveWriter {
       this.experiments = experiments;
       this.runs = runs;
       this.compression = compression;
+    }
+
+    /** This source with only {@code subset} of its runs. */
+    Source withRuns(List<ArchiveContents.RunEntry> subset) {
+      return new Source(root, position, experiments, subset, compression);
     }
 
     @Override

@@ -476,7 +476,7 @@ public final class ManifestFiles {
    * Publishes {@code manifest}. Returns false, leaving nothing behind, if its generation was already
    * published by someone else.
    */
-  static boolean publish(Path root, Manifest manifest, FileOps ops) throws IOException {
+  public static boolean publish(Path root, Manifest manifest, FileOps ops) throws IOException {
     if (manifest.formatVersion() >= 3) {
       for (Manifest.Segment s : manifest.segments()) {
         if (s.runIndexFile() == null) {

@@ -36,7 +36,7 @@ import java.util.zip.CRC32C;
  * binary-search the mapped bytes without building Strings. The mapping lives as long as the instance
  * (the collector unmaps it); the file is never modified once published.
  */
-final class RunIndexFile extends RunCoverages {
+public final class RunIndexFile extends RunCoverages {
   /** "TLRI" read as a little-endian u32. */
   static final int MAGIC = 'T' | 'L' << 8 | 'R' << 16 | 'I' << 24;
 
@@ -100,7 +100,7 @@ final class RunIndexFile extends RunCoverages {
   }
 
   /** The file name of the run index of the segment of {@code generation}. */
-  static String fileName(long generation) {
+  public static String fileName(long generation) {
     return "runs-index-" + FileNames.zeroPadded(generation, 8) + ".bin";
   }
 
@@ -207,7 +207,7 @@ final class RunIndexFile extends RunCoverages {
    * @throws IllegalArgumentException if an id is empty or repeated, a seq negative, or the index
    *     would exceed 2 GiB
    */
-  static byte[] encode(Map<String, Manifest.RunCoverage> runs) {
+  public static byte[] encode(Map<String, Manifest.RunCoverage> runs) {
     int n = runs.size();
     byte[][] ids = new byte[n][];
     long[] seqs = new long[n];
