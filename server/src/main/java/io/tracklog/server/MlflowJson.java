@@ -7,6 +7,8 @@ import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.RunInfo;
 import io.tracklog.error.ErrorCode;
+import io.tracklog.reader.search.ModelVersionPage;
+import io.tracklog.reader.search.RegisteredModelPage;
 import io.tracklog.registry.ModelVersion;
 import io.tracklog.registry.RegisteredModel;
 import io.tracklog.internal.PythonJson;
@@ -184,6 +186,26 @@ public final class MlflowJson {
     putIfSet(out, "run_link", v.runLink());
     putList(out, "aliases", List.copyOf(v.aliases()));
     return out;
+  }
+
+  /** The registry responses that carry one model: {@code {"registered_model": {...}}} (create, get, rename, update). */
+  public static Map<String, Object> registeredModelResponse(RegisteredModel m) {
+    return single("registered_model", registeredModel(m));
+  }
+
+  /** The registry responses that carry one version: {@code {"model_version": {...}}} (create, get, alias, stage). */
+  public static Map<String, Object> modelVersionResponse(ModelVersion v) {
+    return single("model_version", modelVersion(v));
+  }
+
+  /** registered-models/search's response for one page. */
+  public static Map<String, Object> registeredModels(RegisteredModelPage page) {
+    return page("registered_models", page.models().stream().map(MlflowJson::registeredModel).toList(), page.nextPageToken());
+  }
+
+  /** model-versions/search's response for one page (get-latest-versions': no token). */
+  public static Map<String, Object> modelVersions(ModelVersionPage page) {
+    return page("model_versions", page.versions().stream().map(MlflowJson::modelVersion).toList(), page.nextPageToken());
   }
 
   private static void putIfSet(Map<String, Object> map, String field, String value) {

@@ -37,6 +37,7 @@ public final class TrackingServer implements AutoCloseable {
     Api api = new Api();
     new ExperimentEndpoints(store, reader).register(api);
     new RunEndpoints(store, reader, writers).register(api);
+    new RegistryEndpoints(store, reader).register(api);
     ArtifactProxy artifacts = new ArtifactProxy(store, reader, writers);
 
     QueuedThreadPool pool = new QueuedThreadPool(options.threads(), Math.min(8, options.threads()));
