@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * MLflow's server-side check of a model version's {@code source} (mlflow/server/handlers.py,
  * {@code _validate_source_run} and {@code _validate_non_local_source_contains_relative_paths}): a
- * local path ({@code /x}, {@code file:///x}) must lie inside the artifact folder of the run the
- * request names; any other URI may not hold {@code ..} segments, NUL, or a path that resolving
+ * local path ({@code /x}, {@code file:///x}) must lie inside the artifact folder of the run (or
+ * logged model: {@code _validate_source_model}) the request names; any other URI may not hold {@code ..} segments, NUL, or a path that resolving
  * would change, even once URL-decoded. So a client cannot register a version that points at the
  * server's files.
  *
@@ -27,22 +27,24 @@ final class ModelVersionSource {
   /**
    * Checks {@code source} as MLflow's create_model_version handler does.
    *
-   * @param runArtifactUri the artifact URI of a run by id (throws RESOURCE_DOES_NOT_EXIST if unknown)
+   * @param idField what names the owner of the artifacts a local source must lie in: {@code run_id},
+   *     or {@code model_id} for a logged model's version ({@code _validate_source_model})
+   * @param artifactUri the artifact URI of that owner by id (throws RESOURCE_DOES_NOT_EXIST if unknown)
    * @throws ApiException INVALID_PARAMETER_VALUE with MLflow's message if the source is refused
    */
-  static void check(String source, String runId, Function<String, String> runArtifactUri) {
+  static void check(String source, String idField, String id, Function<String, String> artifactUri) {
     String scheme = scheme(source);
     if (scheme.isEmpty() || scheme.equals("file")) {
-      checkLocal(source, runId, runArtifactUri);
+      checkLocal(source, idField, id, artifactUri);
     } else {
       checkNoRelativePaths(source);
     }
   }
 
-  private static void checkLocal(String source, String runId, Function<String, String> runArtifactUri) {
+  private static void checkLocal(String source, String idField, String id, Function<String, String> artifactUris) {
     String shown = source;
-    if (runId != null && !runId.isEmpty()) {
-      String artifactUri = runArtifactUri.apply(runId);
+    if (id != null && !id.isEmpty()) {
+      String artifactUri = artifactUris.apply(id);
       Path path = localPath(source);
       shown = path == null ? source : path.toString();
       String artifactScheme = scheme(artifactUri);
@@ -54,9 +56,9 @@ final class ModelVersionSource {
       }
     }
     throw ApiException.invalid(
-        "Invalid model version source: '" + shown + "'. To use a local path as a model version source, the run_id"
+        "Invalid model version source: '" + shown + "'. To use a local path as a model version source, the " + idField
             + " request parameter has to be specified and the local path has to be contained within the artifact"
-            + " directory of the run specified by the run_id.");
+            + " directory of the run specified by the " + idField + ".");
   }
 
   private static void checkNoRelativePaths(String source) {

@@ -4,7 +4,9 @@ import io.tracklog.Store;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.reader.search.ModelVersionPage;
 import io.tracklog.reader.search.RegistrySearch;
+import io.tracklog.registry.LoggedModels;
 import io.tracklog.registry.ModelRegistry;
+import io.tracklog.registry.ModelVersion;
 import io.tracklog.registry.RegisteredModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +21,9 @@ import java.util.Map;
  * <p>As MLflow's handlers read proto2 messages, an absent string is {@code ""}: a model or version
  * created without a description (or a version without run_id or run_link) has them empty, and
  * registered-models/update without a description empties it; model-versions/update without one
- * clears it ({@code HasField}). {@code deployment_job_id} is accepted and ignored, as MLflow's stores
- * do.
+ * clears it ({@code HasField}). A version of a logged model ({@code model_id}, MLflow 3) takes the
+ * model's files and source run when its source is {@code models:/<model_id>}. {@code
+ * deployment_job_id} is accepted and ignored, as MLflow's stores do.
  */
 record RegistryEndpoints(Store store, StoreReader reader) {
   private static final Schema MODEL_TAG = Schema.message("RegisteredModelTag").string("key", "value");
@@ -143,21 +146,32 @@ record RegistryEndpoints(Store store, StoreReader reader) {
     });
   }
 
-  /** handlers.py {@code _create_model_version}: the source is checked unless the version is a prompt's. */
+  /**
+   * handlers.py {@code _create_model_version}: the source is checked unless the version is a prompt's;
+   * a version of a logged model ({@code model_id}) is then listed in the model's
+   * {@code mlflow.modelVersions} tag, as the tracking store's {@code set_model_versions_tags} does.
+   */
   private Map<String, Object> createVersion(ApiRequest r) {
     String name = r.required("name");
     String source = r.required("source");
     Map<String, String> tags = tags(r);
-    String modelId = r.string("model_id");
-    if (modelId != null && !modelId.isEmpty()) {
-      throw ApiException.invalid("Model versions of logged models (model_id) are not supported by this server yet.");
-    }
+    String modelId = orEmpty(r.string("model_id"));
     String runId = orEmpty(r.string("run_id"));
-    if (!tags.containsKey(RegisteredModel.PROMPT_TAG)) {
-      ModelVersionSource.check(source, runId, id -> reader.snapshot().getRun(id).info().artifactUri());
+    boolean prompt = tags.containsKey(RegisteredModel.PROMPT_TAG);
+    if (!prompt && !modelId.isEmpty()) {
+      String location = registry().loggedModels().get(modelId).artifactLocation();
+      ModelVersionSource.check(source, "model_id", modelId, id -> location);
+    } else if (!prompt) {
+      ModelVersionSource.check(source, "run_id", runId, id -> reader.snapshot().getRun(id).info().artifactUri());
     }
-    return MlflowJson.modelVersionResponse(registry().createModelVersion(
-        name, source, runId, tags, orEmpty(r.string("run_link")), orEmpty(r.string("description"))));
+    ModelVersion v = registry().createModelVersion(
+        name, source, runId, tags, orEmpty(r.string("run_link")), orEmpty(r.string("description")));
+    if (!prompt && !modelId.isEmpty()) {
+      LoggedModels models = registry().loggedModels();
+      String listed = LoggedModelVersionsTag.append(models.get(modelId).tags().get(LoggedModelVersionsTag.KEY), name, v.version());
+      models.setTags(modelId, Map.of(LoggedModelVersionsTag.KEY, listed));
+    }
+    return MlflowJson.modelVersionResponse(v);
   }
 
   private ModelRegistry registry() {

@@ -277,8 +277,8 @@ class RegistryEndpointsTest {
             "the run_id request parameter has to be specified"),
         new Case("POST", MV + "create", "{\"name\": \"m\", \"source\": \"file:///etc\", \"run_id\": \"" + runId + "\"}", 400,
             "INVALID_PARAMETER_VALUE", "contained within the artifact directory"),
-        new Case("POST", MV + "create", "{\"name\": \"m\", \"source\": \"s3://b/x\", \"model_id\": \"m-1\"}", 400,
-            "INVALID_PARAMETER_VALUE", "model_id"),
+        new Case("POST", MV + "create", "{\"name\": \"m\", \"source\": \"s3://b/x\", \"model_id\": \"m-1\"}", 404,
+            "RESOURCE_DOES_NOT_EXIST", "Logged model with ID 'm-1' not found."),
         new Case("POST", MV + "transition-stage", "{\"name\": \"m\", \"version\": \"1\", \"stage\": \"Staging\", "
             + "\"archive_existing_versions\": \"yes\"}", 400, "INVALID_PARAMETER_VALUE", "archive_existing_versions"),
         new Case("DELETE", MV + "delete", "{\"name\": \"m\", \"version\": \"x1\"}", 400, "INVALID_PARAMETER_VALUE",
