@@ -3,6 +3,7 @@ package io.tracklog.server;
 import io.tracklog.ArtifactInfo;
 import io.tracklog.Experiment;
 import io.tracklog.LifecycleStage;
+import io.tracklog.Run;
 import io.tracklog.reader.StoreReader;
 import io.tracklog.registry.LoggedModel;
 import io.tracklog.registry.LoggedModels;
@@ -16,7 +17,8 @@ import java.util.Map;
  * {@code _create_logged_model}, {@code _get_logged_model}, {@code _finalize_logged_model},
  * {@code _delete_logged_model}, {@code _search_logged_models}, {@code _set_logged_model_tags},
  * {@code _delete_logged_model_tag}, {@code _log_logged_model_params},
- * {@code _list_logged_model_artifacts} in mlflow/server/handlers.py), what a 3.x client's
+ * {@code _list_logged_model_artifacts}, and {@code _log_outputs} for {@code runs/outputs} in
+ * mlflow/server/handlers.py), what a 3.x client's
  * {@code mlflow.<flavor>.log_model} calls: create, upload the files through the artifact proxy
  * to the model's {@code mlflow-artifacts:/<experiment>/models/<model_id>/artifacts}, finalize.
  * The {@code {model_id}} of the URL names the model. As in MLflow's handlers an absent model_type or
@@ -68,9 +70,30 @@ record LoggedModelEndpoints(StoreReader reader, LoggedModels models) {
           models.logParams(id, keyValues(r.messages("params")));
           return Map.of();
         });
+    api.add("POST", "/mlflow/runs/outputs",
+        Schema.message("LogOutputs").string("run_id").messages("models", Schema.message("ModelOutput").string("model_id").int64("step")),
+        this::logOutputs);
     api.add("GET", one + "/artifacts/directories",
         Schema.message("ListLoggedModelArtifacts").string("model_id", "artifact_directory_path", "page_token"),
         this::listArtifacts);
+  }
+
+  /**
+   * {@code runs/outputs} (handlers.py {@code _log_outputs}): what {@code log_model} calls inside a run.
+   * The run must exist and be active, every model exist; then all are recorded, or none.
+   */
+  private Map<String, Object> logOutputs(ApiRequest r) {
+    String runId = r.required("run_id");
+    Run run = reader.snapshot().getRun(runId);
+    if (run.info().lifecycleStage() != LifecycleStage.ACTIVE) {
+      throw ApiException.invalid("The run " + runId + " must be in the 'active' state. Current state: deleted.");
+    }
+    Map<String, Long> steps = new LinkedHashMap<>();
+    for (ApiRequest m : r.messages("models")) {
+      steps.put(m.required("model_id"), m.requiredInt64("step"));
+    }
+    models.logOutputs(runId, steps);
+    return Map.of();
   }
 
   private Map<String, Object> create(ApiRequest r) {

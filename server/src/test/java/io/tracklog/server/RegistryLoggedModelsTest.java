@@ -84,6 +84,10 @@ class RegistryLoggedModelsTest {
         .isEqualTo("[{\"path\":\"MLmodel\",\"is_dir\":false,\"file_size\":" + mlmodel.length + "},{\"path\":\"data\",\"is_dir\":true}]");
     assertThat(test.http.okGet(LM + "/" + id + "/artifacts/directories?artifact_directory_path=data").at("/files/0/path").asText())
         .isEqualTo("data/model.pkl");
+    // log_model inside a run: the model is one of the run's outputs
+    assertThat(ok("POST", "/api/2.0/mlflow/runs/outputs",
+        "{\"run_id\": \"" + runId + "\", \"models\": [{\"model_id\": \"" + id + "\", \"step\": \"3\"}]}").toString()).isEqualTo("{}");
+    assertThat(test.store.registry().loggedModels().outputsOf(runId)).containsExactly(java.util.Map.entry(id, 3L));
     JsonNode ready = ok("PATCH", LM + "/" + id, "{\"model_id\": \"" + id + "\", \"status\": \"LOGGED_MODEL_READY\"}").get("model");
     assertThat(ready.at("/info/status").asText()).isEqualTo("LOGGED_MODEL_READY");
 
@@ -143,6 +147,7 @@ class RegistryLoggedModelsTest {
     String exp = experiment("e");
     String id = create(exp, "").at("/info/model_id").asText();
     assertThat(create(exp, "").at("/info/name").asText()).as("a generated name").isNotEmpty();
+    String runId = test.http.ok("/api/2.0/mlflow/runs/create", "{\"experiment_id\": \"" + exp + "\"}").at("/run/info/run_id").asText();
     long before = test.store.registry().snapshot().position();
     String files = PROXY + exp + "/models/" + id + "/artifacts/";
     record Case(String method, String path, String body, int status, String code, String messagePart) {}
@@ -167,7 +172,12 @@ class RegistryLoggedModelsTest {
         new Case("PUT", PROXY + exp + "/models/m-nope/artifacts/x.txt", "x", 404, "RESOURCE_DOES_NOT_EXIST", "m-nope"),
         new Case("POST", "/api/2.0/mlflow/model-versions/create", "{\"name\": \"r\", \"source\": \"models:/m-nope\", \"model_id\": \"m-nope\"}",
             404, "RESOURCE_DOES_NOT_EXIST", "m-nope"),
-        new Case("GET", LM + "/search", "", 404, "RESOURCE_DOES_NOT_EXIST", "search"));
+        new Case("GET", LM + "/search", "", 404, "RESOURCE_DOES_NOT_EXIST", "search"),
+        new Case("POST", "/api/2.0/mlflow/runs/outputs", "{\"run_id\": \"" + runId + "\", \"models\": [{\"model_id\": \"" + id
+            + "\", \"step\": 0}, {\"model_id\": \"m-nope\", \"step\": 0}]}", 404, "RESOURCE_DOES_NOT_EXIST", "m-nope"),
+        new Case("POST", "/api/2.0/mlflow/runs/outputs", "{\"run_id\": \"nope\", \"models\": []}", 404, "RESOURCE_DOES_NOT_EXIST", "nope"),
+        new Case("POST", "/api/2.0/mlflow/runs/outputs", "{\"run_id\": \"" + runId + "\", \"models\": [{\"model_id\": \"" + id
+            + "\"}]}", 400, "INVALID_PARAMETER_VALUE", "'step'"));
     for (Case c : cases) {
       Http.Reply r = c.method().equals("GET") ? test.http.get(c.path())
           : c.method().equals("PUT") ? test.http.put(c.path(), c.body().getBytes(StandardCharsets.UTF_8))
@@ -178,6 +188,7 @@ class RegistryLoggedModelsTest {
     }
     assertThat(test.store.registry().snapshot().position()).as("nothing of a rejected request is written").isEqualTo(before);
     assertThat(root.resolve("logged-models")).doesNotExist();
+    assertThat(test.store.registry().loggedModels().outputsOf(runId)).as("all or none").isEmpty();
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * A logged model of MLflow 3 (mlflow/entities/logged_model.py): what {@code mlflow.<flavor>.log_model}
  * creates before it uploads the model's files to {@code artifactLocation} and finalizes it. Its id is
  * {@code m-<32 hex digits>}, as MLflow makes them; {@code name} is the one given, or a generated one.
- * Kept in the registry log (docs/FORMAT.md §Model registry log, tags 17–23).
+ * Kept in the registry log (docs/FORMAT.md §Model registry log, tags 17–24).
  */
 public record LoggedModel(
     String modelId,

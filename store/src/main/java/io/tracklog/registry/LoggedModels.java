@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * {@code create_logged_model}, {@code finalize_logged_model}, {@code set_logged_model_tags} ... in
  * mlflow/store/tracking/sqlalchemy_store.py): what {@code mlflow.<flavor>.log_model} creates, fills
  * with files and finalizes. Each change is one event of the registry log, under its lock (docs/FORMAT.md
- * §Model registry log, tags 17–23); the files live in {@code logged-models/<model_id>/artifacts/},
+ * §Model registry log, tags 17–24); the files live in {@code logged-models/<model_id>/artifacts/},
  * written aside and renamed into place, each recorded with its size and SHA-256 and checked on
  * reading as a run's artifacts are. Obtained from {@link ModelRegistry#loggedModels()}. Thread-safe.
  */
@@ -160,6 +160,39 @@ public final class LoggedModels {
       live(s, modelId);
       return new LoggedModelDeleted(clock.millis(), user, modelId);
     }, s -> null);
+  }
+
+  /**
+   * Records the models as outputs of run {@code runId} at their steps (MLflow's log_outputs), all or
+   * none: every model is checked before the first is recorded. The caller checks the run.
+   *
+   * @throws ResourceNotFoundException if one of the models does not exist
+   */
+  public void logOutputs(String runId, Map<String, Long> stepsByModel) {
+    Objects.requireNonNull(runId, "runId");
+    log.writeAll(s -> {
+      List<RegistryEvent> events = new ArrayList<>();
+      stepsByModel.forEach((id, step) -> {
+        live(s, id);
+        events.add(new RegistryEvent.LoggedModelOutputLogged(clock.millis(), user, id, runId, step));
+      });
+      return events;
+    });
+  }
+
+  /** The models run {@code runId} output, with their steps, in the order they were logged. */
+  public List<Map.Entry<String, Long>> outputsOf(String runId) {
+    return log.read(s -> {
+      List<Map.Entry<String, Long>> out = new ArrayList<>();
+      for (Logged l : s.loggedModels()) {
+        for (Map.Entry<String, Long> o : l.outputs) {
+          if (o.getKey().equals(runId)) {
+            out.add(Map.entry(l.created.name(), o.getValue()));
+          }
+        }
+      }
+      return out;
+    });
   }
 
   // ---- files ------------------------------------------------------------------------------------

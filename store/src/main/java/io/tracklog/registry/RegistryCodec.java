@@ -69,6 +69,7 @@ final class RegistryCodec {
       case LOGGED_MODEL_PARAMS_LOGGED -> 21;
       case LOGGED_MODEL_DELETED -> 22;
       case LOGGED_MODEL_ARTIFACT_WRITTEN -> 23;
+      case LOGGED_MODEL_OUTPUT_LOGGED -> 24;
     };
   }
 
@@ -174,6 +175,11 @@ final class RegistryCodec {
         out.writeVarLong(a.size());
         out.writeString(a.sha256());
       }
+      case LOGGED_MODEL_OUTPUT_LOGGED -> {
+        RegistryEvent.LoggedModelOutputLogged o = (RegistryEvent.LoggedModelOutputLogged) e;
+        out.writeString(o.runId());
+        out.writeZigZag(o.step());
+      }
     }
   }
 
@@ -206,7 +212,7 @@ final class RegistryCodec {
   static RegistryEvent decode(ByteSource in) {
     int tag = in.readByte();
     int version = in.readByte();
-    if (tag < 1 || tag > 23) {
+    if (tag < 1 || tag > 24) {
       throw new DecodeException("unknown registry event tag " + tag);
     }
     if (version != VERSION) {
@@ -244,7 +250,8 @@ final class RegistryCodec {
           case 20 -> new LoggedModelTagDeleted(time, user, name, in.readString());
           case 21 -> new LoggedModelParamsLogged(time, user, name, readTags(in));
           case 22 -> new LoggedModelDeleted(time, user, name);
-          default -> new LoggedModelArtifactWritten(time, user, name, in.readString(), readSize(in), in.readString());
+          case 23 -> new LoggedModelArtifactWritten(time, user, name, in.readString(), readSize(in), in.readString());
+          default -> new RegistryEvent.LoggedModelOutputLogged(time, user, name, in.readString(), in.readZigZag());
         };
     in.expectEnd();
     return e;

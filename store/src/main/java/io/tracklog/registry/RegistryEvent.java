@@ -44,7 +44,8 @@ sealed interface RegistryEvent {
     LOGGED_MODEL_TAG_DELETED,
     LOGGED_MODEL_PARAMS_LOGGED,
     LOGGED_MODEL_DELETED,
-    LOGGED_MODEL_ARTIFACT_WRITTEN;
+    LOGGED_MODEL_ARTIFACT_WRITTEN,
+    LOGGED_MODEL_OUTPUT_LOGGED;
 
     /** Whether the event is about a logged model (MLflow 3), its {@code name} the model's id. */
     boolean logged() {
@@ -329,6 +330,18 @@ sealed interface RegistryEvent {
     @Override
     public Kind kind() {
       return Kind.LOGGED_MODEL_ARTIFACT_WRITTEN;
+    }
+  }
+
+  /** The model is an output of run {@code runId} at {@code step} (MLflow's log_outputs). */
+  record LoggedModelOutputLogged(long timeMs, String user, String name, String runId, long step) implements RegistryEvent {
+    public LoggedModelOutputLogged {
+      Objects.requireNonNull(runId, "runId");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_OUTPUT_LOGGED;
     }
   }
 }

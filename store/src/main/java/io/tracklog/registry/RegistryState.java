@@ -25,7 +25,7 @@ import java.util.TreeMap;
 /**
  * The registry folded from its log (docs/FORMAT.md §Model registry log, folding rules): models by
  * name, each with every version ever created (soft-deleted ones kept, they carry the numbering), and
- * each model's audit trail; apart from them, MLflow 3's logged models by id (tags 17–23). Mutable and not thread-safe: {@link ModelRegistry} guards it. An event
+ * each model's audit trail; apart from them, MLflow 3's logged models by id (tags 17–24). Mutable and not thread-safe: {@link ModelRegistry} guards it. An event
  * that does not fit the state (a version of a model that does not exist) is a {@link
  * IllegalStateException}: writers check every event first, so only damage or a bug makes one.
  */
@@ -112,6 +112,8 @@ final class RegistryState {
     final Map<String, String> params = new TreeMap<>();
     /** Every ArtifactWritten per path, oldest first; the last one is the file's. */
     final Map<String, List<RunEvent.ArtifactWritten>> artifacts = new HashMap<>();
+    /** The runs it is an output of, with the step, in log order (log_outputs). */
+    final List<Map.Entry<String, Long>> outputs = new ArrayList<>();
     LoggedModel view; // cached record, null when stale
 
     Logged(RegistryEvent.LoggedModelCreated created) {
@@ -314,6 +316,9 @@ final class RegistryState {
       l.params.putAll(p.params());
     } else if (e instanceof RegistryEvent.LoggedModelDeleted) {
       l.deleted = true;
+    } else if (e instanceof RegistryEvent.LoggedModelOutputLogged o) {
+      l.outputs.add(Map.entry(o.runId(), o.step()));
+      return; // MLflow's log_outputs leaves the model's time alone
     } else {
       RegistryEvent.LoggedModelArtifactWritten a = (RegistryEvent.LoggedModelArtifactWritten) e;
       l.artifacts.computeIfAbsent(a.path(), k -> new ArrayList<>()).add(new RunEvent.ArtifactWritten(a.path(), a.size(), a.sha256()));
