@@ -92,6 +92,31 @@ public final class RunArtifacts {
     return new RunArtifacts(runId, new StoreLayout(storeRoot.toAbsolutePath().normalize()).runArtifacts(runId), FileOps.DEFAULT);
   }
 
+  /**
+   * An artifact folder of another owner, checked as a run's is against what its owner recorded: a
+   * logged model's ({@code logged-models/<model_id>/artifacts/}, docs/FORMAT.md §Artifacts).
+   * {@code owner} stands for the run id in messages.
+   */
+  public static RunArtifacts checked(
+      String owner,
+      Path folder,
+      Map<String, RunEvent.ArtifactWritten> recorded,
+      java.util.function.Function<String, List<RunEvent.ArtifactWritten>> history) {
+    return new RunArtifacts(owner, folder, FileOps.DEFAULT, Objects.requireNonNull(recorded, "recorded"), history);
+  }
+
+  /**
+   * Writes one file at {@code path} from {@code in}, aside then renamed into place; the caller
+   * records the returned size and SHA-256.
+   *
+   * @throws InvalidArtifactPathException if the path breaks a rule; nothing is written then
+   */
+  public Written writeFile(String path, InputStream in) {
+    List<String> segments = segments(path, false);
+    checkResolvesInside(segments, true);
+    return write(segments, out -> copy(in, out));
+  }
+
   public String runId() {
     return runId;
   }

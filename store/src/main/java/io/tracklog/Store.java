@@ -103,7 +103,8 @@ public final class Store implements AutoCloseable {
     this.registry =
         io.tracklog.registry.ModelRegistry.open(
             layout.registryDir(), layout.registryLock(), ops, options.clock(), options.userName(),
-            runId -> getRun(runId).info().artifactUri());
+            runId -> getRun(runId).info().artifactUri(), layout.loggedModelsDir(),
+            () -> RunNames.generate(java.util.concurrent.ThreadLocalRandom.current()));
     if (options.killRunsAtShutdown() != StoreOptions.ShutdownPolicy.OWNER_CLOSES) {
       ShutdownHook.register(this);
     }

@@ -88,6 +88,11 @@ record StoreLayout(Path root, ChronicleEventLog.Frames frames, FileOps ops) {
     return runDir(runId).resolve("events");
   }
 
+  /** The files of MLflow 3's logged models: {@code logged-models/<model_id>/artifacts/}. */
+  Path loggedModelsDir() {
+    return root.resolve("logged-models");
+  }
+
   Path runArtifacts(String runId) {
     return runDir(runId).resolve("artifacts");
   }

@@ -35,8 +35,8 @@ class StoreMetadataTest {
     StoreMetadata.create("id-1", 1234L).write(file);
     String json = Files.readString(file);
     for (String[] change : new String[][] {
-        {"\"formatVersion\" : 5", "\"formatVersion\" : 6"}, {"\"formatVersion\" : 5", "\"formatVersion\" : 4"},
-        {"id-1", "id-3"}, {"1234", "1235"}, {"\"createdFormat\" : 5", "\"createdFormat\" : 0"}}) {
+        {"\"formatVersion\" : 6", "\"formatVersion\" : 7"}, {"\"formatVersion\" : 6", "\"formatVersion\" : 5"},
+        {"id-1", "id-3"}, {"1234", "1235"}, {"\"createdFormat\" : 6", "\"createdFormat\" : 0"}}) {
       assertThat(json).contains(change[0]);
       Files.writeString(file, json.replace(change[0], change[1]));
       assertThatThrownBy(() -> StoreMetadata.read(file)).as(change[1])

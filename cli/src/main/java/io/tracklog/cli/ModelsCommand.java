@@ -65,7 +65,7 @@ final class ModelsCommand implements Runnable {
 
     void printVersion(ModelVersion v) {
       if (format == Format.json) {
-        printJson(MlflowJson.single("model_version", MlflowJson.modelVersion(v)));
+        printJson(MlflowJson.modelVersionResponse(v));
         return;
       }
       Map<String, Object> fields = new LinkedHashMap<>();
@@ -147,7 +147,7 @@ final class ModelsCommand implements Runnable {
           ModelVersionPage page =
               reader.searchModelVersions(filter, n == null ? RegistrySearch.DEFAULT_MAX_VERSIONS : n, orderBy, pageToken);
           if (format == Format.json) {
-            printJson(MlflowJson.page("model_versions", page.versions().stream().map(MlflowJson::modelVersion).toList(), page.nextPageToken()));
+            printJson(MlflowJson.modelVersions(page));
           } else if (page.versions().isEmpty()) {
             out().println("No model versions.");
           } else {
@@ -158,7 +158,7 @@ final class ModelsCommand implements Runnable {
           RegisteredModelPage page =
               reader.searchRegisteredModels(filter, n == null ? RegistrySearch.DEFAULT_MAX_MODELS : n, orderBy, pageToken);
           if (format == Format.json) {
-            printJson(MlflowJson.page("registered_models", page.models().stream().map(MlflowJson::registeredModel).toList(), page.nextPageToken()));
+            printJson(MlflowJson.registeredModels(page));
           } else if (page.models().isEmpty()) {
             out().println("No registered models.");
           } else {
@@ -226,7 +226,7 @@ final class ModelsCommand implements Runnable {
 
     private void printModel(RegisteredModel m, List<ModelVersion> all) {
       if (format == Format.json) {
-        printJson(MlflowJson.single("registered_model", MlflowJson.registeredModel(m)));
+        printJson(MlflowJson.registeredModelResponse(m));
         return;
       }
       Map<String, Object> fields = new LinkedHashMap<>();

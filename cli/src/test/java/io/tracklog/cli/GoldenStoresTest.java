@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * code of its day (the demo plus an MLflow import) and committed as {@code
  * golden/format-N/store.zip} with what that code's CLI answered: it opens, answers every question
  * exactly as then, and takes new runs. A format change that forgets to keep reading one fails here.
- * Format 2 was made at d2c753a, format 3 at 40cc68d; both become format 5 as they open (format 2
+ * Format 2 was made at d2c753a, format 3 at 40cc68d; both become format 6 as they open (format 2
  * gains a catalog head, docs/FORMAT.md §Catalog head; their logs keep their unchecked excerpts,
  * §Checked frames). Format 4 (with a run purged by gc) at bb87e9b, format 5 (the same, plus two runs
  * read from their lane, not compacted, and the lanes' recorded ends) at the commit that added it.
@@ -59,7 +59,7 @@ class GoldenStoresTest {
     assertThat(root.resolve("logs/catalog.head").toFile().exists()).isEqualTo(format >= 3);
 
     answersAsRecorded(golden, root);
-    assertThat(formatVersion(root)).isEqualTo(5);
+    assertThat(formatVersion(root)).isEqualTo(6);
     assertThat(root.resolve("logs/catalog.head")).exists();
     answersAsRecorded(golden, root); // and again, now through the head
 

@@ -20,10 +20,17 @@ final class Api {
   record Reply(int status, String body) {}
 
   private final Map<String, Map<String, Endpoint>> routes = new HashMap<>();
+  private final Map<PathTemplate, Map<String, Endpoint>> templates = new LinkedHashMap<>();
   private final System.Logger log = System.getLogger(Api.class.getName());
 
+  /** A route; {@code {name}} segments of the path are parameters that become request fields ({@link PathTemplate}). */
   void add(String method, String path, Schema schema, Endpoint.Handler handler) {
-    routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, new Endpoint(method, path, schema, handler));
+    Endpoint e = new Endpoint(method, path, schema, handler);
+    if (PathTemplate.isTemplate(path)) {
+      templates.computeIfAbsent(new PathTemplate(path), p -> new LinkedHashMap<>()).put(method, e);
+    } else {
+      routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, e);
+    }
   }
 
   /** The path below an API prefix ({@code /mlflow/runs/get}), or null if it is under none. */
@@ -44,6 +51,16 @@ final class Api {
    */
   Endpoint find(String method, String path) {
     Map<String, Endpoint> byMethod = path == null ? null : routes.get(path);
+    if (path != null && (byMethod == null || !byMethod.containsKey(method))) {
+      for (var t : templates.entrySet()) { // after the fixed paths: logged-models/search is no model id
+        Map<String, String> params = t.getKey().match(path);
+        Endpoint e = params == null ? null : t.getValue().get(method);
+        if (e != null) {
+          return e.bind(params);
+        }
+        byMethod = byMethod == null && params != null ? t.getValue() : byMethod;
+      }
+    }
     if (byMethod == null) {
       throw new ApiException(ErrorCode.ENDPOINT_NOT_FOUND, "No API endpoint at " + path + ".");
     }

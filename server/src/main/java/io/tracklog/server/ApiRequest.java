@@ -15,6 +15,13 @@ final class ApiRequest {
     this.values = values;
   }
 
+  /** This request with {@code fields} set (a path template's parameters). */
+  ApiRequest with(Map<String, String> fields) {
+    Map<String, Object> all = new java.util.LinkedHashMap<>(values);
+    all.putAll(fields);
+    return new ApiRequest(all);
+  }
+
   boolean has(String field) {
     return values.containsKey(field);
   }

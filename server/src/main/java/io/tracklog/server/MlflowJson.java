@@ -7,6 +7,9 @@ import io.tracklog.Metric;
 import io.tracklog.Run;
 import io.tracklog.RunInfo;
 import io.tracklog.error.ErrorCode;
+import io.tracklog.reader.search.ModelVersionPage;
+import io.tracklog.reader.search.RegisteredModelPage;
+import io.tracklog.registry.LoggedModel;
 import io.tracklog.registry.ModelVersion;
 import io.tracklog.registry.RegisteredModel;
 import io.tracklog.internal.PythonJson;
@@ -184,6 +187,52 @@ public final class MlflowJson {
     putIfSet(out, "run_link", v.runLink());
     putList(out, "aliases", List.copyOf(v.aliases()));
     return out;
+  }
+
+  /**
+   * LoggedModel (service.proto): info {model_id 1, experiment_id 2, name 3, creation_timestamp_ms 4,
+   * last_updated_timestamp_ms 5, artifact_uri 6, status 7, model_type 9, source_run_id 10, tags 12},
+   * then data {params 1} (always present, as logged_model.py {@code to_proto} sets it); null fields
+   * unset. No metrics: Tracklog links no run metrics to logged models.
+   */
+  public static Map<String, Object> loggedModel(LoggedModel m) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("model_id", m.modelId());
+    info.put("experiment_id", m.experimentId());
+    info.put("name", m.name());
+    info.put("creation_timestamp_ms", m.creationTimestamp());
+    info.put("last_updated_timestamp_ms", m.lastUpdatedTimestamp());
+    info.put("artifact_uri", m.artifactLocation());
+    info.put("status", m.status().protoName());
+    putIfSet(info, "model_type", m.modelType());
+    putIfSet(info, "source_run_id", m.sourceRunId());
+    putList(info, "tags", keyValues(m.tags()));
+    Map<String, Object> data = new LinkedHashMap<>();
+    putList(data, "params", keyValues(m.params()));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("info", info);
+    out.put("data", data);
+    return out;
+  }
+
+  /** The registry responses that carry one model: {@code {"registered_model": {...}}} (create, get, rename, update). */
+  public static Map<String, Object> registeredModelResponse(RegisteredModel m) {
+    return single("registered_model", registeredModel(m));
+  }
+
+  /** The registry responses that carry one version: {@code {"model_version": {...}}} (create, get, alias, stage). */
+  public static Map<String, Object> modelVersionResponse(ModelVersion v) {
+    return single("model_version", modelVersion(v));
+  }
+
+  /** registered-models/search's response for one page. */
+  public static Map<String, Object> registeredModels(RegisteredModelPage page) {
+    return page("registered_models", page.models().stream().map(MlflowJson::registeredModel).toList(), page.nextPageToken());
+  }
+
+  /** model-versions/search's response for one page (get-latest-versions': no token). */
+  public static Map<String, Object> modelVersions(ModelVersionPage page) {
+    return page("model_versions", page.versions().stream().map(MlflowJson::modelVersion).toList(), page.nextPageToken());
   }
 
   private static void putIfSet(Map<String, Object> map, String field, String value) {

@@ -42,6 +42,8 @@ public final class TrackingServer implements AutoCloseable {
     new ExperimentEndpoints(store, reader).register(api);
     new RunEndpoints(store, reader, writers).register(api);
     new MetricEndpoints(reader).register(api);
+    new RegistryEndpoints(store, reader).register(api);
+    new LoggedModelEndpoints(reader, store.registry().loggedModels()).register(api);
     ArtifactProxy artifacts = new ArtifactProxy(store, reader, writers);
 
     QueuedThreadPool pool = new QueuedThreadPool(options.threads(), Math.min(8, options.threads()));

@@ -2,9 +2,10 @@ package io.tracklog.server;
 
 import io.tracklog.Store;
 import io.tracklog.StoreOptions;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 
-/** A store at {@code root} and a server on a free loopback port over it, closed together. */
+/** A store at {@code root} and a server on a free loopback port over it, and a client; closed together. */
 final class TestServer implements AutoCloseable {
   final Store store;
   final TrackingServer server;
@@ -20,6 +21,16 @@ final class TestServer implements AutoCloseable {
       throw e;
     }
     http = new Http(server.uri());
+  }
+
+  static TestServer open(Path root) {
+    return new TestServer(root, ServerOptions.defaults());
+  }
+
+  /** A request with a JSON body and any method: MLflow's clients send PATCH and DELETE with one. */
+  Http.Reply call(String method, String path, String json) {
+    return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(json)));
   }
 
   @Override

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A store's model registry, with MLflow's semantics rule for rule
@@ -88,17 +89,20 @@ public final class ModelRegistry implements AutoCloseable {
   private final InstantSource clock;
   private final String user;
   private final RunArtifactUris runs;
+  private final LoggedModels loggedModels;
 
   /** The log underneath, for {@link RegistryArchive}. */
   RegistryLog log() {
     return log;
   }
 
-  private ModelRegistry(RegistryLog log, InstantSource clock, String user, RunArtifactUris runs) {
+  private ModelRegistry(
+      RegistryLog log, InstantSource clock, String user, RunArtifactUris runs, Path loggedModelsDir, Supplier<String> names) {
     this.log = log;
     this.clock = clock;
     this.user = user;
     this.runs = runs;
+    this.loggedModels = new LoggedModels(log, loggedModelsDir, clock, user, names);
   }
 
   /**
@@ -108,9 +112,25 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public static ModelRegistry open(
       Path logDir, Path lockFile, FileOps ops, InstantSource clock, String user, RunArtifactUris runs) {
+    return open(logDir, lockFile, ops, clock, user, runs, null, () -> "model");
+  }
+
+  /**
+   * As {@link #open(Path, Path, FileOps, InstantSource, String, RunArtifactUris)}, with the folder
+   * of logged models' files ({@code logged-models/}) and what names a logged model created without one.
+   */
+  public static ModelRegistry open(
+      Path logDir, Path lockFile, FileOps ops, InstantSource clock, String user, RunArtifactUris runs,
+      Path loggedModelsDir, Supplier<String> names) {
     return new ModelRegistry(
         new RegistryLog(logDir, lockFile, Objects.requireNonNull(ops, "ops")), Objects.requireNonNull(clock, "clock"),
-        Objects.requireNonNull(user, "user"), Objects.requireNonNull(runs, "runs"));
+        Objects.requireNonNull(user, "user"), Objects.requireNonNull(runs, "runs"), loggedModelsDir,
+        Objects.requireNonNull(names, "names"));
+  }
+
+  /** MLflow 3's logged models, kept in this registry's log. */
+  public LoggedModels loggedModels() {
+    return loggedModels;
   }
 
   // ---- registered models ------------------------------------------------------------------------
@@ -249,14 +269,33 @@ public final class ModelRegistry implements AutoCloseable {
         s -> {
           Model m = model(s, name);
           created[0] = m.maxVersion() + 1;
+          RegistryState.Logged logged = loggedModel(s, source);
+          String run = logged != null && (runId == null || runId.isEmpty()) ? logged.created.sourceRunId() : runId;
           return new VersionCreated(
-              clock.millis(), user, name, created[0], source, runId, runLink, description, tags, storageLocation(s, source));
+              clock.millis(), user, name, created[0], source, run, runLink, description, tags, storageLocation(s, source));
         },
         s -> RegistryState.view(s.model(name), s.model(name).versions.get(created[0])));
   }
 
-  /** {@code models:/<name>/<digits>} stands for that version's files (sqlalchemy_store.py L723-829). */
+  /** The logged model a {@code models:/<model_id>} source names, or null (MLflow 3's model URIs, §8). */
+  private static RegistryState.Logged loggedModel(RegistryState s, String source) {
+    if (!source.startsWith("models:/")) {
+      return null;
+    }
+    RegistryState.Logged l = s.logged(source.substring("models:/".length()));
+    return l == null || l.deleted ? null : l;
+  }
+
+  /**
+   * {@code models:/<name>/<digits>} stands for that version's files, {@code models:/<model_id>} for
+   * the logged model's, whose source run is then the version's run unless one is given
+   * (sqlalchemy_store.py L723-829).
+   */
   private static String storageLocation(RegistryState s, String source) {
+    RegistryState.Logged logged = loggedModel(s, source);
+    if (logged != null) {
+      return logged.created.artifactLocation();
+    }
     if (!source.startsWith("models:/")) {
       return source;
     }

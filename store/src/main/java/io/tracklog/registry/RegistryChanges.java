@@ -77,6 +77,7 @@ final class RegistryChanges {
                 + join(" run_id", c.runId()) + join(" run_link", c.runLink()) + join(" user_id", c.userId())
                 + join(" description", c.description()) + tags(c.tags()));
       }
+      default -> throw new IllegalArgumentException("not a registered model's change: " + e.kind());
     };
   }
 

@@ -6,6 +6,13 @@ import io.tracklog.format.ByteSource;
 import io.tracklog.format.DecodeException;
 import io.tracklog.registry.RegistryEvent.AliasDeleted;
 import io.tracklog.registry.RegistryEvent.AliasSet;
+import io.tracklog.registry.RegistryEvent.LoggedModelArtifactWritten;
+import io.tracklog.registry.RegistryEvent.LoggedModelCreated;
+import io.tracklog.registry.RegistryEvent.LoggedModelDeleted;
+import io.tracklog.registry.RegistryEvent.LoggedModelFinalized;
+import io.tracklog.registry.RegistryEvent.LoggedModelParamsLogged;
+import io.tracklog.registry.RegistryEvent.LoggedModelTagDeleted;
+import io.tracklog.registry.RegistryEvent.LoggedModelTagsSet;
 import io.tracklog.registry.RegistryEvent.ModelCreated;
 import io.tracklog.registry.RegistryEvent.ModelDeleted;
 import io.tracklog.registry.RegistryEvent.ModelDescriptionSet;
@@ -55,6 +62,14 @@ final class RegistryCodec {
       case ALIAS_DELETED -> 14;
       case MODEL_IMPORTED -> 15;
       case VERSION_IMPORTED -> 16;
+      case LOGGED_MODEL_CREATED -> 17;
+      case LOGGED_MODEL_FINALIZED -> 18;
+      case LOGGED_MODEL_TAGS_SET -> 19;
+      case LOGGED_MODEL_TAG_DELETED -> 20;
+      case LOGGED_MODEL_PARAMS_LOGGED -> 21;
+      case LOGGED_MODEL_DELETED -> 22;
+      case LOGGED_MODEL_ARTIFACT_WRITTEN -> 23;
+      case LOGGED_MODEL_OUTPUT_LOGGED -> 24;
     };
   }
 
@@ -139,6 +154,32 @@ final class RegistryCodec {
         writeVersionBody(v.source(), v.runId(), v.runLink(), v.description(), v.tags(), v.storageLocation(), out);
         out.writeNullableString(v.userId());
       }
+      case LOGGED_MODEL_CREATED -> {
+        LoggedModelCreated c = (LoggedModelCreated) e;
+        out.writeString(c.experimentId());
+        out.writeString(c.modelName());
+        out.writeNullableString(c.modelType());
+        out.writeNullableString(c.sourceRunId());
+        out.writeString(c.artifactLocation());
+        writeTags(c.params(), out);
+        writeTags(c.tags(), out);
+      }
+      case LOGGED_MODEL_FINALIZED -> out.writeByte(((LoggedModelFinalized) e).status().ordinal() + 1);
+      case LOGGED_MODEL_TAGS_SET -> writeTags(((LoggedModelTagsSet) e).tags(), out);
+      case LOGGED_MODEL_TAG_DELETED -> out.writeString(((LoggedModelTagDeleted) e).key());
+      case LOGGED_MODEL_PARAMS_LOGGED -> writeTags(((LoggedModelParamsLogged) e).params(), out);
+      case LOGGED_MODEL_DELETED -> {}
+      case LOGGED_MODEL_ARTIFACT_WRITTEN -> {
+        LoggedModelArtifactWritten a = (LoggedModelArtifactWritten) e;
+        out.writeString(a.path());
+        out.writeVarLong(a.size());
+        out.writeString(a.sha256());
+      }
+      case LOGGED_MODEL_OUTPUT_LOGGED -> {
+        RegistryEvent.LoggedModelOutputLogged o = (RegistryEvent.LoggedModelOutputLogged) e;
+        out.writeString(o.runId());
+        out.writeZigZag(o.step());
+      }
     }
   }
 
@@ -171,7 +212,7 @@ final class RegistryCodec {
   static RegistryEvent decode(ByteSource in) {
     int tag = in.readByte();
     int version = in.readByte();
-    if (tag < 1 || tag > 16) {
+    if (tag < 1 || tag > 24) {
       throw new DecodeException("unknown registry event tag " + tag);
     }
     if (version != VERSION) {
@@ -200,7 +241,17 @@ final class RegistryCodec {
           case 14 -> new AliasDeleted(time, user, name, in.readString());
           case 15 -> new ModelImported(
               time, user, name, in.readVarLong(), in.readVarLong(), in.readNullableString(), readTags(in));
-          default -> readVersionImported(time, user, name, in);
+          case 16 -> readVersionImported(time, user, name, in);
+          case 17 -> new LoggedModelCreated(
+              time, user, name, in.readString(), in.readString(), in.readNullableString(), in.readNullableString(),
+              in.readString(), readTags(in), readTags(in));
+          case 18 -> new LoggedModelFinalized(time, user, name, readStatus(in));
+          case 19 -> new LoggedModelTagsSet(time, user, name, readTags(in));
+          case 20 -> new LoggedModelTagDeleted(time, user, name, in.readString());
+          case 21 -> new LoggedModelParamsLogged(time, user, name, readTags(in));
+          case 22 -> new LoggedModelDeleted(time, user, name);
+          case 23 -> new LoggedModelArtifactWritten(time, user, name, in.readString(), readSize(in), in.readString());
+          default -> new RegistryEvent.LoggedModelOutputLogged(time, user, name, in.readString(), in.readZigZag());
         };
     in.expectEnd();
     return e;
@@ -216,6 +267,22 @@ final class RegistryCodec {
         time, user, name, version, created, updated, deleted ? ModelStage.NONE : stage(stage), deleted, in.readString(),
         in.readNullableString(), in.readNullableString(), in.readNullableString(), readTags(in),
         in.readNullableString(), in.readNullableString());
+  }
+
+  private static LoggedModel.Status readStatus(ByteSource in) {
+    int code = in.readByte();
+    if (code < 1 || code > LoggedModel.Status.values().length) {
+      throw new DecodeException("invalid logged model status " + code);
+    }
+    return LoggedModel.Status.values()[code - 1];
+  }
+
+  private static long readSize(ByteSource in) {
+    long size = in.readVarLong();
+    if (size < 0) {
+      throw new DecodeException("invalid artifact size " + size);
+    }
+    return size;
   }
 
   private static int readVersion(ByteSource in) {

@@ -37,7 +37,20 @@ sealed interface RegistryEvent {
     ALIAS_SET,
     ALIAS_DELETED,
     MODEL_IMPORTED,
-    VERSION_IMPORTED
+    VERSION_IMPORTED,
+    LOGGED_MODEL_CREATED,
+    LOGGED_MODEL_FINALIZED,
+    LOGGED_MODEL_TAGS_SET,
+    LOGGED_MODEL_TAG_DELETED,
+    LOGGED_MODEL_PARAMS_LOGGED,
+    LOGGED_MODEL_DELETED,
+    LOGGED_MODEL_ARTIFACT_WRITTEN,
+    LOGGED_MODEL_OUTPUT_LOGGED;
+
+    /** Whether the event is about a logged model (MLflow 3), its {@code name} the model's id. */
+    boolean logged() {
+      return ordinal() >= LOGGED_MODEL_CREATED.ordinal();
+    }
   }
 
   private static Map<String, String> sorted(Map<String, String> tags) {
@@ -224,6 +237,111 @@ sealed interface RegistryEvent {
     @Override
     public Kind kind() {
       return Kind.VERSION_IMPORTED;
+    }
+  }
+
+  // ---- logged models (MLflow 3's LoggedModel; name() is the model id) --------------------------------
+
+  /** A logged model (mlflow/entities/logged_model.py), status PENDING until finalized. */
+  record LoggedModelCreated(
+      long timeMs,
+      String user,
+      String name,
+      String experimentId,
+      String modelName,
+      String modelType,
+      String sourceRunId,
+      String artifactLocation,
+      Map<String, String> params,
+      Map<String, String> tags)
+      implements RegistryEvent {
+    public LoggedModelCreated {
+      Objects.requireNonNull(experimentId, "experimentId");
+      Objects.requireNonNull(modelName, "modelName");
+      Objects.requireNonNull(artifactLocation, "artifactLocation");
+      params = sorted(params);
+      tags = sorted(tags);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_CREATED;
+    }
+  }
+
+  record LoggedModelFinalized(long timeMs, String user, String name, LoggedModel.Status status) implements RegistryEvent {
+    public LoggedModelFinalized {
+      Objects.requireNonNull(status, "status");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_FINALIZED;
+    }
+  }
+
+  /** Sets (or replaces) several tags at once, as set_logged_model_tags does. */
+  record LoggedModelTagsSet(long timeMs, String user, String name, Map<String, String> tags) implements RegistryEvent {
+    public LoggedModelTagsSet {
+      tags = sorted(tags);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_TAGS_SET;
+    }
+  }
+
+  record LoggedModelTagDeleted(long timeMs, String user, String name, String key) implements RegistryEvent {
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_TAG_DELETED;
+    }
+  }
+
+  record LoggedModelParamsLogged(long timeMs, String user, String name, Map<String, String> params)
+      implements RegistryEvent {
+    public LoggedModelParamsLogged {
+      params = sorted(params);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_PARAMS_LOGGED;
+    }
+  }
+
+  /** Soft delete: the model is gone for every read, its id stays taken and its files stay. */
+  record LoggedModelDeleted(long timeMs, String user, String name) implements RegistryEvent {
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_DELETED;
+    }
+  }
+
+  /** A file of the model's artifact folder was renamed into place: its path, size and SHA-256. */
+  record LoggedModelArtifactWritten(long timeMs, String user, String name, String path, long size, String sha256)
+      implements RegistryEvent {
+    public LoggedModelArtifactWritten {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(sha256, "sha256");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_ARTIFACT_WRITTEN;
+    }
+  }
+
+  /** The model is an output of run {@code runId} at {@code step} (MLflow's log_outputs). */
+  record LoggedModelOutputLogged(long timeMs, String user, String name, String runId, long step) implements RegistryEvent {
+    public LoggedModelOutputLogged {
+      Objects.requireNonNull(runId, "runId");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LOGGED_MODEL_OUTPUT_LOGGED;
     }
   }
 }

@@ -115,6 +115,10 @@ final class RegistryLog implements AutoCloseable {
       try (EventReader r = log.openReader()) {
         for (ByteSource src = r.next(); src != null && replay.position() < state.position(); src = r.next()) {
           RegistryEvent e = r.decode(src, RegistryCodec::decode);
+          if (e.kind().logged()) {
+            replay.apply(e);
+            continue; // an archive carries registered models, not logged models
+          }
           RegistryState.Model before = replay.model(e.name());
           replay.apply(e);
           action.accept(before != null ? before.lineage : replay.model(e.name()).lineage, e);

@@ -15,6 +15,7 @@ import io.tracklog.registry.RegistryEvent.VersionDescriptionSet;
 import io.tracklog.registry.RegistryEvent.VersionImported;
 import io.tracklog.registry.RegistryEvent.VersionTagDeleted;
 import io.tracklog.registry.RegistryEvent.VersionTagSet;
+import io.tracklog.format.RunEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
 /**
  * The registry folded from its log (docs/FORMAT.md §Model registry log, folding rules): models by
  * name, each with every version ever created (soft-deleted ones kept, they carry the numbering), and
- * each model's audit trail. Mutable and not thread-safe: {@link ModelRegistry} guards it. An event
+ * each model's audit trail; apart from them, MLflow 3's logged models by id (tags 17–24). Mutable and not thread-safe: {@link ModelRegistry} guards it. An event
  * that does not fit the state (a version of a model that does not exist) is a {@link
  * IllegalStateException}: writers check every event first, so only damage or a bug makes one.
  */
@@ -101,7 +102,39 @@ final class RegistryState {
     }
   }
 
+  /** A logged model as folded, soft-deleted ones kept (their ids stay taken), with the files it recorded. */
+  static final class Logged {
+    final RegistryEvent.LoggedModelCreated created;
+    long updated;
+    LoggedModel.Status status = LoggedModel.Status.PENDING;
+    boolean deleted;
+    final Map<String, String> tags = new TreeMap<>();
+    final Map<String, String> params = new TreeMap<>();
+    /** Every ArtifactWritten per path, oldest first; the last one is the file's. */
+    final Map<String, List<RunEvent.ArtifactWritten>> artifacts = new HashMap<>();
+    /** The runs it is an output of, with the step, in log order (log_outputs). */
+    final List<Map.Entry<String, Long>> outputs = new ArrayList<>();
+    LoggedModel view; // cached record, null when stale
+
+    Logged(RegistryEvent.LoggedModelCreated created) {
+      this.created = created;
+      this.updated = created.timeMs();
+      this.tags.putAll(created.tags());
+      this.params.putAll(created.params());
+    }
+
+    LoggedModel view() {
+      if (view == null) {
+        view = new LoggedModel(
+            created.name(), created.experimentId(), created.modelName(), created.timeMs(), updated,
+            created.artifactLocation(), status, created.modelType(), created.sourceRunId(), tags, params);
+      }
+      return view;
+    }
+  }
+
   private final Map<String, Model> models = new HashMap<>();
+  private final Map<String, Logged> logged = new HashMap<>();
   private final Map<Long, List<RegistryChange>> changes = new HashMap<>();
   /** The lineage of each name's most recent deleted model, for the history of a deleted model. */
   private final Map<String, Long> deletedLineages = new HashMap<>();
@@ -133,8 +166,23 @@ final class RegistryState {
     return lineage == null ? null : List.copyOf(changes.get(lineage));
   }
 
+  /** A logged model by id, soft-deleted or not, or null. */
+  Logged logged(String modelId) {
+    return logged.get(modelId);
+  }
+
+  /** Every logged model, soft-deleted ones included. */
+  Iterable<Logged> loggedModels() {
+    return logged.values();
+  }
+
   /** Folds one event. */
   void apply(RegistryEvent e) {
+    if (e.kind().logged()) {
+      applyLogged(e);
+      position++;
+      return;
+    }
     Model m = models.get(e.name());
     if (e.kind() == RegistryEvent.Kind.MODEL_CREATED || e.kind() == RegistryEvent.Kind.MODEL_IMPORTED) {
       if (m != null) {
@@ -243,6 +291,40 @@ final class RegistryState {
         m.versions.put(c.version(), new Version(c));
       }
     }
+  }
+
+  private void applyLogged(RegistryEvent e) {
+    Logged l = logged.get(e.name());
+    if (e instanceof RegistryEvent.LoggedModelCreated c) {
+      if (l != null) {
+        throw new IllegalStateException("logged model " + e.name() + " already exists");
+      }
+      logged.put(c.name(), new Logged(c));
+      return;
+    }
+    if (l == null || l.deleted) {
+      throw new IllegalStateException("logged model " + e.name() + " does not exist");
+    }
+    l.view = null;
+    if (e instanceof RegistryEvent.LoggedModelFinalized f) {
+      l.status = f.status();
+    } else if (e instanceof RegistryEvent.LoggedModelTagsSet t) {
+      l.tags.putAll(t.tags());
+    } else if (e instanceof RegistryEvent.LoggedModelTagDeleted t) {
+      l.tags.remove(t.key());
+    } else if (e instanceof RegistryEvent.LoggedModelParamsLogged p) {
+      l.params.putAll(p.params());
+    } else if (e instanceof RegistryEvent.LoggedModelDeleted) {
+      l.deleted = true;
+    } else if (e instanceof RegistryEvent.LoggedModelOutputLogged o) {
+      l.outputs.add(Map.entry(o.runId(), o.step()));
+      return; // MLflow's log_outputs leaves the model's time alone
+    } else {
+      RegistryEvent.LoggedModelArtifactWritten a = (RegistryEvent.LoggedModelArtifactWritten) e;
+      l.artifacts.computeIfAbsent(a.path(), k -> new ArrayList<>()).add(new RunEvent.ArtifactWritten(a.path(), a.size(), a.sha256()));
+      return; // files do not change the model's last-updated time
+    }
+    l.updated = e.timeMs();
   }
 
   private static Version live(Model m, int version) {

@@ -35,7 +35,7 @@ class RegistryCodecTest {
       long t = TIME.next(c);
       String user = TEXT.next(c);
       String name = TEXT.next(c);
-      return switch (c.index(16)) {
+      return switch (c.index(24)) {
         case 0 -> new RegistryEvent.ModelCreated(t, user, name, MAYBE.next(c), TAGS.next(c));
         case 1 -> new RegistryEvent.ModelRenamed(t, user, name, TEXT.next(c));
         case 2 -> new RegistryEvent.ModelDescriptionSet(t, user, name, MAYBE.next(c));
@@ -53,6 +53,15 @@ class RegistryCodecTest {
         case 12 -> new RegistryEvent.AliasSet(t, user, name, TEXT.next(c), VERSION.next(c));
         case 13 -> new RegistryEvent.AliasDeleted(t, user, name, TEXT.next(c));
         case 14 -> new RegistryEvent.ModelImported(t, user, name, TIME.next(c), TIME.next(c), MAYBE.next(c), TAGS.next(c));
+        case 16 -> new RegistryEvent.LoggedModelCreated(
+            t, user, name, TEXT.next(c), TEXT.next(c), MAYBE.next(c), MAYBE.next(c), TEXT.next(c), TAGS.next(c), TAGS.next(c));
+        case 17 -> new RegistryEvent.LoggedModelFinalized(t, user, name, Gen.oneOf(LoggedModel.Status.values()).next(c));
+        case 18 -> new RegistryEvent.LoggedModelTagsSet(t, user, name, TAGS.next(c));
+        case 19 -> new RegistryEvent.LoggedModelTagDeleted(t, user, name, TEXT.next(c));
+        case 20 -> new RegistryEvent.LoggedModelParamsLogged(t, user, name, TAGS.next(c));
+        case 21 -> new RegistryEvent.LoggedModelDeleted(t, user, name);
+        case 22 -> new RegistryEvent.LoggedModelArtifactWritten(t, user, name, TEXT.next(c), TIME.next(c), TEXT.next(c));
+        case 23 -> new RegistryEvent.LoggedModelOutputLogged(t, user, name, TEXT.next(c), TIME.next(c) - Long.MAX_VALUE / 2);
         default -> {
           boolean deleted = c.weighted(0.3); // a deleted version's stage is not kept (Deleted_Internal)
           yield new RegistryEvent.VersionImported(
@@ -77,7 +86,7 @@ class RegistryCodecTest {
 
   @Test
   void everyKind_hasItsOwnTag() {
-    assertThat(Arrays.stream(RegistryEvent.Kind.values()).map(RegistryCodec::tag).distinct()).hasSize(16);
+    assertThat(Arrays.stream(RegistryEvent.Kind.values()).map(RegistryCodec::tag).distinct()).hasSize(24);
   }
 
   @Test
@@ -96,7 +105,7 @@ class RegistryCodecTest {
   @Test
   void unknownTagsAndVersions_areRefused() {
     byte[] bytes = encode(new RegistryEvent.ModelDeleted(1, "u", "m"));
-    for (int tag : List.of(0, 17, 127)) {
+    for (int tag : List.of(0, 25, 127)) {
       bytes[0] = (byte) tag;
       assertThatThrownBy(() -> RegistryCodec.decode(ByteSource.of(bytes))).isInstanceOf(DecodeException.class);
     }
