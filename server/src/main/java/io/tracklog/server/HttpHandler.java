@@ -3,7 +3,7 @@ package io.tracklog.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tracklog.error.ErrorCode;
@@ -41,6 +41,8 @@ final class HttpHandler extends Handler.Abstract {
   private static final String JSON_TYPE = "application/json";
   /** MLflow's limit on a log-batch body (mlflow/server/handlers.py, {@code MAX_BATCH_LOG_REQUEST_SIZE}). */
   static final long MAX_BATCH_BYTES = 1_000_000;
+  /** How much of a refused body is read and dropped so that the client gets the answer. */
+  static final long MAX_DRAINED_BYTES = 16L << 20;
 
   private final Api api;
   private final ArtifactProxy artifacts;
@@ -135,7 +137,23 @@ final class HttpHandler extends Handler.Abstract {
       long maxRequestBytes) {
     requireJson(method, contentType);
     boolean batch = endpoint.path().equals("/mlflow/runs/log-batch");
-    return endpoint.schema().parse(body(in, declaredLength, batch ? MAX_BATCH_BYTES : maxRequestBytes, batch));
+    byte[] body = body(in, declaredLength, batch ? MAX_BATCH_BYTES : maxRequestBytes, batch);
+    if (body.length == 0) {
+      return new ApiRequest(Map.of());
+    }
+    try (JsonParser parser = JSON.createParser(body)) {
+      ApiRequest request = endpoint.schema().parse(parser);
+      if (parser.nextToken() != null) {
+        throw ApiException.invalid("Malformed JSON in the request body: content after the object (line "
+            + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr() + ")");
+      }
+      return request;
+    } catch (JsonProcessingException e) {
+      throw ApiException.invalid("Malformed JSON in the request body: " + e.getOriginalMessage()
+          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+    } catch (IOException e) {
+      throw ApiException.invalid("Could not read the request body: " + e.getMessage());
+    }
   }
 
   /** MLflow refuses POST and PUT bodies that are not JSON (mlflow/server/validation.py). */
@@ -151,8 +169,12 @@ final class HttpHandler extends Handler.Abstract {
     }
   }
 
-  private static JsonNode body(InputStream in, long declared, long limit, boolean batch) {
+  /** The body's bytes, at most {@code limit} of them (else the refusal); empty when there is none. */
+  private static byte[] body(InputStream in, long declared, long limit, boolean batch) {
     if (declared > limit) {
+      if (declared <= MAX_DRAINED_BYTES) {
+        drain(in); // read to the end, so the client reads our answer instead of a reset connection
+      }
       throw tooLarge(declared, limit, batch);
     }
     byte[] bytes;
@@ -162,19 +184,27 @@ final class HttpHandler extends Handler.Abstract {
     } catch (IOException e) {
       throw ApiException.invalid("Could not read the request body: " + e.getMessage());
     }
-    if (bytes.length > limit) { // a chunked body, or one longer than it said: the rest is never read
+    if (bytes.length > limit) { // a chunked body, or one longer than it said: the rest is only skipped
+      drain(in);
       throw tooLarge(-1, limit, batch);
     }
-    if (bytes.length == 0) {
-      return null;
-    }
+    return bytes;
+  }
+
+  /**
+   * Skips what is left of a refused body, up to {@link #MAX_DRAINED_BYTES}: a server that answers
+   * and closes while the client is still sending makes the kernel reset the connection, and the
+   * client loses the answer. Past that, the answer is sent anyway and the connection closed.
+   */
+  private static void drain(InputStream in) {
+    byte[] skip = new byte[64 << 10];
+    long left = MAX_DRAINED_BYTES;
     try {
-      return JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw ApiException.invalid("Malformed JSON in the request body: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+      for (int n; left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) >= 0; ) {
+        left -= n;
+      }
     } catch (IOException e) {
-      throw ApiException.invalid("Could not read the request body: " + e.getMessage());
+      // the client went away: nobody to answer
     }
   }
 

@@ -1,6 +1,9 @@
 package io.tracklog.server;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,27 +97,130 @@ final class Schema {
     return name;
   }
 
-  /** Reads a JSON object (a POST, PATCH or DELETE body). */
-  ApiRequest parse(JsonNode json) {
-    if (json == null || json.isNull() || json.isMissingNode()) {
+  /**
+   * Reads a JSON object straight from a parser positioned before it (a POST, PATCH or DELETE body),
+   * without building a tree first: a log-batch of 1000 metrics is read into its maps in one pass.
+   * A field the message does not have, or a value of the wrong type, is refused naming the field.
+   *
+   * @throws IOException if the parser fails (malformed JSON)
+   */
+  ApiRequest parse(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null || t == JsonToken.VALUE_NULL) {
       return new ApiRequest(Map.of());
     }
-    if (!json.isObject()) {
+    if (t != JsonToken.START_OBJECT) {
       throw ApiException.invalid("Invalid request body for " + name + ": expected a JSON object");
     }
+    return readObject(p);
+  }
+
+  /** Reads the fields of an object whose START_OBJECT was just read, up to its END_OBJECT. */
+  private ApiRequest readObject(JsonParser p) throws IOException {
     Map<String, Object> values = new LinkedHashMap<>();
-    var it = json.fields();
-    while (it.hasNext()) {
-      var e = it.next();
-      Field field = fields.get(e.getKey());
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      String key = p.currentName();
+      Field field = fields.get(key);
       if (field == null) {
-        throw ApiException.invalid("Message type \"mlflow." + name + "\" has no field named \"" + e.getKey() + "\".");
+        throw ApiException.invalid("Message type \"mlflow." + name + "\" has no field named \"" + key + "\".");
       }
-      if (!e.getValue().isNull()) {
-        values.put(e.getKey(), value(e.getKey(), field, e.getValue()));
+      JsonToken v = p.nextToken();
+      if (v != JsonToken.VALUE_NULL) {
+        values.put(key, readValue(p, key, field, v));
       }
     }
     return new ApiRequest(values);
+  }
+
+  private Object readValue(JsonParser p, String key, Field field, JsonToken t) throws IOException {
+    switch (field.type()) {
+      case STRINGS -> {
+        requireToken(p, key, t, JsonToken.START_ARRAY, "a list");
+        List<String> out = new ArrayList<>();
+        for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+          out.add((String) readScalar(p, key, Type.STRING, item));
+        }
+        return out;
+      }
+      case MESSAGE -> {
+        requireToken(p, key, t, JsonToken.START_OBJECT, "an object");
+        return field.message().readObject(p);
+      }
+      case MESSAGES -> {
+        requireToken(p, key, t, JsonToken.START_ARRAY, "a list");
+        List<ApiRequest> out = new ArrayList<>();
+        for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+          requireToken(p, key, item, JsonToken.START_OBJECT, "an object");
+          out.add(field.message().readObject(p));
+        }
+        return out;
+      }
+      case ENUM -> {
+        return enumValue(key, field, t == JsonToken.VALUE_NUMBER_INT ? p.readValueAsTree() : null,
+            t == JsonToken.VALUE_STRING ? p.getText() : null);
+      }
+      default -> {
+        return readScalar(p, key, field.type(), t);
+      }
+    }
+  }
+
+  private void requireToken(JsonParser p, String key, JsonToken t, JsonToken expected, String what) throws IOException {
+    if (t != expected) {
+      throw wrongType(key, null, what, shown(p, t));
+    }
+  }
+
+  /** A scalar at the parser's current token, as {@link #scalar} reads it from a node. */
+  private Object readScalar(JsonParser p, String key, Type type, JsonToken t) throws IOException {
+    switch (t) {
+      case VALUE_STRING -> {
+        return scalar(key, type, p.getText(), false);
+      }
+      case VALUE_NUMBER_INT -> {
+        if (type == Type.INT64 || type == Type.INT32) {
+          if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw wrongType(key, null, "an integer", p.getText());
+          }
+          return scalar(key, type, com.fasterxml.jackson.databind.node.LongNode.valueOf(p.getLongValue()), false);
+        }
+        if (type == Type.DOUBLE) {
+          return p.getDoubleValue();
+        }
+        throw wrongType(key, null, expected(type), p.getText());
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        if (type == Type.DOUBLE) {
+          return p.getDoubleValue();
+        }
+        return scalar(key, type, com.fasterxml.jackson.databind.node.DoubleNode.valueOf(p.getDoubleValue()), false);
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        if (type == Type.BOOL) {
+          return t == JsonToken.VALUE_TRUE;
+        }
+        throw wrongType(key, null, expected(type), p.getText());
+      }
+      default -> throw wrongType(key, null, expected(type), shown(p, t));
+    }
+  }
+
+  private static String expected(Type type) {
+    return switch (type) {
+      case STRING -> "a string";
+      case INT64, INT32 -> "an integer";
+      case DOUBLE -> "a number";
+      case BOOL -> "true or false";
+      default -> "a " + type.name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  /** How a value of the wrong type is named in the error: its text, or a list or an object skipped. */
+  private static String shown(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
+      return p.readValueAsTree().toString();
+    }
+    return p.getText();
   }
 
   /** Reads query parameters (a GET). Only flat fields and repeated strings can be sent this way. */
@@ -137,34 +243,6 @@ final class Schema {
     return new ApiRequest(values);
   }
 
-  private Object value(String key, Field field, JsonNode node) {
-    switch (field.type()) {
-      case STRINGS -> {
-        List<String> out = new ArrayList<>();
-        for (JsonNode item : array(key, node)) {
-          out.add((String) scalar(key, Type.STRING, item, false));
-        }
-        return out;
-      }
-      case MESSAGE -> {
-        return field.message().parse(object(key, node));
-      }
-      case MESSAGES -> {
-        List<ApiRequest> out = new ArrayList<>();
-        for (JsonNode item : array(key, node)) {
-          out.add(field.message().parse(object(key, item)));
-        }
-        return out;
-      }
-      case ENUM -> {
-        return enumValue(key, field, node, node.isTextual() ? node.textValue() : null);
-      }
-      default -> {
-        return scalar(key, field.type(), node, false);
-      }
-    }
-  }
-
   /** An enum by name, or by proto number in a JSON body; the name either way. */
   private String enumValue(String key, Field field, JsonNode node, String text) {
     List<String> names = field.enumNames();
@@ -177,20 +255,6 @@ final class Schema {
     throw ApiException.invalid(
         "Invalid value " + (text != null ? text : String.valueOf(node)) + " for parameter '" + key
             + "' supplied: it must be one of " + String.join(", ", names));
-  }
-
-  private JsonNode array(String key, JsonNode node) {
-    if (!node.isArray()) {
-      throw wrongType(key, node, "a list");
-    }
-    return node;
-  }
-
-  private JsonNode object(String key, JsonNode node) {
-    if (!node.isObject()) {
-      throw wrongType(key, node, "an object");
-    }
-    return node;
   }
 
   /** A scalar from a JSON node, or from query text ({@code fromQuery}: every value is text). */
