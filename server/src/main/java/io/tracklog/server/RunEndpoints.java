@@ -75,8 +75,10 @@ final class RunEndpoints {
       store.restoreRun(r.required("run_id"));
       return Map.of();
     });
-    api.add("GET", runs + "get", Schema.message("GetRun").string("run_id", "run_uuid"),
-        r -> MlflowJson.single("run", MlflowJson.run(reader.snapshot().getRun(r.runId()))));
+    api.add("GET", runs + "get", Schema.message("GetRun").string("run_id", "run_uuid"), r -> {
+      Run run = reader.snapshot().getRun(r.runId());
+      return MlflowJson.single("run", runJson(run, store.registry().loggedModels().outputsOf(run.runId())));
+    });
     api.add("POST", runs + "search",
         Schema.message("SearchRuns").strings("experiment_ids").string("filter", "page_token")
             .enumeration("run_view_type", ExperimentEndpoints.VIEW_TYPES).int32("max_results").strings("order_by"),
@@ -190,7 +192,30 @@ final class RunEndpoints {
       b.maxResults(r.int32("max_results"));
     }
     RunPage page = RunSearch.search(reader.snapshot(), b.build());
-    return MlflowJson.page("runs", page.runs().stream().map(MlflowJson::run).toList(), page.nextPageToken());
+    Map<String, List<Map.Entry<String, Long>>> outputs = store.registry().loggedModels().outputs();
+    return MlflowJson.page(
+        "runs", page.runs().stream().map(run -> runJson(run, outputs.getOrDefault(run.runId(), List.of()))).toList(),
+        page.nextPageToken());
+  }
+
+  /**
+   * A run as MLflow's {@code Run.to_proto}: info, data, inputs, and {@code outputs} only when the
+   * run output logged models (MLflow 3's {@code runs/outputs}), as {@code {"model_outputs": [{model_id,
+   * step}]}}.
+   */
+  static Map<String, Object> runJson(Run run, List<Map.Entry<String, Long>> outputs) {
+    Map<String, Object> json = MlflowJson.run(run);
+    if (!outputs.isEmpty()) {
+      List<Object> models = new ArrayList<>();
+      for (Map.Entry<String, Long> o : outputs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_id", o.getKey());
+        m.put("step", o.getValue());
+        models.add(m);
+      }
+      json.put("outputs", Map.of("model_outputs", models));
+    }
+    return json;
   }
 
   private Map<String, Object> logBatch(ApiRequest r) {

@@ -88,6 +88,12 @@ class RegistryLoggedModelsTest {
     assertThat(ok("POST", "/api/2.0/mlflow/runs/outputs",
         "{\"run_id\": \"" + runId + "\", \"models\": [{\"model_id\": \"" + id + "\", \"step\": \"3\"}]}").toString()).isEqualTo("{}");
     assertThat(test.store.registry().loggedModels().outputsOf(runId)).containsExactly(java.util.Map.entry(id, 3L));
+    // ... and runs/get and runs/search show it, as MLflow's Run.to_proto does
+    assertThat(test.http.okGet("/api/2.0/mlflow/runs/get?run_id=" + runId).at("/run/outputs/model_outputs/0/model_id").asText())
+        .isEqualTo(id);
+    JsonNode found = test.http.ok("/api/2.0/mlflow/runs/search", "{\"experiment_ids\": [\"" + exp + "\"]}");
+    assertThat(found.findValues("model_outputs")).hasSize(1);
+    assertThat(found.findValues("model_outputs").get(0).get(0).get("step").asLong()).isEqualTo(3L);
     JsonNode ready = ok("PATCH", LM + "/" + id, "{\"model_id\": \"" + id + "\", \"status\": \"LOGGED_MODEL_READY\"}").get("model");
     assertThat(ready.at("/info/status").asText()).isEqualTo("LOGGED_MODEL_READY");
 

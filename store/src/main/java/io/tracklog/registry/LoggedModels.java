@@ -182,13 +182,16 @@ public final class LoggedModels {
 
   /** The models run {@code runId} output, with their steps, in the order they were logged. */
   public List<Map.Entry<String, Long>> outputsOf(String runId) {
+    return outputs().getOrDefault(runId, List.of());
+  }
+
+  /** Every run's outputs ({@link #outputsOf}), read once: run id → (model id, step) pairs. */
+  public Map<String, List<Map.Entry<String, Long>>> outputs() {
     return log.read(s -> {
-      List<Map.Entry<String, Long>> out = new ArrayList<>();
+      Map<String, List<Map.Entry<String, Long>>> out = new java.util.HashMap<>();
       for (Logged l : s.loggedModels()) {
         for (Map.Entry<String, Long> o : l.outputs) {
-          if (o.getKey().equals(runId)) {
-            out.add(Map.entry(l.created.name(), o.getValue()));
-          }
+          out.computeIfAbsent(o.getKey(), k -> new ArrayList<>()).add(Map.entry(l.created.name(), o.getValue()));
         }
       }
       return out;
