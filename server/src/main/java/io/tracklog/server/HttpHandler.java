@@ -20,6 +20,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
@@ -66,6 +67,9 @@ final class HttpHandler extends Handler.Abstract {
     Api.Reply reply;
     try {
       reply = dispatch(request, response, callback);
+    } catch (TooLarge e) {
+      answerThenDrain(request, response, callback, api.error(e));
+      return true;
     } catch (RuntimeException e) {
       reply = api.error(e);
     }
@@ -89,11 +93,9 @@ final class HttpHandler extends Handler.Abstract {
       parsed = endpoint.schema().parseQuery(query(request));
     } else {
       String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-      try (InputStream in = Content.Source.asInputStream(request)) {
-        parsed = readJson(endpoint, method, type, request.getLength(), in, maxRequestBytes);
-      } catch (IOException e) {
-        throw ApiException.invalid("Could not read the request body: " + e.getMessage());
-      }
+      // Not closed here: closing would fail the rest of a refused body, which answerThenDrain reads.
+      InputStream in = Content.Source.asInputStream(request);
+      parsed = readJson(endpoint, method, type, request.getLength(), in, maxRequestBytes);
     }
     return api.call(endpoint, () -> parsed);
   }
@@ -172,9 +174,6 @@ final class HttpHandler extends Handler.Abstract {
   /** The body's bytes, at most {@code limit} of them (else the refusal); empty when there is none. */
   private static byte[] body(InputStream in, long declared, long limit, boolean batch) {
     if (declared > limit) {
-      if (declared <= MAX_DRAINED_BYTES) {
-        drain(in); // read to the end, so the client reads our answer instead of a reset connection
-      }
       throw tooLarge(declared, limit, batch);
     }
     byte[] bytes;
@@ -185,37 +184,69 @@ final class HttpHandler extends Handler.Abstract {
       throw ApiException.invalid("Could not read the request body: " + e.getMessage());
     }
     if (bytes.length > limit) { // a chunked body, or one longer than it said: the rest is only skipped
-      drain(in);
       throw tooLarge(-1, limit, batch);
     }
     return bytes;
   }
 
   /**
-   * Skips what is left of a refused body, up to {@link #MAX_DRAINED_BYTES}: a server that answers
-   * and closes while the client is still sending makes the kernel reset the connection, and the
-   * client loses the answer. Past that, the answer is sent anyway and the connection closed.
+   * Answers a refused body first, then reads and drops what is left of it (up to {@link
+   * #MAX_DRAINED_BYTES}) before the exchange ends: a server that closes while the client is still
+   * sending makes the kernel reset the connection, and a client that had not read the answer yet
+   * loses it. Past that much, the connection is closed anyway.
    */
-  private static void drain(InputStream in) {
-    byte[] skip = new byte[64 << 10];
-    long left = MAX_DRAINED_BYTES;
-    try {
-      for (int n; left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) >= 0; ) {
-        left -= n;
-      }
+  private static void answerThenDrain(Request request, Response response, Callback callback, Api.Reply reply) {
+    response.setStatus(reply.status());
+    response.getHeaders().put(new HttpField(HttpHeader.CONTENT_TYPE, JSON_TYPE));
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    try (Blocker.Callback written = Blocker.callback()) {
+      Content.Sink.write(response, true, reply.body(), written);
+      written.block();
     } catch (IOException e) {
-      // the client went away: nobody to answer
+      callback.failed(e);
+      return;
     }
+    long left = MAX_DRAINED_BYTES;
+    while (left > 0) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        try (Blocker.Runnable more = Blocker.runnable()) {
+          request.demand(more);
+          more.block();
+        } catch (IOException e) {
+          break;
+        }
+        continue;
+      }
+      boolean last = chunk.isLast() || Content.Chunk.isFailure(chunk);
+      left -= chunk.remaining();
+      chunk.release();
+      if (last) {
+        break;
+      }
+    }
+    callback.succeeded();
   }
-
   /** The refusal of a body past its limit; {@code size} -1 when only "more than the limit" is known. */
-  private static ApiException tooLarge(long size, long limit, boolean batch) {
+  private static TooLarge tooLarge(long size, long limit, boolean batch) {
     String received = size < 0 ? "more than " + limit : Long.toString(size);
     if (batch) {
-      return ApiException.invalid(
+      return new TooLarge(
           "Batched logging API requests must be at most 1 MB in size. Received request of size " + received + " bytes.");
     }
-    return ApiException.invalid("Request bodies must be at most " + limit + " bytes; this one has " + received + ".");
+    return new TooLarge("Request bodies must be at most " + limit + " bytes; this one has " + received + ".");
+  }
+
+  /** A body past its limit: INVALID_PARAMETER_VALUE, answered before the rest of the body is dropped. */
+  static final class TooLarge extends RuntimeException implements io.tracklog.error.HasErrorCode {
+    TooLarge(String message) {
+      super(message);
+    }
+
+    @Override
+    public ErrorCode errorCode() {
+      return ErrorCode.INVALID_PARAMETER_VALUE;
+    }
   }
 
   private static Map<String, List<String>> query(Request request) {
