@@ -167,14 +167,15 @@ final class RunEndpoints {
     String name = r.string("run_name");
     Long endTime = r.int64("end_time");
     RunStatus status = r.string("status") == null ? null : RunStatus.valueOf(r.string("status"));
-    reader.snapshot().getRun(runId); // RESOURCE_DOES_NOT_EXIST before anything is written
+    // RESOURCE_DOES_NOT_EXIST before anything is written; its status stands if none is given
+    RunStatus current = reader.snapshot().getRun(runId).info().status();
     if (name != null && !name.isEmpty()) {
       writers.write(runId, w -> w.setName(name));
     }
-    if (status != null && status != RunStatus.RUNNING && status != RunStatus.SCHEDULED) {
+    if (status != null && status.isTerminal()) {
       writers.end(runId, status, endTime); // a terminal status ends the run and its writer here
     } else if (status != null || endTime != null) {
-      RunStatus s = status != null ? status : reader.snapshot().getRun(runId).info().status();
+      RunStatus s = status != null ? status : current;
       writers.write(runId, w -> w.updateStatus(s, endTime));
     }
     return MlflowJson.single("run_info", MlflowJson.runInfo(reader.snapshot().getRun(runId).info()));

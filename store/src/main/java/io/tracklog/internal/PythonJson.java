@@ -183,8 +183,16 @@ public final class PythonJson {
         }
       }
     }
+    return notation(v < 0, digits, decpt);
+  }
+
+  /**
+   * Python's notation of {@code (-)0.digits × 10^decpt}: positional when the exponent is in [-4, 16),
+   * else {@code d.ddde±XX}; a positional integer keeps {@code .0}.
+   */
+  static String notation(boolean negative, String digits, int decpt) {
     StringBuilder sb = new StringBuilder();
-    if (v < 0) {
+    if (negative) {
       sb.append('-');
     }
     if (decpt > -4 && decpt <= 16) {

@@ -48,7 +48,7 @@ class PythonReprTest {
     }
   }
 
-  /** The former implementation: the shortest HALF_EVEN precision that reads back. */
+  /** The former digits: the shortest HALF_EVEN precision that reads back. */
   static String reference(double v) {
     if (v == 0) {
       return (1 / v < 0) ? "-0.0" : "0.0";
@@ -64,29 +64,6 @@ class PythonReprTest {
     }
     shortest = shortest.stripTrailingZeros();
     String digits = shortest.unscaledValue().abs().toString();
-    int decpt = digits.length() - shortest.scale();
-    StringBuilder sb = new StringBuilder();
-    if (v < 0) {
-      sb.append('-');
-    }
-    if (decpt > -4 && decpt <= 16) {
-      if (decpt <= 0) {
-        sb.append("0.").append("0".repeat(-decpt)).append(digits);
-      } else if (decpt >= digits.length()) {
-        sb.append(digits).append("0".repeat(decpt - digits.length())).append(".0");
-      } else {
-        sb.append(digits, 0, decpt).append('.').append(digits, decpt, digits.length());
-      }
-    } else {
-      sb.append(digits.charAt(0));
-      if (digits.length() > 1) {
-        sb.append('.').append(digits, 1, digits.length());
-      }
-      int exponent = decpt - 1;
-      sb.append('e').append(exponent < 0 ? '-' : '+');
-      String e = Integer.toString(Math.abs(exponent));
-      sb.append(e.length() < 2 ? "0" + e : e);
-    }
-    return sb.toString();
+    return PythonJson.notation(v < 0, digits, digits.length() - shortest.scale()); // the notation is shared
   }
 }
