@@ -46,6 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code runs}: the first page (100 rows) of the runs table of one 100 k-run experiment,
  *       filtered and sorted by a metric ({@link SearchBenchmark}'s filter and order), with three
  *       columns, and the total count; budget ≤ 50 ms.
+ *   <li>{@code keys}: the metric, param and tag keys of that experiment, for the column chooser.
  *   <li>{@code experiments}: the experiment list with each one's run count and last activity.
  *   <li>{@code chart}: 10 runs × 1 M points of one metric, downsampled for a 2 000-pixel-wide chart
  *       (at most 4 points a pixel, each a logged one); budget ≤ 200 ms.
@@ -67,7 +68,7 @@ public class UiBenchmark {
 
   @State(Scope.Benchmark)
   public static class Ui {
-    @Param({"runs", "experiments", "chart"})
+    @Param({"runs", "keys", "experiments", "chart"})
     public String view;
 
     @Param({"HTTP", "API"})
@@ -99,6 +100,10 @@ public class UiBenchmark {
           query.put("columns", List.of("metrics.metric_0", "metrics.metric_2", "params.param_1"));
         }
         case "experiments" -> path = "experiments";
+        case "keys" -> {
+          path = "keys";
+          query.put("experiment_ids", List.of("1"));
+        }
         case "chart" -> {
           path = "series";
           List<String> ids = new ArrayList<>();
@@ -126,6 +131,7 @@ public class UiBenchmark {
       boolean ok = switch (view) {
         case "runs" -> body.contains("\"total\": ") && body.split("\"run_id\"", -1).length - 1 == 100;
         case "experiments" -> body.contains("\"run_count\": 100000");
+        case "keys" -> body.contains("\"metric_4\"") && body.contains("\"param_9\"") && body.contains("\"tag_4\"");
         default -> body.split("\"run_id\"", -1).length - 1 == CHART_RUNS && body.contains("\"points\": " + CHART_POINTS)
             && body.contains("\"downsampled\": true");
       };
