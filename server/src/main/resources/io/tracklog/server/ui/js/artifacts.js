@@ -138,7 +138,7 @@ export function artifactBrowser(runId, {onSelect, onError} = {}) {
     clear(preview).appendChild(box);
     const done = (...nodes) => {
       clear(body);
-      for (const n of nodes) body.appendChild(n);
+      for (const n of nodes) if (n) body.appendChild(n);
       box.dataset.ready = 'true';
     };
     try {
