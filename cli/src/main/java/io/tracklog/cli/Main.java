@@ -66,7 +66,8 @@ import picocli.CommandLine.Spec;
       GcCommand.class,
       ModelsCommand.class,
       ArchiveCommand.class,
-      ServerCommand.class
+      ServerCommand.class,
+      UiCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

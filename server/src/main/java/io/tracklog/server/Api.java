@@ -22,10 +22,34 @@ final class Api {
   private final Map<String, Map<String, Endpoint>> routes = new HashMap<>();
   private final Map<PathTemplate, Map<String, Endpoint>> templates = new LinkedHashMap<>();
   private final System.Logger log = System.getLogger(Api.class.getName());
+  private final boolean readOnly;
+
+  /** @param readOnly whether endpoints that change the store are refused (PERMISSION_DENIED) */
+  Api(boolean readOnly) {
+    this.readOnly = readOnly;
+  }
+
+  Api() {
+    this(false);
+  }
+
+  boolean readOnly() {
+    return readOnly;
+  }
 
   /** A route; {@code {name}} segments of the path are parameters that become request fields ({@link PathTemplate}). */
   void add(String method, String path, Schema schema, Endpoint.Handler handler) {
-    Endpoint e = new Endpoint(method, path, schema, handler);
+    add(new Endpoint(method, path, schema, handler, false));
+  }
+
+  /** A route of the web UI's own API: compact JSON, filter errors with their position. */
+  void addUi(String path, Schema schema, Endpoint.Handler handler) {
+    add(new Endpoint("GET", path, schema, handler, true));
+  }
+
+  private void add(Endpoint e) {
+    String path = e.path();
+    String method = e.method();
     if (PathTemplate.isTemplate(path)) {
       templates.computeIfAbsent(new PathTemplate(path), p -> new LinkedHashMap<>()).put(method, e);
     } else {
@@ -47,9 +71,23 @@ final class Api {
    * The endpoint for a method and API path.
    *
    * @throws ApiException ENDPOINT_NOT_FOUND if no endpoint has the path, BAD_REQUEST-like
-   *     INVALID_PARAMETER_VALUE naming the allowed methods if the method is wrong
+   *     INVALID_PARAMETER_VALUE naming the allowed methods if the method is wrong, PERMISSION_DENIED
+   *     if the server is read-only and the endpoint writes
    */
   Endpoint find(String method, String path) {
+    Endpoint e = route(method, path);
+    if (readOnly && e.writes()) {
+      throw readOnlyRefusal();
+    }
+    return e;
+  }
+
+  static ApiException readOnlyRefusal() {
+    return new ApiException(ErrorCode.PERMISSION_DENIED,
+        "This server is read-only: it takes no changes to the store (start it with --allow-edits to allow them).");
+  }
+
+  private Endpoint route(String method, String path) {
     Map<String, Endpoint> byMethod = path == null ? null : routes.get(path);
     if (path != null && (byMethod == null || !byMethod.containsKey(method))) {
       for (var t : templates.entrySet()) { // after the fixed paths: logged-models/search is no model id
@@ -75,9 +113,9 @@ final class Api {
   Reply call(Endpoint endpoint, java.util.function.Supplier<ApiRequest> request) {
     try {
       Map<String, Object> response = endpoint.handler().handle(request.get());
-      return new Reply(200, MlflowJson.dumps(response));
+      return new Reply(200, endpoint.ui() ? UiJson.dumps(response) : MlflowJson.dumps(response));
     } catch (RuntimeException e) {
-      return error(e);
+      return endpoint.ui() ? UiJson.error(error(e), e) : error(e);
     }
   }
 

@@ -49,12 +49,17 @@ final class HttpHandler extends Handler.Abstract {
   private final ArtifactProxy artifacts;
   private final long maxRequestBytes;
   private final Authenticator auth;
+  /** The web UI's files and artifact previews; null when the UI is off. */
+  private final UiAssets uiAssets;
+  private final UiArtifact uiArtifact;
 
-  HttpHandler(Api api, ArtifactProxy artifacts, long maxRequestBytes, Authenticator auth) {
+  HttpHandler(Api api, ArtifactProxy artifacts, long maxRequestBytes, Authenticator auth, UiAssets uiAssets, UiArtifact uiArtifact) {
     this.api = api;
     this.artifacts = artifacts;
     this.maxRequestBytes = maxRequestBytes;
     this.auth = auth;
+    this.uiAssets = uiAssets;
+    this.uiArtifact = uiArtifact;
   }
 
   @Override
@@ -85,7 +90,26 @@ final class HttpHandler extends Handler.Abstract {
     String method = request.getMethod();
     String apiPath = Api.apiPath(path);
     if (apiPath != null && (apiPath.equals(ArtifactProxy.PATH) || apiPath.startsWith(ArtifactProxy.PATH + "/"))) {
+      if (api.readOnly() && !method.equals("GET")) {
+        throw Api.readOnlyRefusal();
+      }
       return artifact(method, apiPath.substring(ArtifactProxy.PATH.length()), request, response, callback);
+    }
+    if (uiAssets != null && apiPath == null && UiAssets.handles(path)) {
+      return asset(method, path, response, callback);
+    }
+    if (uiArtifact != null && UiArtifact.PATH.equals(apiPath) && method.equals("GET")) {
+      Map<String, List<String>> q = query(request);
+      UiArtifact.Opened file = uiArtifact.open(first(q, "run_id"), first(q, "path"));
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, file.contentType());
+      response.getHeaders().put("Content-Security-Policy", "sandbox");
+      response.getHeaders().put("X-Content-Type-Options", "nosniff");
+      if ("1".equals(first(q, "download")) || "true".equals(first(q, "download"))) {
+        response.getHeaders().put("Content-Disposition",
+            "attachment; filename*=UTF-8''" + java.net.URLEncoder.encode(file.fileName(), StandardCharsets.UTF_8).replace("+", "%20"));
+      }
+      stream(file.in(), response, callback);
+      return null;
     }
     Endpoint endpoint = api.find(method, apiPath);
     ApiRequest parsed;
@@ -115,19 +139,51 @@ final class HttpHandler extends Handler.Abstract {
           return new Api.Reply(200, MlflowJson.dumps(artifacts.list(p == null ? "" : p.get(0))));
         }
         InputStream in = artifacts.download(proxied);
-        response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
-        try (in; OutputStream out = Content.Sink.asOutputStream(response)) {
-          in.transferTo(out);
-        } catch (IOException e) {
-          callback.failed(e); // the status is sent: the client sees a cut response
-          return null;
-        }
-        callback.succeeded();
+        stream(in, response, callback);
         return null;
       }
       default -> throw new Api.MethodNotAllowed(ArtifactProxy.PATH, "GET, PUT");
     }
+  }
+
+  /** Sends a stream's bytes with status 200 (headers set by the caller) and closes it. */
+  private static void stream(InputStream in, Response response, Callback callback) {
+    response.setStatus(200);
+    try (in; OutputStream out = Content.Sink.asOutputStream(response)) {
+      in.transferTo(out);
+    } catch (IOException e) {
+      callback.failed(e); // the status is sent: the client sees a cut response
+      return;
+    }
+    callback.succeeded();
+  }
+
+  /** One of the web UI's files; 404 (as a JSON error) for a name that is none of them. */
+  private Api.Reply asset(String method, String path, Response response, Callback callback) {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      throw new Api.MethodNotAllowed(path, "GET");
+    }
+    UiAssets.Asset asset = uiAssets.find(path);
+    if (asset == null) {
+      throw new ApiException(ErrorCode.ENDPOINT_NOT_FOUND, "No file at " + path + ".");
+    }
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache"); // revalidated: a new jar's files show at once
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    if (method.equals("HEAD")) {
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
+      callback.succeeded();
+    } else {
+      response.write(true, java.nio.ByteBuffer.wrap(asset.bytes()), callback);
+    }
+    return null;
+  }
+
+  private static String first(Map<String, List<String>> query, String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   /**

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param threads the request threads
  * @param drainTimeout how long closing the server waits for requests in flight
  * @param auth who may call the server ({@link Auth#none()} by default)
+ * @param ui whether the web UI is served at {@code /} (off by default; {@code tracklog server} and
+ *     {@code tracklog ui} turn it on)
+ * @param readOnly whether every request that would change the store is refused with
+ *     PERMISSION_DENIED (what {@code tracklog ui} does unless {@code --allow-edits})
  */
 public record ServerOptions(
     String host,
@@ -26,7 +30,9 @@ public record ServerOptions(
     Duration writerIdleTimeout,
     int threads,
     Duration drainTimeout,
-    Auth auth) {
+    Auth auth,
+    boolean ui,
+    boolean readOnly) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 5000;
@@ -49,27 +55,37 @@ public record ServerOptions(
    * authentication.
    */
   public static ServerOptions defaults() {
-    return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, 16L << 20, 1024, Duration.ofMinutes(5), 64, Duration.ofSeconds(30), Auth.none());
+    return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, 16L << 20, 1024, Duration.ofMinutes(5), 64, Duration.ofSeconds(30), Auth.none(), false, false);
   }
 
   public ServerOptions withHost(String host) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth, ui, readOnly);
   }
 
   public ServerOptions withPort(int port) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth, ui, readOnly);
   }
 
   public ServerOptions withWriters(int maxOpenWriters, Duration writerIdleTimeout) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth, ui, readOnly);
   }
 
   public ServerOptions withMaxRequestBytes(long maxRequestBytes) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth, ui, readOnly);
   }
 
   public ServerOptions withAuth(Auth auth) {
-    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth);
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth, ui, readOnly);
+  }
+
+  /** These options with the web UI served at {@code /}, or not. */
+  public ServerOptions withUi(boolean ui) {
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth, ui, readOnly);
+  }
+
+  /** These options refusing every change to the store (PERMISSION_DENIED), or not. */
+  public ServerOptions withReadOnly(boolean readOnly) {
+    return new ServerOptions(host, port, maxRequestBytes, maxOpenWriters, writerIdleTimeout, threads, drainTimeout, auth, ui, readOnly);
   }
 
   /** Whether the host is a loopback address, reachable from this machine only. */

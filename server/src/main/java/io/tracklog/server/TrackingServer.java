@@ -36,15 +36,21 @@ public final class TrackingServer implements AutoCloseable {
 
   private TrackingServer(Store store, ServerOptions options) {
     Authenticator auth = Authenticator.of(options.auth()); // first: a bad users file leaves nothing open
+    UiAssets uiAssets = options.ui() ? new UiAssets() : null; // and so do missing UI files
     this.reader = StoreReader.of(store);
     this.writers = new RunWriterCache(store, options.maxOpenWriters(), options.writerIdleTimeout());
-    this.api = new Api();
+    this.api = new Api(options.readOnly());
     new ExperimentEndpoints(store, reader).register(api);
     new RunEndpoints(store, reader, writers).register(api);
     new MetricEndpoints(reader).register(api);
     new RegistryEndpoints(store, reader).register(api);
     new LoggedModelEndpoints(reader, store.registry().loggedModels()).register(api);
     ArtifactProxy artifacts = new ArtifactProxy(store, reader, writers);
+    UiArtifact uiArtifact = null;
+    if (options.ui()) {
+      uiArtifact = new UiArtifact(reader);
+      new UiEndpoints(reader, store.root(), !options.readOnly()).register(api);
+    }
 
     // Every thread started up front: growing the pool under a burst put thread starts into the tail
     // (log-metric p99 5.76 ms with a minimum of 8, 4.59 and 4.89 ms pre-started; docs/BENCHMARKS.md).
@@ -57,7 +63,7 @@ public final class TrackingServer implements AutoCloseable {
     connector.setHost(options.host());
     connector.setPort(options.port());
     jetty.addConnector(connector);
-    GracefulHandler graceful = new GracefulHandler(new HttpHandler(api, artifacts, options.maxRequestBytes(), auth));
+    GracefulHandler graceful = new GracefulHandler(new HttpHandler(api, artifacts, options.maxRequestBytes(), auth, uiAssets, uiArtifact));
     jetty.setHandler(graceful);
     jetty.setStopTimeout(options.drainTimeout().toMillis());
     jetty.setStopAtShutdown(false); // the owner's shutdown hook closes us, then the store

@@ -589,7 +589,7 @@ public final class ColumnarRunSearch {
         long ref = top[i];
         runs.add(sources.get((int) (ref >>> 32)).run((int) ref));
       }
-      return new RunPage(runs, to < size ? PageToken.encode(to) : null);
+      return new RunPage(runs, to < size ? PageToken.encode(to) : null, size);
     }
 
     /** The {@code k} first references in order, sorted: a bounded max-heap, then a sort of it. */

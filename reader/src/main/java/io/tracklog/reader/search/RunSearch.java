@@ -75,7 +75,7 @@ public final class RunSearch {
     int from = (int) Math.min(offset, hits.size());
     int to = (int) Math.min((long) from + req.maxResults(), hits.size());
     // FileStore's rule: a token only when more rows remain (docs/SEARCH.md)
-    return new RunPage(hits.subList(from, to), to < hits.size() ? PageToken.encode(to) : null);
+    return new RunPage(hits.subList(from, to), to < hits.size() ? PageToken.encode(to) : null, hits.size());
   }
 
   static void checkMaxResults(int maxResults) {

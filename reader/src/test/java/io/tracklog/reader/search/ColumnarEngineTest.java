@@ -133,7 +133,7 @@ class ColumnarEngineTest {
     long offset = PageToken.decode(req.pageToken());
     int from = (int) Math.min(offset, hits.size());
     int to = (int) Math.min((long) from + req.maxResults(), hits.size());
-    return new RunPage(hits.subList(from, to), to < hits.size() ? PageToken.encode(to) : null);
+    return new RunPage(hits.subList(from, to), to < hits.size() ? PageToken.encode(to) : null, hits.size());
   }
 
   private static String pick(Choices random, String[] values) {
