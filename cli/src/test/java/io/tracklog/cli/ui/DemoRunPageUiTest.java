@@ -155,7 +155,7 @@ class DemoRunPageUiTest {
     return ((List<String>) ui.js().executeScript("return Array.from(arguments[0].children).map(c => c.innerText.trim());", row));
   }
 
-  /** Waits until the artifact preview shows a text other than {@code previous}; returns it (the {@code pre} or {@code code} inside, if any). */
+  /** Waits until the artifact preview shows a text other than {@code previous}; returns it (the {@code pre} or {@code code} inside that is not hidden from screen readers, if any). */
   private static String awaitPreview(String previous) {
     return ui.await().withMessage("an artifact preview" + (previous == null ? "" : " of another file"))
         .until(d -> {
@@ -163,7 +163,8 @@ class DemoRunPageUiTest {
           if (previews.isEmpty() || !previews.get(0).isDisplayed()) {
             return null;
           }
-          List<WebElement> pre = previews.get(0).findElements(By.cssSelector("pre, code"));
+          // the text itself, not a gutter of line numbers beside it (aria-hidden)
+          List<WebElement> pre = previews.get(0).findElements(By.cssSelector("pre:not([aria-hidden=true]), code:not([aria-hidden=true])"));
           String text = (String) ui.js().executeScript("return arguments[0].innerText;", pre.isEmpty() ? previews.get(0) : pre.get(0));
           return text == null || text.isBlank() || text.equals(previous) ? null : text;
         });

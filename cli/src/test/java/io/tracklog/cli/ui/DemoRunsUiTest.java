@@ -132,13 +132,17 @@ class DemoRunsUiTest {
 
   @Test
   void columnChooser_addsAMetricColumn_rememberedInTheUrl() {
-    ui.open("/runs?e=" + gridId(), "runs");
     String col = "metrics.precision";
+    ui.open("/runs?e=" + gridId() + "&cols=params.max_depth", "runs");
+    assertThat(ui.present("col-header") && ui.driver().findElements(Ui.testId("col-header", "data-col", col)).isEmpty())
+        .as("no %s column before it is chosen", col).isTrue();
     ui.find("column-chooser").click();
     ui.awaitVisible("column-option");
     WebElement option = ui.driver().findElement(Ui.testId("column-option", "data-col", col));
     List<WebElement> boxes = option.findElements(By.cssSelector("input[type=checkbox]"));
-    (boxes.isEmpty() ? option : boxes.get(0)).click();
+    assertThat(boxes).as("a checkbox in the option").isNotEmpty();
+    assertThat(boxes.get(0).isSelected()).as("%s unchecked before", col).isFalse();
+    boxes.get(0).click();
     ui.await().withMessage("a column header for " + col)
         .until(d -> !d.findElements(Ui.testId("col-header", "data-col", col)).isEmpty()
             && !d.findElements(Ui.readyView("runs")).isEmpty());

@@ -4,6 +4,7 @@ import io.tracklog.Durability;
 import io.tracklog.Metric;
 import io.tracklog.Param;
 import io.tracklog.RunSpec;
+import io.tracklog.RunStatus;
 import io.tracklog.Store;
 import io.tracklog.StoreOptions;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.concurrent.Future;
  * 0.1 s). 100 k runs take about 15 s on 2 cores.
  *
  * <p>Run {@code i}: name {@code run-<i>}, start time {@code START + i} seconds (so the default order,
- * start time descending, is the reverse of {@code i}), params {@code optimizer} (adam, sgd, rmsprop
+ * start time descending, is the reverse of {@code i}), ended FINISHED 1-2 s later, params {@code optimizer} (adam, sgd, rmsprop
  * by {@code i % 3}) and {@code batch_size} (32 · 2^(i % 4)), and one point each of {@code accuracy}
  * (a hash of {@code i} in [0, 1)) and {@code loss} (1 − accuracy).
  */
@@ -100,9 +101,12 @@ final class LargeStore {
     long start = START + i * 1000L;
     RunSpec spec = RunSpec.builder(experimentId).runName("run-" + i).startTime(start).build();
     double accuracy = accuracy(i);
-    store.run(spec, run -> run.logBatch(
-        List.of(new Metric("accuracy", accuracy, start + 500, 0), new Metric("loss", 1 - accuracy, start + 500, 0)),
-        List.of(new Param("optimizer", OPTIMIZERS[i % 3]), new Param("batch_size", Integer.toString(32 << (i % 4)))),
-        List.of()));
+    store.run(spec, run -> {
+      run.logBatch(
+          List.of(new Metric("accuracy", accuracy, start + 500, 0), new Metric("loss", 1 - accuracy, start + 500, 0)),
+          List.of(new Param("optimizer", OPTIMIZERS[i % 3]), new Param("batch_size", Integer.toString(32 << (i % 4)))),
+          List.of());
+      run.end(RunStatus.FINISHED, start + 1000 + i % 1000);
+    });
   }
 }
