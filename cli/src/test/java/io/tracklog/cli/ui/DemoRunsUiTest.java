@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The experiments list and the runs table of the demo store in a real browser (issue #14, "Tested in
@@ -287,14 +288,28 @@ class DemoRunsUiTest {
     assertThat(Arrays.asList(ui.hashParams().getOrDefault("runs", "").split(",")))
         .containsExactlyInAnyOrderElementsOf(curves.runIds());
     assertPointsDrawn(chart, curves.runIds());
+
+    // Another metric from the chart's own select: the URL follows, and every point of the new curves is drawn.
+    String other = "val_loss";
+    assertThat(ui.hashParams().get("key")).as("test data: the chart did not start on " + other).isNotEqualTo(other);
+    ui.reloadAfter("chart", () -> new Select(ui.find("chart-metric")).selectByValue(other));
+    chart = awaitChart();
+    assertThat(ui.hashParams()).containsEntry("key", other);
+    assertThat(chart.getAttribute("data-series-count")).isEqualTo(Integer.toString(curves.runIds().size()));
+    assertPointsDrawn(chart, curves.runIds());
   }
 
+  /** Waits for the chart to be drawn: data-series-count set (and data-ready, where the chart has one, "true"). */
   private static WebElement awaitChart() {
     ui.awaitReady("chart");
     return ui.await().withMessage("the chart to be drawn (data-series-count)")
         .until(d -> {
           List<WebElement> charts = d.findElements(Ui.testId("chart"));
-          return !charts.isEmpty() && charts.get(0).getAttribute("data-series-count") != null ? charts.get(0) : null;
+          if (charts.isEmpty() || charts.get(0).getAttribute("data-series-count") == null) {
+            return null;
+          }
+          String ready = charts.get(0).getAttribute("data-ready");
+          return ready == null || ready.equals("true") ? charts.get(0) : null;
         });
   }
 
@@ -340,6 +355,9 @@ class DemoRunsUiTest {
       shown.put(row.getAttribute("data-key"), Boolean.parseBoolean(row.getAttribute("data-differs")));
     }
     assertThat(shown).as("compare-param-row data-differs by data-key").isEqualTo(expected);
+    List<Boolean> flags = new ArrayList<>(shown.values());
+    assertThat(flags.subList(flags.indexOf(false), flags.size())).as("the differing params listed first: " + shown)
+        .doesNotContain(true);
     for (String plot : List.of("parallel-plot", "scatter-plot")) {
       ui.await().withMessage(plot + " to be drawn (data-ready=\"true\")")
           .until(d -> !d.findElements(By.cssSelector("[data-testid=\"" + plot + "\"][data-ready=\"true\"]")).isEmpty());

@@ -2,6 +2,7 @@ package io.tracklog.cli.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracklog.LifecycleStage;
 import io.tracklog.Store;
 import io.tracklog.samples.QuickStart;
 import io.tracklog.server.ServerOptions;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -26,13 +28,18 @@ class EditUiTest {
   @TempDir static Path root;
   static Store store;
   static TrackingServer server;
+  /** One QuickStart run per test that changes one: renamed, annotated, deleted and restored. */
   static String runId;
+  static String notedRunId;
+  static String deletedRunId;
   static Ui ui;
 
   @BeforeAll
   static void serveAWritableStore() {
     store = Store.open(root);
     runId = QuickStart.run(store);
+    notedRunId = QuickStart.run(store);
+    deletedRunId = QuickStart.run(store);
     server = TrackingServer.start(store, ServerOptions.defaults().withPort(0).withUi(true).withReadOnly(false));
     ui = new Ui(browser.driver(), server.uri());
   }
@@ -64,6 +71,57 @@ class EditUiTest {
         .until(d -> ui.find("run-name").getText().trim().equals(newName));
     ui.open("/run/" + runId, "run");
     assertThat(ui.find("run-name").getText().trim()).as("the name after a reload").isEqualTo(newName);
+  }
+
+  @Test
+  void noteAndTag_areWrittenToTheStore() {
+    String note = "Written in the browser: *markdown* note.";
+    String key = "reviewed_by";
+    String value = "the ui test";
+    ui.open("/run/" + notedRunId, "run");
+    Ui.replaceText(ui.find("edit-note"), note, Keys.TAB); // leaving the field saves it
+    ui.await().withMessage("the store to hold the note")
+        .until(d -> note.equals(store.getRun(notedRunId).tags().get("mlflow.note.content")));
+
+    ui.open("/run/" + notedRunId, "run");
+    assertThat(ui.find("edit-note").getAttribute("value")).as("the note, read back").isEqualTo(note);
+    List<WebElement> inputs = ui.find("edit-tag").findElements(By.cssSelector("input"));
+    assertThat(inputs).as("key and value fields of edit-tag").hasSizeGreaterThanOrEqualTo(2);
+    inputs.get(0).sendKeys(key);
+    inputs.get(1).sendKeys(value, Keys.ENTER);
+    ui.await().withMessage("the store to hold the tag " + key)
+        .until(d -> value.equals(store.getRun(notedRunId).tags().get(key)));
+    ui.await().withMessage("the page to list the tag " + key)
+        .until(d -> ui.find("run-tags").getText().contains(key) && ui.find("run-tags").getText().contains(value));
+  }
+
+  @Test
+  void deleteAndRestore_changeTheRunsLifecycleInTheStore() {
+    ui.open("/run/" + deletedRunId, "run");
+    assertThat(ui.present("restore-run")).as("restore-run on an active run").isFalse();
+    ui.find("delete-run").click();
+    acceptIfAsked();
+    ui.await().withMessage("the store to mark the run deleted")
+        .until(d -> store.getRun(deletedRunId).info().lifecycleStage() == LifecycleStage.DELETED);
+    ui.await().withMessage("restore-run on the deleted run's page")
+        .until(d -> ui.present("restore-run") && !d.findElements(Ui.readyView("run")).isEmpty());
+    ui.await().withMessage("a click on restore-run").until(d -> {
+      ui.find("restore-run").click();
+      return true;
+    });
+    acceptIfAsked();
+    ui.await().withMessage("the store to mark the run active again")
+        .until(d -> store.getRun(deletedRunId).info().lifecycleStage() == LifecycleStage.ACTIVE);
+    ui.await().withMessage("delete-run again").until(d -> ui.present("delete-run") && !ui.present("restore-run"));
+  }
+
+  /** Accepts a confirmation dialog if the control asked for one. */
+  private static void acceptIfAsked() {
+    try {
+      ui.driver().switchTo().alert().accept();
+    } catch (NoAlertPresentException e) {
+      // no confirmation asked
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tracklog.cli.ui;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -80,8 +82,11 @@ final class Ui {
     return base;
   }
 
+  /** A wait of {@link Browser#TIMEOUT}, polling every 100 ms, that retries a condition whose element was replaced by a re-render meanwhile. */
   WebDriverWait await() {
-    return new WebDriverWait(driver, Browser.TIMEOUT);
+    WebDriverWait wait = new WebDriverWait(driver, Browser.TIMEOUT, Duration.ofMillis(100));
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   static By testId(String id) {
@@ -163,10 +168,18 @@ final class Ui {
 
   /** Replaces an input's text and presses Enter. */
   static void typeAndEnter(WebElement input, String text) {
-    input.click();
-    input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-    input.clear();
-    input.sendKeys(text, Keys.ENTER);
+    replaceText(input, text, Keys.ENTER);
+  }
+
+  /**
+   * Replaces a field's text as a person does (select all, type over it), then presses {@code then}.
+   * Not {@link WebElement#clear()}: it fires a change event, which saves an empty value in a field
+   * that saves on change.
+   */
+  static void replaceText(WebElement field, String text, Keys then) {
+    field.click();
+    field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    field.sendKeys(text, then);
   }
 
   /**
