@@ -139,6 +139,18 @@ class DemoRunPageUiTest {
     String jsonShown = awaitPreview(yamlShown);
     assertThat(JSON.readTree(jsonShown)).as("preview of " + json).isEqualTo(JSON.readTree(read(runId, json)));
     assertThat(download(runId, json)).as("download of " + json).isEqualTo(bytes(runId, json));
+
+    // Plain text and a .yaml file, shown as they are.
+    String previous = jsonShown;
+    for (String suffix : List.of(".txt", ".yaml")) {
+      String path = files.stream().map(ArtifactInfo::path).filter(p -> p.endsWith(suffix)).findFirst()
+          .orElseThrow(() -> new AssertionError("test data: the model has a " + suffix + " file: " + files));
+      ui.driver().get(ui.base() + "#/run/" + runId + "?tab=artifacts&path=" + path);
+      String shown = awaitPreview(previous);
+      assertThat(lines(shown)).as("preview of " + path).isEqualTo(lines(read(runId, path)));
+      assertThat(download(runId, path)).as("download of " + path).isEqualTo(bytes(runId, path));
+      previous = shown;
+    }
   }
 
   @Test
