@@ -281,7 +281,7 @@ class DemoRunsUiTest {
     TrainingCurves.Result curves = demo.trainingCurves();
     ui.open("/runs?e=" + curves.experimentId(), "runs");
     for (String runId : curves.runIds()) {
-      ui.driver().findElement(Ui.testId("run-row", "data-run-id", runId)).findElement(Ui.testId("run-select")).click();
+      ui.selectRun(runId);
     }
     ui.find("chart-button").click();
     WebElement chart = awaitChart();
@@ -337,7 +337,7 @@ class DemoRunsUiTest {
     assertThat(chosen).as("test data").hasSizeGreaterThan(1);
     ui.open("/runs?e=" + gridId(), "runs");
     for (String runId : chosen) {
-      ui.driver().findElement(Ui.testId("run-row", "data-run-id", runId)).findElement(Ui.testId("run-select")).click();
+      ui.selectRun(runId);
     }
     ui.find("compare-button").click();
     ui.awaitReady("compare");

@@ -197,6 +197,18 @@ final class Ui {
         });
   }
 
+  /** Ticks the run-select checkbox of a run's row (if not yet ticked) and waits until it shows ticked. */
+  void selectRun(String runId) {
+    By box = By.cssSelector("[data-testid=\"run-row\"][data-run-id=\"" + runId + "\"] [data-testid=\"run-select\"]");
+    await().withMessage("run " + runId + " to be selected").until(d -> {
+      WebElement cb = d.findElement(box);
+      if (!cb.isSelected()) {
+        cb.click();
+      }
+      return d.findElement(box).isSelected();
+    });
+  }
+
   /** One run row as the table shows it, for one column. */
   record Cell(String runId, String parentRunId, String text, String title) {
     /** The number shown (the title's exact value if it has one), or null if the cell shows none. */
