@@ -365,11 +365,15 @@ export function mount(route) {
   let suppressZoom = false;
   const refetchZoom = debounce(async () => {
     if (!chart || !coarse) return;
-    const opt = chart.getOption();
-    const dz = opt.dataZoom && opt.dataZoom[0];
-    if (!dz) return;
-    let lo = dz.startValue;
-    let hi = dz.endValue;
+    let lo;
+    let hi;
+    try {
+      [lo, hi] = chart.getModel().getComponent('dataZoom', 0).getValueRange();
+    } catch (e) {
+      const dz = (chart.getOption().dataZoom || [])[0] || {};
+      lo = dz.startValue;
+      hi = dz.endValue;
+    }
     const [flo, fhi] = fullRange;
     if (lo === undefined || hi === undefined || lo === null) return;
     if (lo <= flo + (fhi - flo) * 0.001 && hi >= fhi - (fhi - flo) * 0.001) {
@@ -380,13 +384,8 @@ export function mount(route) {
       draw();
       return;
     }
-    if (s().x === 'step') {
-      lo = Math.floor(lo);
-      hi = Math.ceil(hi);
-    } else {
-      lo = Math.floor(lo);
-      hi = Math.ceil(hi);
-    }
+    lo = Math.floor(lo);
+    hi = Math.ceil(hi);
     if (zoomCtrl) zoomCtrl.abort();
     zoomCtrl = new AbortController();
     chartEl.dataset.ready = 'false';

@@ -486,15 +486,16 @@ export function mount(route) {
     viewSel.value = q.view || 'ACTIVE_ONLY';
     loading = true;
     try {
-      if (!keys) {
-        keys = await getJson('keys', {experiment_ids: expIds}, signal);
-        keys = {metrics: keys.metrics || [], params: keys.params || [], tags: keys.tags || []};
-      }
+      // With the columns in the URL the first page need not wait for the keys (default columns need them).
+      const keysP = keys ? Promise.resolve(keys) : getJson('keys', {experiment_ids: expIds}, signal)
+          .then((k) => ({metrics: k.metrics || [], params: k.params || [], tags: k.tags || []}));
+      if (!q.cols) keys = await keysP;
       cols = chosenCols();
-      if (!chooser.hidden) renderChooser();
       renderHead();
       tbody.style.opacity = '0.5';
-      const res = await getJson('runs', params(0, FIRST_PAGE), signal);
+      const [res, k] = await Promise.all([getJson('runs', params(0, FIRST_PAGE), signal), keysP]);
+      keys = k;
+      if (!chooser.hidden) renderChooser();
       if (my !== gen) return;
       tbody.style.opacity = '';
       resetRows();
@@ -515,7 +516,7 @@ export function mount(route) {
       resetRows();
       totalEl.textContent = '';
       updateMore();
-      if (e.status === 400 && q.filter && !/order|column/i.test(e.message || '')) {
+      if (e.status === 400 && q.filter && (e.position !== null || /filter/i.test(e.message || '')) && !/order_by/i.test(e.message || '')) {
         errHost.appendChild(filterError('run-filter-error', input, q.filter, e));
       } else {
         showError(root, e);
