@@ -115,7 +115,7 @@ export function mount(route) {
   }
 
   function chartWidth() {
-    return Math.max(400, Math.min(4000, Math.round(chartEl.clientWidth || 1200)));
+    return Math.max(400, Math.min(4000, Math.round(chartEl.clientWidth || window.innerWidth - 60)));
   }
 
   async function fetchSeries(s, xmin, xmax, signal) {
@@ -145,24 +145,29 @@ export function mount(route) {
     clearError(root);
     try {
       if (!runIds.length) throw Object.assign(new Error('No runs chosen: select runs in a runs table and press Chart.'), {code: 'INVALID_PARAMETER_VALUE'});
-      if (!details.length) await loadDetails();
-      if (!alive) return;
+      // Run details (metric keys for the select, breadcrumbs) load beside the series unless the key is unknown.
+      const detailsP = details.length ? Promise.resolve() : loadDetails();
       if (!q.key) {
-        const key = metricKeys.includes('loss') ? 'loss' : metricKeys[0];
+        await detailsP;
+        if (!alive) return;
+        const key = metricKeys.includes('loss') ? 'loss' : metricKeys.find((k) => /loss/i.test(k)) || metricKeys[0];
         if (!key) throw Object.assign(new Error('These runs have no metrics.'), {code: 'RESOURCE_DOES_NOT_EXIST'});
         q = Object.assign({}, q, {key});
         router.replace('/chart', q);
       }
       syncControls();
+      detailsP.then(() => alive && syncControls()).catch(() => {});
       const s = settings();
       title.textContent = s.key;
+      const both = s.xmin !== null && s.xmax !== null;
+      const fineP = both ? fetchSeries(s, s.xmin, s.xmax, signal) : null;
       coarse = await fetchSeries(s, null, null, signal);
       fullRange = rangeOf(coarse);
       fine = null;
       if (s.xmin !== null || s.xmax !== null) {
         const lo = s.xmin ?? fullRange[0];
         const hi = s.xmax ?? fullRange[1];
-        fine = {xmin: lo, xmax: hi, byRun: await fetchSeries(s, lo, hi, signal)};
+        fine = {xmin: lo, xmax: hi, byRun: await (fineP || fetchSeries(s, lo, hi, signal))};
       }
       if (!alive) return;
       draw(true);
@@ -295,7 +300,7 @@ export function mount(route) {
         nameTextStyle: {color: '#57606a'},
       },
       yAxis: {
-        type: s.log ? 'log' : 'value', scale: true, name: s.key, nameTextStyle: {color: '#57606a', align: 'left'},
+        type: s.log ? 'log' : 'value', scale: true,
         axisLabel: {formatter: (v) => fmt.number(v), color: '#57606a'}, splitLine: {lineStyle: {color: '#eef0f3'}},
         axisLine: {show: false},
       },
@@ -415,7 +420,8 @@ export function mount(route) {
   const onResize = debounce(() => chart && chart.resize(), 100);
   window.addEventListener('resize', onResize);
 
-  load();
+  // After main.js has put the view in the page, so the chart's width is known.
+  queueMicrotask(load);
 
   return {
     el: root,

@@ -117,9 +117,10 @@ export function mount(route) {
             return h('td', {class: `num ${cls}`, title: m ? fmt.exact(m.value) : 'not logged'}, m ? fmt.number(m.value) : '—');
           }));
     });
-    clear(metricsHost).appendChild(h('table', tid('compare-metrics', {class: 'grid compare-table'}),
+    clear(metricsHost).append(h('table', tid('compare-metrics', {class: 'grid compare-table'}),
         h('thead', null, h('tr', null, h('th', null, 'Metric'), runs.map(runHeader))),
-        h('tbody', null, rows)));
+        h('tbody', null, rows)),
+    h('div', {class: 'muted small pad'}, h('span', {class: 'legend-max'}, 'highest'), ' and ', h('span', {class: 'legend-min'}, 'lowest'), ' value of each metric'));
   }
 
   function columnOptions(sel, current) {

@@ -169,7 +169,7 @@ export function mount(route) {
   function chartKey() {
     const o = parseOrder(q.order);
     if (o.key.startsWith('metrics.')) return o.key.slice(8);
-    const m = cols.find((c) => c.startsWith('metrics.'));
+    const m = cols.find((c) => /^metrics\..*loss/i.test(c)) || cols.find((c) => c.startsWith('metrics.'));
     if (m) return m.slice(8);
     return keys && keys.metrics.length ? keys.metrics[0] : null;
   }
@@ -264,13 +264,23 @@ export function mount(route) {
     table.style.width = width + 'px';
   }
 
+  /** Param and tag columns whose values on the first page are all numbers are right-aligned, header included. */
+  function alignParamHeaders(list) {
+    for (const th of headRow.querySelectorAll('[data-testid=col-header]')) {
+      const col = th.dataset.col;
+      if (!col.startsWith('params.') && !col.startsWith('tags.')) continue;
+      const vals = list.map((r) => (r.values || {})[col]).filter((v) => v !== undefined && v !== null && v !== '');
+      th.classList.toggle('num', vals.length > 0 && vals.every((v) => fmt.isNumeric(v)));
+    }
+  }
+
   // ---- rows ----
   function cell(run, col) {
     const v = run.values || {};
     switch (col) {
       case 'attributes.run_name': {
         const depth = 0;
-        const toggle = h('button', {class: 'tree-toggle', type: 'button', 'aria-label': 'Collapse children', hidden: true}, '▾');
+        const toggle = h('button', {class: 'tree-toggle is-leaf', type: 'button', 'aria-label': 'Collapse children', tabindex: -1}, '▾');
         toggle.addEventListener('click', (e) => {
           e.stopPropagation();
           toggleCollapse(run.run_id);
@@ -357,7 +367,10 @@ export function mount(route) {
     const pel = rowEls.get(parentId);
     pel.classList.add('has-children');
     const t = pel.querySelector('.tree-toggle');
-    if (t) t.hidden = false;
+    if (t) {
+      t.classList.remove('is-leaf');
+      t.removeAttribute('tabindex');
+    }
     return after;
   }
 
@@ -503,6 +516,7 @@ export function mount(route) {
       appendRuns(res.runs || []);
       loaded = (res.offset || 0) + (res.runs || []).length;
       totalEl.textContent = `${fmt.count(total)} run${total === 1 ? '' : 's'}`;
+      alignParamHeaders(res.runs || []);
       if (!total) tbody.appendChild(h('tr', {class: 'placeholder-row'}, h('td', {colspan: allCols().length + 1}, empty(q.filter ? 'No run matches this filter.' : 'No runs in this view.'))));
       loading = false;
       syncSelection();
