@@ -1,7 +1,7 @@
 // The chart view (#/chart?runs=a,b&key=loss&x=step&log=0&smooth=0): one metric of many runs overlaid (ECharts).
 // The server downsamples (M4: first/min/max/last per pixel bucket); zooming re-requests the window at full resolution.
 import {h, clear, tid, debounce, pool} from './dom.js';
-import {getJson, runDetails} from './api.js';
+import {getJson, runDetails, echartsReady} from './api.js';
 import * as fmt from './format.js';
 import * as router from './router.js';
 import {viewRoot, setReady, showError, clearError, crumbs, isAbort, empty} from './view.js';
@@ -169,6 +169,7 @@ export function mount(route) {
         const hi = s.xmax ?? fullRange[1];
         fine = {xmin: lo, xmax: hi, byRun: await (fineP || fetchSeries(s, lo, hi, signal))};
       }
+      await echartsReady();
       if (!alive) return;
       draw(true);
       setReady(root, true);

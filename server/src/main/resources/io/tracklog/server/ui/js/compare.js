@@ -1,7 +1,7 @@
 // The compare view (#/compare?runs=a,b,c&metric=acc&sx=params.lr&sy=metrics.acc): params that differ first and
 // highlighted, latest metrics, a parallel-coordinates plot (params → a metric) and a scatter plot of any two columns.
 import {h, clear, tid, pool, debounce} from './dom.js';
-import {runDetails} from './api.js';
+import {runDetails, echartsReady} from './api.js';
 import * as fmt from './format.js';
 import * as router from './router.js';
 import {viewRoot, setReady, showError, clearError, crumbs, isAbort, empty} from './view.js';
@@ -242,8 +242,7 @@ export function mount(route) {
     clearError(root);
     try {
       if (!runIds.length) throw Object.assign(new Error('No runs chosen: select runs in a runs table and press Compare.'), {code: 'INVALID_PARAMETER_VALUE'});
-      if (typeof echarts === 'undefined') throw new Error('ECharts did not load (/static/vendor/echarts.min.js).');
-      const list = await pool(runIds, 6, (id) => runDetails(id));
+      const [list] = await Promise.all([pool(runIds, 6, (id) => runDetails(id)), echartsReady()]);
       if (!alive) return;
       runs = list.map((r) => Object.assign({}, r, {
         _params: new Map((r.params || []).map((p) => [p.key, p.value])),
