@@ -70,9 +70,13 @@ export function mount(route) {
     const parts = [dl];
     if (editable) {
       const nameInput = h('input', tid('edit-run-name', {class: 'input', value: r.run_name || '', 'aria-label': 'Run name', spellcheck: 'false'}));
+      let sentName = r.run_name || '';
       const saveName = () => {
         const v = nameInput.value.trim();
-        if (v && v !== (r.run_name || '')) edit('runs/update', {run_id: r.run_id, run_name: v});
+        if (v && v !== sentName) {
+          sentName = v;
+          edit('runs/update', {run_id: r.run_id, run_name: v});
+        }
       };
       nameInput.addEventListener('keydown', (e) => {
         if (e.key === 'Enter') {
@@ -85,8 +89,12 @@ export function mount(route) {
       const note = h('textarea', tid('edit-note', {class: 'input note-input', rows: 4, placeholder: 'A note about this run (Markdown)…'}));
       note.value = r.note || '';
       const saveNote = h('button', tid('save-note', {class: 'btn btn-sm', type: 'button'}), 'Save note');
+      let sentNote = r.note || '';
       const doSave = () => {
-        if (note.value !== (r.note || '')) edit('runs/set-tag', {run_id: r.run_id, key: 'mlflow.note.content', value: note.value});
+        if (note.value !== sentNote) {
+          sentNote = note.value;
+          edit('runs/set-tag', {run_id: r.run_id, key: 'mlflow.note.content', value: note.value});
+        }
       };
       saveNote.addEventListener('click', doSave);
       note.addEventListener('change', doSave);
