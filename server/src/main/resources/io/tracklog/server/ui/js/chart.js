@@ -276,7 +276,7 @@ export function mount(route) {
       total += data.length;
       drawn.push({id, name: label.get(id), color, points: data.length, src: p.src, raw: p.y, xs: p.x, smoothed: sm});
       series.push({
-        id, name: label.get(id), type: 'line', data, color, showSymbol: false, symbol: 'circle', symbolSize: 5,
+        id, name: label.get(id), type: 'line', data, color, showSymbol: data.length <= 60, symbol: 'circle', symbolSize: data.length <= 60 ? 6 : 5,
         connectNulls: false, clip: true, animation: false, sampling: undefined, progressive: 0,
         lineStyle: {width: 1.6}, emphasis: {focus: 'series', lineStyle: {width: 2.4}}, dimensions: ['x', 'y'],
         encode: {x: 0, y: 1},
@@ -359,7 +359,7 @@ export function mount(route) {
           h('span', {class: 'swatch', style: {background: d.color}}),
           h('a', {href: `#/run/${encodeURIComponent(d.id)}`, class: 'legend-name', title: d.id}, d.name),
           h('span', {class: 'muted small'}, !d.points ? 'no data' : src && src.downsampled
-            ? `${fmt.count(d.points)} of ${fmt.count(src.points)} points` : `${fmt.count(d.points)} points`));
+            ? `${fmt.count(d.points)} of ${fmt.count(src.points)} points` : `${fmt.count(d.points)} point${d.points === 1 ? '' : 's'}`));
       if (d.points) {
         item.addEventListener('mouseenter', () => chart.dispatchAction({type: 'highlight', seriesId: d.id}));
         item.addEventListener('mouseleave', () => chart.dispatchAction({type: 'downplay', seriesId: d.id}));

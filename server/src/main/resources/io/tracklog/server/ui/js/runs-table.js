@@ -17,7 +17,7 @@ const WIDTH = {
 /** The order_by key a column sorts by (null: not sortable). */
 export function orderKey(col) {
   if (col === 'duration' || col === 'experiment') return null;
-  if (col === 'source') return 'tags.`mlflow.source.name`';
+  if (col === 'source') return 'tags.mlflow.source.name';
   const dot = col.indexOf('.');
   const kind = col.slice(0, dot);
   const key = col.slice(dot + 1);
@@ -366,6 +366,7 @@ export function mount(route) {
     childrenOf.get(parentId).push(childId);
     const pel = rowEls.get(parentId);
     pel.classList.add('has-children');
+    table.classList.add('has-nesting');
     const t = pel.querySelector('.tree-toggle');
     if (t) {
       t.classList.remove('is-leaf');
@@ -461,6 +462,7 @@ export function mount(route) {
     orphans.clear();
     depthOf.clear();
     order = [];
+    table.classList.remove('has-nesting');
     loaded = 0;
     total = 0;
     clear(tbody);
