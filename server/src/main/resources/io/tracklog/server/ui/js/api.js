@@ -139,3 +139,18 @@ export function runDetails(runId, {fresh = false} = {}) {
 export function forgetRun(runId) {
   runCache.delete(runId);
 }
+
+/** Resolves once ECharts (a classic async script in index.html) has run; rejects if it failed to load. */
+export function echartsReady() {
+  if (typeof window.echarts !== 'undefined') return Promise.resolve(window.echarts);
+  return new Promise((resolve, reject) => {
+    const tag = document.getElementById('echarts-script');
+    const done = () => (typeof window.echarts !== 'undefined' ? resolve(window.echarts)
+      : reject(new Error('ECharts did not load (/static/vendor/echarts.min.js).')));
+    if (!tag) return done();
+    tag.addEventListener('load', done, {once: true});
+    tag.addEventListener('error', done, {once: true});
+    // In case it finished between the check above and adding the listeners.
+    setTimeout(() => typeof window.echarts !== 'undefined' && resolve(window.echarts), 0);
+  });
+}

@@ -1,7 +1,7 @@
 // The chart view (#/chart?runs=a,b&key=loss&x=step&log=0&smooth=0): one metric of many runs overlaid (ECharts).
 // The server downsamples (M4: first/min/max/last per pixel bucket); zooming re-requests the window at full resolution.
 import {h, clear, tid, debounce, pool} from './dom.js';
-import {getJson, runDetails} from './api.js';
+import {getJson, runDetails, echartsReady} from './api.js';
 import * as fmt from './format.js';
 import * as router from './router.js';
 import {viewRoot, setReady, showError, clearError, crumbs, isAbort, empty} from './view.js';
@@ -115,7 +115,7 @@ export function mount(route) {
   }
 
   function chartWidth() {
-    return Math.max(400, Math.min(4000, Math.round(chartEl.clientWidth || 1200)));
+    return Math.max(400, Math.min(4000, Math.round(chartEl.clientWidth || window.innerWidth - 60)));
   }
 
   async function fetchSeries(s, xmin, xmax, signal) {
@@ -145,25 +145,31 @@ export function mount(route) {
     clearError(root);
     try {
       if (!runIds.length) throw Object.assign(new Error('No runs chosen: select runs in a runs table and press Chart.'), {code: 'INVALID_PARAMETER_VALUE'});
-      if (!details.length) await loadDetails();
-      if (!alive) return;
+      // Run details (metric keys for the select, breadcrumbs) load beside the series unless the key is unknown.
+      const detailsP = details.length ? Promise.resolve() : loadDetails();
       if (!q.key) {
-        const key = metricKeys.includes('loss') ? 'loss' : metricKeys[0];
+        await detailsP;
+        if (!alive) return;
+        const key = metricKeys.includes('loss') ? 'loss' : metricKeys.find((k) => /loss/i.test(k)) || metricKeys[0];
         if (!key) throw Object.assign(new Error('These runs have no metrics.'), {code: 'RESOURCE_DOES_NOT_EXIST'});
         q = Object.assign({}, q, {key});
         router.replace('/chart', q);
       }
       syncControls();
+      detailsP.then(() => alive && syncControls()).catch(() => {});
       const s = settings();
       title.textContent = s.key;
+      const both = s.xmin !== null && s.xmax !== null;
+      const fineP = both ? fetchSeries(s, s.xmin, s.xmax, signal) : null;
       coarse = await fetchSeries(s, null, null, signal);
       fullRange = rangeOf(coarse);
       fine = null;
       if (s.xmin !== null || s.xmax !== null) {
         const lo = s.xmin ?? fullRange[0];
         const hi = s.xmax ?? fullRange[1];
-        fine = {xmin: lo, xmax: hi, byRun: await fetchSeries(s, lo, hi, signal)};
+        fine = {xmin: lo, xmax: hi, byRun: await (fineP || fetchSeries(s, lo, hi, signal))};
       }
+      await echartsReady();
       if (!alive) return;
       draw(true);
       setReady(root, true);
@@ -270,7 +276,7 @@ export function mount(route) {
       total += data.length;
       drawn.push({id, name: label.get(id), color, points: data.length, src: p.src, raw: p.y, xs: p.x, smoothed: sm});
       series.push({
-        id, name: label.get(id), type: 'line', data, color, showSymbol: false, symbol: 'circle', symbolSize: 5,
+        id, name: label.get(id), type: 'line', data, color, showSymbol: data.length <= 60, symbol: 'circle', symbolSize: data.length <= 60 ? 6 : 5,
         connectNulls: false, clip: true, animation: false, sampling: undefined, progressive: 0,
         lineStyle: {width: 1.6}, emphasis: {focus: 'series', lineStyle: {width: 2.4}}, dimensions: ['x', 'y'],
         encode: {x: 0, y: 1},
@@ -295,7 +301,7 @@ export function mount(route) {
         nameTextStyle: {color: '#57606a'},
       },
       yAxis: {
-        type: s.log ? 'log' : 'value', scale: true, name: s.key, nameTextStyle: {color: '#57606a', align: 'left'},
+        type: s.log ? 'log' : 'value', scale: true,
         axisLabel: {formatter: (v) => fmt.number(v), color: '#57606a'}, splitLine: {lineStyle: {color: '#eef0f3'}},
         axisLine: {show: false},
       },
@@ -353,7 +359,7 @@ export function mount(route) {
           h('span', {class: 'swatch', style: {background: d.color}}),
           h('a', {href: `#/run/${encodeURIComponent(d.id)}`, class: 'legend-name', title: d.id}, d.name),
           h('span', {class: 'muted small'}, !d.points ? 'no data' : src && src.downsampled
-            ? `${fmt.count(d.points)} of ${fmt.count(src.points)} points` : `${fmt.count(d.points)} points`));
+            ? `${fmt.count(d.points)} of ${fmt.count(src.points)} points` : `${fmt.count(d.points)} point${d.points === 1 ? '' : 's'}`));
       if (d.points) {
         item.addEventListener('mouseenter', () => chart.dispatchAction({type: 'highlight', seriesId: d.id}));
         item.addEventListener('mouseleave', () => chart.dispatchAction({type: 'downplay', seriesId: d.id}));
@@ -365,11 +371,15 @@ export function mount(route) {
   let suppressZoom = false;
   const refetchZoom = debounce(async () => {
     if (!chart || !coarse) return;
-    const opt = chart.getOption();
-    const dz = opt.dataZoom && opt.dataZoom[0];
-    if (!dz) return;
-    let lo = dz.startValue;
-    let hi = dz.endValue;
+    let lo;
+    let hi;
+    try {
+      [lo, hi] = chart.getModel().getComponent('dataZoom', 0).getValueRange();
+    } catch (e) {
+      const dz = (chart.getOption().dataZoom || [])[0] || {};
+      lo = dz.startValue;
+      hi = dz.endValue;
+    }
     const [flo, fhi] = fullRange;
     if (lo === undefined || hi === undefined || lo === null) return;
     if (lo <= flo + (fhi - flo) * 0.001 && hi >= fhi - (fhi - flo) * 0.001) {
@@ -380,13 +390,8 @@ export function mount(route) {
       draw();
       return;
     }
-    if (s().x === 'step') {
-      lo = Math.floor(lo);
-      hi = Math.ceil(hi);
-    } else {
-      lo = Math.floor(lo);
-      hi = Math.ceil(hi);
-    }
+    lo = Math.floor(lo);
+    hi = Math.ceil(hi);
     if (zoomCtrl) zoomCtrl.abort();
     zoomCtrl = new AbortController();
     chartEl.dataset.ready = 'false';
@@ -416,7 +421,8 @@ export function mount(route) {
   const onResize = debounce(() => chart && chart.resize(), 100);
   window.addEventListener('resize', onResize);
 
-  load();
+  // After main.js has put the view in the page, so the chart's width is known.
+  queueMicrotask(load);
 
   return {
     el: root,

@@ -1,7 +1,7 @@
 // The compare view (#/compare?runs=a,b,c&metric=acc&sx=params.lr&sy=metrics.acc): params that differ first and
 // highlighted, latest metrics, a parallel-coordinates plot (params → a metric) and a scatter plot of any two columns.
 import {h, clear, tid, pool, debounce} from './dom.js';
-import {runDetails} from './api.js';
+import {runDetails, echartsReady} from './api.js';
 import * as fmt from './format.js';
 import * as router from './router.js';
 import {viewRoot, setReady, showError, clearError, crumbs, isAbort, empty} from './view.js';
@@ -84,7 +84,8 @@ export function mount(route) {
       const diff = differing.has(k);
       return h('tr', tid('compare-param-row', {'data-key': k, 'data-differs': diff ? 'true' : 'false', class: diff ? 'differs' : null}),
           h('th', {class: 'key-cell', scope: 'row', title: k}, k),
-          vals.map((v) => h('td', {class: `${v === undefined ? 'missing' : ''} ${fmt.isNumeric(v) ? 'num' : ''}`, title: v ?? 'not logged'}, v ?? '—')));
+          vals.map((v) => h('td', {class: `${v === undefined ? 'missing' : ''} ${fmt.isNumeric(v) ? 'num' : ''}`, title: v ?? 'not logged'},
+              h('span', {class: 'cell-text'}, v ?? '—'))));
     });
     clear(paramsHost).appendChild(paramKeys.length
       ? h('table', tid('compare-params', {class: 'grid compare-table'}),
@@ -116,9 +117,10 @@ export function mount(route) {
             return h('td', {class: `num ${cls}`, title: m ? fmt.exact(m.value) : 'not logged'}, m ? fmt.number(m.value) : '—');
           }));
     });
-    clear(metricsHost).appendChild(h('table', tid('compare-metrics', {class: 'grid compare-table'}),
+    clear(metricsHost).append(h('table', tid('compare-metrics', {class: 'grid compare-table'}),
         h('thead', null, h('tr', null, h('th', null, 'Metric'), runs.map(runHeader))),
-        h('tbody', null, rows)));
+        h('tbody', null, rows)),
+    h('div', {class: 'muted small pad'}, h('span', {class: 'legend-max'}, 'highest'), ' and ', h('span', {class: 'legend-min'}, 'lowest'), ' value of each metric'));
   }
 
   function columnOptions(sel, current) {
@@ -175,13 +177,13 @@ export function mount(route) {
     parallel = ensureChart(parallelEl, parallel);
     parallel.setOption({
       animation: false,
-      parallel: {left: 48, right: 80, top: 44, bottom: 28, parallelAxisDefault: {
+      parallel: {left: 48, right: 110, top: 44, bottom: 28, parallelAxisDefault: {
         nameLocation: 'end', nameGap: 14, nameTextStyle: {color: '#57606a', fontSize: 11},
         axisLine: {lineStyle: {color: '#9aa1ab'}}, axisLabel: {color: '#57606a', fontSize: 10, formatter: (v) => (typeof v === 'number' ? fmt.number(v) : v)},
       }},
       parallelAxis,
       visualMap: mv.length ? {show: true, type: 'continuous', dimension: cols.length - 1, min: Math.min(...mv), max: Math.max(...mv),
-        inRange: {color: ['#2563eb', '#7cc4fa', '#fcc419', '#e8590c']}, right: 4, top: 'middle', itemHeight: 120, calculable: true,
+        inRange: {color: ['#2563eb', '#7cc4fa', '#fcc419', '#e8590c']}, right: 8, top: 'middle', itemHeight: 120, calculable: true,
         textStyle: {color: '#57606a', fontSize: 10}, formatter: (v) => fmt.number(v)} : undefined,
       tooltip: {trigger: 'item', confine: true, formatter: (p) => `<b>${esc(p.name)}</b><br>${cols.map((c, i) => `${esc(c)}: ${esc(typeof p.value[i] === 'number' ? fmt.exact(p.value[i]) : p.value[i])}`).join('<br>')}`},
       series: [{type: 'parallel', data, lineStyle: {width: 2, opacity: 0.75}, emphasis: {lineStyle: {width: 3, opacity: 1}}, smooth: false, progressive: 0}],
@@ -220,7 +222,7 @@ export function mount(route) {
     scatter = ensureChart(scatterEl, scatter);
     scatter.setOption({
       animation: false,
-      grid: {left: 64, right: 24, top: 20, bottom: 48},
+      grid: {left: 64, right: 64, top: 20, bottom: 48},
       xAxis: axis(ax, sx),
       yAxis: Object.assign(axis(ay, sy), {nameGap: 48}),
       tooltip: {trigger: 'item', confine: true, formatter: (p) => `<b>${esc(p.name)}</b><br>${esc(sx)}: ${esc(show(p.value[0]))}<br>${esc(sy)}: ${esc(show(p.value[1]))}`},
@@ -240,8 +242,7 @@ export function mount(route) {
     clearError(root);
     try {
       if (!runIds.length) throw Object.assign(new Error('No runs chosen: select runs in a runs table and press Compare.'), {code: 'INVALID_PARAMETER_VALUE'});
-      if (typeof echarts === 'undefined') throw new Error('ECharts did not load (/static/vendor/echarts.min.js).');
-      const list = await pool(runIds, 6, (id) => runDetails(id));
+      const [list] = await Promise.all([pool(runIds, 6, (id) => runDetails(id)), echartsReady()]);
       if (!alive) return;
       runs = list.map((r) => Object.assign({}, r, {
         _params: new Map((r.params || []).map((p) => [p.key, p.value])),

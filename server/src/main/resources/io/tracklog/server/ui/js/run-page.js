@@ -70,9 +70,13 @@ export function mount(route) {
     const parts = [dl];
     if (editable) {
       const nameInput = h('input', tid('edit-run-name', {class: 'input', value: r.run_name || '', 'aria-label': 'Run name', spellcheck: 'false'}));
+      let sentName = r.run_name || '';
       const saveName = () => {
         const v = nameInput.value.trim();
-        if (v && v !== (r.run_name || '')) edit('runs/update', {run_id: r.run_id, run_name: v});
+        if (v && v !== sentName) {
+          sentName = v;
+          edit('runs/update', {run_id: r.run_id, run_name: v});
+        }
       };
       nameInput.addEventListener('keydown', (e) => {
         if (e.key === 'Enter') {
@@ -85,8 +89,12 @@ export function mount(route) {
       const note = h('textarea', tid('edit-note', {class: 'input note-input', rows: 4, placeholder: 'A note about this run (Markdown)…'}));
       note.value = r.note || '';
       const saveNote = h('button', tid('save-note', {class: 'btn btn-sm', type: 'button'}), 'Save note');
+      let sentNote = r.note || '';
       const doSave = () => {
-        if (note.value !== (r.note || '')) edit('runs/set-tag', {run_id: r.run_id, key: 'mlflow.note.content', value: note.value});
+        if (note.value !== sentNote) {
+          sentNote = note.value;
+          edit('runs/set-tag', {run_id: r.run_id, key: 'mlflow.note.content', value: note.value});
+        }
       };
       saveNote.addEventListener('click', doSave);
       note.addEventListener('change', doSave);
@@ -108,7 +116,7 @@ export function mount(route) {
             h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Value'))),
             h('tbody', null, ps.map((p) => h('tr', tid('param-row', {'data-key': p.key}),
                 h('td', {class: 'key-cell', title: p.key}, p.key),
-                h('td', {class: `value-cell${fmt.isNumeric(p.value) ? ' mono' : ''}`}, p.value))))));
+                h('td', {class: `value-cell${fmt.isNumeric(p.value) ? ' mono' : ''}`}, h('div', {class: 'value-text'}, p.value)))))));
   }
 
   function metrics(r) {
@@ -116,8 +124,8 @@ export function mount(route) {
     if (!ms.length) return section('run-metrics', 'Metrics', empty('No metrics.'));
     return section('run-metrics', h('span', null, 'Metrics ', h('span', {class: 'count'}, ms.length)),
         h('table', {class: 'grid metrics-table'},
-            h('thead', null, h('tr', null, h('th', null, 'Metric'), h('th', {class: 'num'}, 'Latest'), h('th', {class: 'num'}, 'Step'),
-                h('th', {class: 'num'}, 'Min'), h('th', {class: 'num'}, 'Max'), h('th', {class: 'num'}, 'Points'), h('th', null, 'History'))),
+            h('thead', null, h('tr', null, h('th', {class: 'w-key'}, 'Metric'), h('th', {class: 'num'}, 'Latest'), h('th', {class: 'num w-step'}, 'Step'),
+                h('th', {class: 'num'}, 'Min'), h('th', {class: 'num'}, 'Max'), h('th', {class: 'num w-count'}, 'Points'), h('th', {class: 'w-spark'}, 'History'))),
             h('tbody', null, ms.map((m) => h('tr', tid('metric-row', {'data-key': m.key}),
                 h('td', {class: 'key-cell', title: m.key}, h('a', {href: router.href('/chart', {runs: r.run_id, key: m.key, x: 'step'}), title: 'Open the chart'}, m.key)),
                 h('td', {class: 'num strong', title: fmt.exact(m.value)}, fmt.number(m.value)),
@@ -133,7 +141,7 @@ export function mount(route) {
     const all = (r.tags || []).slice().sort((a, b) => (a.key.startsWith('mlflow.') - b.key.startsWith('mlflow.')) || a.key.localeCompare(b.key));
     const rows = all.map((t) => h('tr', tid('tag-row', {'data-key': t.key, class: t.key.startsWith('mlflow.') ? 'system-tag' : null}),
         h('td', {class: 'key-cell', title: t.key}, t.key),
-        h('td', {class: 'value-cell'}, t.value),
+        h('td', {class: 'value-cell'}, h('div', {class: 'value-text'}, t.value)),
         editable ? h('td', {class: 'act-cell'}, h('button', tid('delete-tag', {class: 'btn btn-ghost btn-xs', type: 'button', title: `Delete tag ${t.key}`,
           onclick: () => edit('runs/delete-tag', {run_id: r.run_id, key: t.key})}), '✕')) : null));
     const body = [all.length ? h('table', {class: 'grid kv-table'},

@@ -17,7 +17,7 @@ const WIDTH = {
 /** The order_by key a column sorts by (null: not sortable). */
 export function orderKey(col) {
   if (col === 'duration' || col === 'experiment') return null;
-  if (col === 'source') return 'tags.`mlflow.source.name`';
+  if (col === 'source') return 'tags.mlflow.source.name';
   const dot = col.indexOf('.');
   const kind = col.slice(0, dot);
   const key = col.slice(dot + 1);
@@ -169,7 +169,7 @@ export function mount(route) {
   function chartKey() {
     const o = parseOrder(q.order);
     if (o.key.startsWith('metrics.')) return o.key.slice(8);
-    const m = cols.find((c) => c.startsWith('metrics.'));
+    const m = cols.find((c) => /^metrics\..*loss/i.test(c)) || cols.find((c) => c.startsWith('metrics.'));
     if (m) return m.slice(8);
     return keys && keys.metrics.length ? keys.metrics[0] : null;
   }
@@ -264,13 +264,23 @@ export function mount(route) {
     table.style.width = width + 'px';
   }
 
+  /** Param and tag columns whose values on the first page are all numbers are right-aligned, header included. */
+  function alignParamHeaders(list) {
+    for (const th of headRow.querySelectorAll('[data-testid=col-header]')) {
+      const col = th.dataset.col;
+      if (!col.startsWith('params.') && !col.startsWith('tags.')) continue;
+      const vals = list.map((r) => (r.values || {})[col]).filter((v) => v !== undefined && v !== null && v !== '');
+      th.classList.toggle('num', vals.length > 0 && vals.every((v) => fmt.isNumeric(v)));
+    }
+  }
+
   // ---- rows ----
   function cell(run, col) {
     const v = run.values || {};
     switch (col) {
       case 'attributes.run_name': {
         const depth = 0;
-        const toggle = h('button', {class: 'tree-toggle', type: 'button', 'aria-label': 'Collapse children', hidden: true}, '▾');
+        const toggle = h('button', {class: 'tree-toggle is-leaf', type: 'button', 'aria-label': 'Collapse children', tabindex: -1}, '▾');
         toggle.addEventListener('click', (e) => {
           e.stopPropagation();
           toggleCollapse(run.run_id);
@@ -356,8 +366,12 @@ export function mount(route) {
     childrenOf.get(parentId).push(childId);
     const pel = rowEls.get(parentId);
     pel.classList.add('has-children');
+    table.classList.add('has-nesting');
     const t = pel.querySelector('.tree-toggle');
-    if (t) t.hidden = false;
+    if (t) {
+      t.classList.remove('is-leaf');
+      t.removeAttribute('tabindex');
+    }
     return after;
   }
 
@@ -448,6 +462,7 @@ export function mount(route) {
     orphans.clear();
     depthOf.clear();
     order = [];
+    table.classList.remove('has-nesting');
     loaded = 0;
     total = 0;
     clear(tbody);
@@ -486,15 +501,16 @@ export function mount(route) {
     viewSel.value = q.view || 'ACTIVE_ONLY';
     loading = true;
     try {
-      if (!keys) {
-        keys = await getJson('keys', {experiment_ids: expIds}, signal);
-        keys = {metrics: keys.metrics || [], params: keys.params || [], tags: keys.tags || []};
-      }
+      // With the columns in the URL the first page need not wait for the keys (default columns need them).
+      const keysP = keys ? Promise.resolve(keys) : getJson('keys', {experiment_ids: expIds}, signal)
+          .then((k) => ({metrics: k.metrics || [], params: k.params || [], tags: k.tags || []}));
+      if (!q.cols) keys = await keysP;
       cols = chosenCols();
-      if (!chooser.hidden) renderChooser();
       renderHead();
       tbody.style.opacity = '0.5';
-      const res = await getJson('runs', params(0, FIRST_PAGE), signal);
+      const [res, k] = await Promise.all([getJson('runs', params(0, FIRST_PAGE), signal), keysP]);
+      keys = k;
+      if (!chooser.hidden) renderChooser();
       if (my !== gen) return;
       tbody.style.opacity = '';
       resetRows();
@@ -502,6 +518,7 @@ export function mount(route) {
       appendRuns(res.runs || []);
       loaded = (res.offset || 0) + (res.runs || []).length;
       totalEl.textContent = `${fmt.count(total)} run${total === 1 ? '' : 's'}`;
+      alignParamHeaders(res.runs || []);
       if (!total) tbody.appendChild(h('tr', {class: 'placeholder-row'}, h('td', {colspan: allCols().length + 1}, empty(q.filter ? 'No run matches this filter.' : 'No runs in this view.'))));
       loading = false;
       syncSelection();
@@ -515,7 +532,7 @@ export function mount(route) {
       resetRows();
       totalEl.textContent = '';
       updateMore();
-      if (e.status === 400 && q.filter && !/order|column/i.test(e.message || '')) {
+      if (e.status === 400 && q.filter && (e.position !== null || /filter/i.test(e.message || '')) && !/order_by/i.test(e.message || '')) {
         errHost.appendChild(filterError('run-filter-error', input, q.filter, e));
       } else {
         showError(root, e);
