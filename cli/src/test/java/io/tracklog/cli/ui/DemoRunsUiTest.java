@@ -129,6 +129,22 @@ class DemoRunsUiTest {
     assertThat(Ui.numbers(ui.find("runs-total").getText())).contains((long) answers.activeRunCount(gridId()));
   }
 
+  @Test
+  void severalExperiments_openInOneRunsView() {
+    List<String> chosen = List.of(demo.trainingCurves().experimentId(), gridId());
+    ui.open("/", "experiments");
+    for (String id : chosen) {
+      ui.driver().findElement(Ui.testId("experiment-row", "data-experiment-id", id)).findElement(Ui.testId("experiment-select")).click();
+    }
+    ui.find("open-experiments").click();
+    ui.awaitReady("runs");
+    assertThat(Arrays.asList(ui.hashParams().getOrDefault("e", "").split(","))).containsExactlyInAnyOrderElementsOf(chosen);
+    List<String> expected = new ArrayList<>();
+    chosen.forEach(id -> expected.addAll(store.runIds(id)));
+    assertThat(ui.runIds()).as("the runs of both experiments").containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(Ui.numbers(ui.find("runs-total").getText())).contains(answers.count(chosen, null));
+  }
+
   // ---- runs table ----------------------------------------------------------------------------
 
   @Test
