@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -314,6 +315,33 @@ class DemoRunsUiTest {
     assertThat(ui.hashParams()).containsEntry("key", other);
     assertThat(chart.getAttribute("data-series-count")).isEqualTo(Integer.toString(curves.runIds().size()));
     assertPointsDrawn(chart, curves.runIds());
+  }
+
+  @Test
+  void chartHover_showsEachRunsLoggedValueAtThatStep() {
+    TrainingCurves.Result curves = demo.trainingCurves();
+    String key = "val_loss";
+    ui.open("/chart?runs=" + String.join(",", curves.runIds()) + "&key=" + key + "&x=step", "chart");
+    WebElement chart = awaitChart();
+    new Actions(ui.driver()).moveToElement(chart, chart.getSize().getWidth() / 10, 0).perform();
+    String tip = ui.await().withMessage("a tooltip inside the chart after hovering it")
+        .until(d -> {
+          Object text = ui.js().executeScript(
+              "const tips = Array.from(arguments[0].querySelectorAll('div'))"
+                  + ".filter(e => e.offsetParent !== null && e.children.length && /step\\s*\\d/i.test(e.innerText));"
+                  + "return tips.length ? tips[tips.length - 1].innerText : null;", chart);
+          return text instanceof String t && !t.isBlank() ? t : null;
+        });
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)step\\s*(\\d+)").matcher(tip);
+    assertThat(m.find()).as("the hovered step in: " + tip).isTrue();
+    long step = Long.parseLong(m.group(1));
+    for (String runId : curves.runIds()) {
+      assertThat(tip).as("the tooltip names run " + runId).contains(store.getRun(runId).info().runName());
+      double value = answers.snapshot().metricHistory(runId, key).stream().filter(p -> p.step() == step)
+          .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no " + key + " at step " + step)).value();
+      String digits = java.math.BigDecimal.valueOf(value).setScale(6, java.math.RoundingMode.DOWN).stripTrailingZeros().toPlainString();
+      assertThat(tip).as("the logged %s of %s at step %d, %s", key, runId, step, value).contains(digits);
+    }
   }
 
   /** Waits for the chart to be drawn: data-series-count set (and data-ready, where the chart has one, "true"). */
