@@ -2,7 +2,6 @@ package io.tracklog.cli.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracklog.ArtifactInfo;
 import io.tracklog.Run;
