@@ -9,6 +9,7 @@ import io.tracklog.server.TrackingServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -182,6 +183,23 @@ class DemoChartAndCompareUiTest {
     List<Boolean> flags = new ArrayList<>(shown.values());
     assertThat(flags.subList(flags.indexOf(false), flags.size())).as("the differing params listed first: " + shown)
         .doesNotContain(true);
+    // Only the params that differ, on demand.
+    ui.find("compare-only-diff").click();
+    ui.await().withMessage("only the differing params shown").until(d -> {
+      List<String> shownKeys = new ArrayList<>();
+      for (WebElement row : ui.findAll("compare-param-row")) {
+        if (row.isDisplayed()) {
+          shownKeys.add(row.getAttribute("data-key"));
+        }
+      }
+      Set<String> differing = new HashSet<>();
+      expected.forEach((k, differs) -> {
+        if (differs) {
+          differing.add(k);
+        }
+      });
+      return shownKeys.size() == differing.size() && differing.containsAll(shownKeys);
+    });
     for (String plot : List.of("parallel-plot", "scatter-plot")) {
       ui.await().withMessage(plot + " to be drawn (data-ready=\"true\")")
           .until(d -> !d.findElements(By.cssSelector("[data-testid=\"" + plot + "\"][data-ready=\"true\"]")).isEmpty());

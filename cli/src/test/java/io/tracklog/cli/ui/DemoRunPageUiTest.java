@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracklog.ArtifactInfo;
 import io.tracklog.Run;
 import io.tracklog.Store;
+import io.tracklog.reader.StoreReader;
+import io.tracklog.registry.ModelVersion;
+import io.tracklog.samples.ModelLifecycle;
 import io.tracklog.server.ServerOptions;
 import io.tracklog.server.TrackingServer;
 import java.io.IOException;
@@ -103,6 +106,20 @@ class DemoRunPageUiTest {
 
   private static By linkTo(String runId) {
     return By.cssSelector("a[href*=\"/run/" + runId + "\"]");
+  }
+
+  @Test
+  void runPage_showsTheRegisteredModelVersionItMade() {
+    String runId = demo.modelLifecycle().runId();
+    ModelVersion champion;
+    try (StoreReader reader = StoreReader.of(store)) {
+      champion = reader.registry().versionByAlias(ModelLifecycle.MODEL, ModelLifecycle.ALIAS).orElseThrow();
+    }
+    assertThat(champion.runId()).as("test data: the champion comes from the run").isEqualTo(runId);
+    ui.open("/run/" + runId, "run");
+    String models = ui.find("run-models").getText();
+    assertThat(models).as("the run's models").contains(champion.name()).contains(ModelLifecycle.ALIAS);
+    assertThat(Ui.numbers(models)).as("the version, in: " + models).contains((long) champion.version());
   }
 
   @Test
