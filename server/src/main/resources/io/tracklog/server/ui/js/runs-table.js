@@ -10,7 +10,7 @@ const FIXED = ['attributes.run_name', 'attributes.status', 'attributes.start_tim
 const FIRST_PAGE = 100;
 const NEXT_PAGE = 200;
 const WIDTH = {
-  'attributes.run_name': 240, 'attributes.status': 104, 'attributes.start_time': 162, duration: 92,
+  'attributes.run_name': 240, 'attributes.status': 120, 'attributes.start_time': 162, duration: 92,
   'attributes.user_id': 96, source: 150, experiment: 130,
 };
 

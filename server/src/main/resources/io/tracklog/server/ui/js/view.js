@@ -51,8 +51,8 @@ export function crumbs(items) {
 
 export function statusBadge(status, extra) {
   const s = status || 'UNKNOWN';
-  return h('span', Object.assign({class: `badge status status-${s.toLowerCase()}`, title: s}, extra || {}),
-      h('span', {class: 'dot', 'aria-hidden': 'true'}), s.charAt(0) + s.slice(1).toLowerCase());
+  return h('span', Object.assign({class: `badge status status-${s.toLowerCase()}`, title: s, 'data-status': s}, extra || {}),
+      h('span', {class: 'dot', 'aria-hidden': 'true'}), s);
 }
 
 export function loadingRow(cols, text) {
