@@ -77,7 +77,7 @@ export function mount(route) {
       resetZoom, h('span', {class: 'toolbar-spacer'}), info);
 
   const chartEl = h('div', tid('chart', {class: 'chart', 'data-ready': 'false'}));
-  const legend = h('div', tid('chart-legend', {class: 'legend'}));
+  const legend = h('div', tid('chart-legend', {class: 'legend'}), h('span', {class: 'muted'}, h('span', {class: 'spinner'}), ' Loading curves…'));
   const title = h('h1', {class: 'view-title'}, 'Chart');
   root.append(h('div', {class: 'view-head'}, title, h('span', {class: 'muted'}, `${runIds.length} run${runIds.length === 1 ? '' : 's'}`)),
       controls, h('div', {class: 'card chart-card'}, chartEl), legend);

@@ -28,7 +28,7 @@ export function mount(route) {
     q = Object.assign({}, q, {diff: onlyDiff.checked ? 1 : null});
     router.replace('/compare', q);
   });
-  const paramsHost = h('div', {class: 'table-wrap compare-wrap'});
+  const paramsHost = h('div', {class: 'table-wrap compare-wrap'}, h('div', {class: 'loading-block'}, h('span', {class: 'spinner'}), ' Loading runs…'));
   const metricsHost = h('div', {class: 'table-wrap compare-wrap'});
   const metricSel = h('select', tid('compare-metric', {class: 'select', 'aria-label': 'Metric'}));
   metricSel.addEventListener('change', () => nav({metric: metricSel.value}));

@@ -19,7 +19,7 @@ export function mount(route) {
   let artifactsShown = Promise.resolve();
   let alive = true;
 
-  const content = h('div', {class: 'run-content'});
+  const content = h('div', {class: 'run-content'}, h('div', {class: 'loading-block'}, h('span', {class: 'spinner'}), ' Loading run…'));
   root.appendChild(content);
 
   function tabHref(tab) {
