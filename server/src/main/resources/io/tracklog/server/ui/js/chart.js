@@ -251,6 +251,7 @@ export function mount(route) {
       return;
     }
     const s = settings();
+    performance.mark('tracklog:chart:draw');
     if (!chart) {
       chart = echarts.init(chartEl, null, {renderer: 'canvas'});
       chart.on('datazoom', onZoom);
@@ -321,7 +322,9 @@ export function mount(route) {
       option.dataZoom[1].end = 100;
     }
     suppressZoom = true;
+    performance.mark('tracklog:chart:data');
     chart.setOption(option, {notMerge: true, lazyUpdate: false});
+    performance.mark('tracklog:chart:drawn');
     suppressZoom = false;
     const count = series.length;
     chartEl.dataset.seriesCount = String(count);
