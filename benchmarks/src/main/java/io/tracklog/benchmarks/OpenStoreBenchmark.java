@@ -163,8 +163,18 @@ public class OpenStoreBenchmark {
   // files; v3-search: format 1 with search files; v3: manifest format 2, catalog.checkpoint; v2:
   // metrics files with one row per series, no validity bitmaps for null-free columns).
   public static synchronized Path ensureFixture(int runs) {
+    return ensureFixture(runs, EXPERIMENTS);
+  }
+
+  /**
+   * {@link #ensureFixture(int)} with the runs spread over {@code experiments} experiments (one: a
+   * single 100 k-run experiment, as the web UI's benchmark wants); cached as {@code
+   * open-store-<runs>x<experiments>-<version>} when that is not the default 4.
+   */
+  public static synchronized Path ensureFixture(int runs, int experiments) {
     String version = System.getProperty("tracklog.bench.fixtureVersion", "v6");
-    Path root = fixtureDir().resolve("open-store-" + runs + "-" + version);
+    String name = experiments == EXPERIMENTS ? "open-store-" + runs : "open-store-" + runs + "x" + experiments;
+    Path root = fixtureDir().resolve(name + "-" + version);
     if (Files.exists(root.resolve("READY"))) {
       return root;
     }
@@ -172,7 +182,7 @@ public class OpenStoreBenchmark {
       deleteTree(root);
       Files.createDirectories(root);
       long t0 = System.nanoTime();
-      build(root, runs);
+      build(root, runs, experiments);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       Files.writeString(root.resolve("READY"), "runs=" + runs + " built_ms=" + ms + "\n");
       System.out.println("# fixture " + root + ": " + runs + " runs built in " + ms + " ms");
@@ -182,7 +192,7 @@ public class OpenStoreBenchmark {
     }
   }
 
-  private static void build(Path root, int runs) {
+  private static void build(Path root, int runs, int experimentCount) {
     StoreOptions options =
         StoreOptions.builder()
             .durability(Durability.PAGE_CACHE)
@@ -192,7 +202,7 @@ public class OpenStoreBenchmark {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
     try (Store store = Store.open(root, options)) {
       List<String> experiments = new ArrayList<>();
-      for (int e = 0; e < EXPERIMENTS; e++) {
+      for (int e = 0; e < experimentCount; e++) {
         experiments.add(store.setExperiment("bench-" + e).experimentId());
       }
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -207,7 +217,7 @@ public class OpenStoreBenchmark {
                 pool.submit(
                     () -> {
                       for (int i = lo + thread; i < to; i += threads) {
-                        writeRun(store, experiments.get(i % EXPERIMENTS), i);
+                        writeRun(store, experiments.get(i % experimentCount), i);
                       }
                     }));
           }

@@ -43,8 +43,12 @@ import picocli.CommandLine.Spec;
 final class ServerCommand extends ServingCommand {
   @Override
   int execute() throws InterruptedException {
-    // A writable server: the UI beside the API may edit runs as every client may.
-    return serve(listenOptions().withUi(true), "Tracklog server");
+    return serve(options(), "Tracklog server");
+  }
+
+  /** A writable server: the UI beside the API may edit runs as every client may. */
+  ServerOptions options() {
+    return listenOptions().withUi(true);
   }
 
   /**

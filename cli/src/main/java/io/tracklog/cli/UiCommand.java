@@ -1,5 +1,6 @@
 package io.tracklog.cli;
 
+import io.tracklog.server.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +24,11 @@ final class UiCommand extends ServingCommand {
 
   @Override
   int execute() throws InterruptedException {
-    return serve(listenOptions().withUi(true).withReadOnly(!allowEdits), "Tracklog UI");
+    return serve(options(), "Tracklog UI");
+  }
+
+  /** What the command line asks for: the UI on, read-only unless --allow-edits. */
+  ServerOptions options() {
+    return listenOptions().withUi(true).withReadOnly(!allowEdits);
   }
 }
