@@ -9,6 +9,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = (body && body.error_code) || (status ? `HTTP_${status}` : 'NETWORK_ERROR');
     this.position = body && Number.isInteger(body.position) ? body.position : null;
+    this.clause = body && typeof body.clause === 'string' ? body.clause : null;
   }
 }
 

@@ -538,6 +538,7 @@ export function mount(route) {
       updateMore();
       if (e.status === 400 && q.filter && (e.position !== null || /filter/i.test(e.message || '')) && !/order_by/i.test(e.message || '')) {
         errHost.appendChild(filterError('run-filter-error', input, q.filter, e));
+        tbody.appendChild(h('tr', {class: 'placeholder-row'}, h('td', {colspan: allCols().length + 1}, empty('Fix the filter to see runs.'))));
       } else {
         showError(root, e);
       }
