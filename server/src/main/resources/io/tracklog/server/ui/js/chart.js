@@ -126,7 +126,7 @@ export function mount(route) {
   }
 
   async function loadDetails() {
-    details = await pool(runIds, 6, (id) => runDetails(id).catch((e) => ({run_id: id, error: e, metrics: []})));
+    details = await pool(runIds, 6, (id) => runDetails(id, {light: true}).catch((e) => ({run_id: id, error: e, metrics: []})));
     const keys = new Set();
     for (const d of details) for (const m of d.metrics || []) keys.add(m.key);
     metricKeys = [...keys].sort();

@@ -243,7 +243,7 @@ export function mount(route) {
     clearError(root);
     try {
       if (!runIds.length) throw Object.assign(new Error('No runs chosen: select runs in a runs table and press Compare.'), {code: 'INVALID_PARAMETER_VALUE'});
-      const [list] = await Promise.all([pool(runIds, 6, (id) => runDetails(id)), echartsReady()]);
+      const [list] = await Promise.all([pool(runIds, 6, (id) => runDetails(id, {light: true})), echartsReady()]);
       if (!alive) return;
       runs = list.map((r) => Object.assign({}, r, {
         _params: new Map((r.params || []).map((p) => [p.key, p.value])),
