@@ -72,7 +72,7 @@ final class UiEndpoints {
         Schema.message("UiRuns").strings("experiment_ids", "order_by", "columns").string("filter")
             .enumeration("view_type", ExperimentEndpoints.VIEW_TYPES).int64("offset").int32("max_results"),
         this::runs);
-    api.addUi(BASE + "run", Schema.message("UiRun").string("run_id"), this::run);
+    api.addUi(BASE + "run", Schema.message("UiRun").string("run_id").bool("summaries"), this::run);
     api.addUi(BASE + "series",
         Schema.message("UiSeries").strings("run_ids").string("key", "x").int32("width").int64("x_min", "x_max"),
         this::series);
@@ -266,9 +266,11 @@ final class UiEndpoints {
     json.put("params", keyValues(run.params()));
     json.put("tags", keyValues(tags));
     json.put("inputs", run.inputs().stream().map(UiEndpoints::input).toList());
+    // summaries=false (a chart's legend, compare): the latest points only, no history read
+    boolean summaries = r.bool("summaries") == null || r.bool("summaries");
     List<Object> metrics = new ArrayList<>();
     for (Metric latest : run.metrics().values()) {
-      metrics.add(metricSummary(latest, snapshot.metricHistory(runId, latest.key())));
+      metrics.add(summaries ? metricSummary(latest, snapshot.metricHistory(runId, latest.key())) : latestPoint(latest));
     }
     json.put("metrics", metrics);
     json.put("models", models(runId));
@@ -344,6 +346,15 @@ final class UiEndpoints {
     return out;
   }
 
+  private static Map<String, Object> latestPoint(Metric latest) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("key", latest.key());
+    out.put("value", latest.value());
+    out.put("step", latest.step());
+    out.put("timestamp", latest.timestampMs());
+    return out;
+  }
+
   /** The latest point, min, max and count of a metric, and a sparkline of at most 64 values. */
   static Map<String, Object> metricSummary(Metric latest, List<Metric> history) {
     double min = Double.NaN;
@@ -360,11 +371,7 @@ final class UiEndpoints {
     for (int i = 0; i < spark.size(); i++) {
       values.add(spark.y()[i]);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("key", latest.key());
-    out.put("value", latest.value());
-    out.put("step", latest.step());
-    out.put("timestamp", latest.timestampMs());
+    Map<String, Object> out = latestPoint(latest);
     out.put("min", Double.isNaN(min) ? null : min);
     out.put("max", Double.isNaN(max) ? null : max);
     out.put("count", (long) history.size());
@@ -422,6 +429,27 @@ final class UiEndpoints {
 
   // ---- charts -------------------------------------------------------------------------------------
 
+  private static Map<String, Object> series(Snapshot snapshot, String runId, String key, Downsampler.Axis axis,
+      Long from, Long to, int width) {
+    Run run = snapshot.getRun(runId);
+    List<Metric> history = snapshot.metricHistory(runId, key);
+    Downsampler.Series s = Downsampler.downsample(history, axis, run.info().startTime(), from, to, width);
+    List<Object> xs = new ArrayList<>(s.size());
+    List<Object> ys = new ArrayList<>(s.size());
+    for (int i = 0; i < s.size(); i++) {
+      xs.add(s.x()[i]);
+      ys.add(s.y()[i]);
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("run_id", runId);
+    json.put("run_name", run.info().runName());
+    json.put("points", (long) history.size());
+    json.put("downsampled", s.downsampled());
+    json.put("x", xs);
+    json.put("y", ys);
+    return json;
+  }
+
   private Map<String, Object> series(ApiRequest r) {
     List<String> runIds = r.strings("run_ids");
     if (runIds.isEmpty() || runIds.size() > MAX_CHART_RUNS) {
@@ -445,26 +473,10 @@ final class UiEndpoints {
       throw ApiException.invalid("x_min " + from + " is past x_max " + to + ".");
     }
     Snapshot snapshot = reader.snapshot();
-    List<Object> out = new ArrayList<>();
-    for (String runId : new LinkedHashSet<>(runIds)) {
-      Run run = snapshot.getRun(runId);
-      List<Metric> history = snapshot.metricHistory(runId, key);
-      Downsampler.Series s = Downsampler.downsample(history, axis, run.info().startTime(), from, to, width);
-      List<Object> xs = new ArrayList<>(s.size());
-      List<Object> ys = new ArrayList<>(s.size());
-      for (int i = 0; i < s.size(); i++) {
-        xs.add(s.x()[i]);
-        ys.add(s.y()[i]);
-      }
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("run_id", runId);
-      json.put("run_name", run.info().runName());
-      json.put("points", (long) history.size());
-      json.put("downsampled", s.downsampled());
-      json.put("x", xs);
-      json.put("y", ys);
-      out.add(json);
-    }
+    // Runs in parallel: a history not read before is decoded from its Arrow file, the chart's first cost.
+    List<Object> out = runIds.stream().distinct().toList().parallelStream()
+        .<Object>map(runId -> series(snapshot, runId, key, axis, from, to, width))
+        .toList();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("key", key);
     json.put("x", x);

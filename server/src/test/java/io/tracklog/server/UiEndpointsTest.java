@@ -186,6 +186,10 @@ class UiEndpointsTest {
       assertThat(loss.get("step").asLong()).isEqualTo(49);
     }
     assertThat(loss.get("spark").size()).isBetween(2, 4 * UiEndpoints.SPARK_BUCKETS);
+    JsonNode light = http.okGet("/api/2.0/tracklog/ui/run?run_id=" + childIds.get(3) + "&summaries=false").get("run");
+    assertThat(light.get("metrics")).allSatisfy(m -> assertThat(m.has("spark") || m.has("min")).isFalse());
+    assertThat(light.get("metrics")).extracting(m -> m.get("key").asText()).containsExactly("acc", "loss");
+    assertThat(light.at("/metrics/1/value").asDouble()).isEqualTo(loss.get("value").asDouble());
     assertThat(http.get("/api/2.0/tracklog/ui/run?run_id=nope").errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
   }
 

@@ -9,6 +9,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = (body && body.error_code) || (status ? `HTTP_${status}` : 'NETWORK_ERROR');
     this.position = body && Number.isInteger(body.position) ? body.position : null;
+    this.clause = body && typeof body.clause === 'string' ? body.clause : null;
   }
 }
 
@@ -125,19 +126,25 @@ export async function experimentName(id) {
 }
 
 const runCache = new Map();
-/** Run details (the `run` endpoint), cached briefly so chart/compare/run page share them. */
-export function runDetails(runId, {fresh = false} = {}) {
-  const hit = runCache.get(runId);
+/**
+ * Run details (the `run` endpoint), cached briefly so chart/compare/run page share them. `light`:
+ * metrics with their latest points only (no min/max/sparkline, so the server reads no history), for
+ * chart legends and compare.
+ */
+export function runDetails(runId, {fresh = false, light = false} = {}) {
+  const cacheKey = (light ? 'light:' : 'full:') + runId;
+  const hit = runCache.get(cacheKey) || (light ? runCache.get('full:' + runId) : null);
   if (hit && !fresh && Date.now() - hit.at < 30000) return hit.promise;
-  const promise = getJson('run', {run_id: runId}).then((r) => r.run);
-  promise.catch(() => runCache.delete(runId));
-  runCache.set(runId, {at: Date.now(), promise});
+  const promise = getJson('run', {run_id: runId, summaries: light ? 'false' : null}).then((r) => r.run);
+  promise.catch(() => runCache.delete(cacheKey));
+  runCache.set(cacheKey, {at: Date.now(), promise});
   if (runCache.size > 500) runCache.delete(runCache.keys().next().value);
   return promise;
 }
 
 export function forgetRun(runId) {
-  runCache.delete(runId);
+  runCache.delete('full:' + runId);
+  runCache.delete('light:' + runId);
 }
 
 /** Resolves once ECharts (a classic async script in index.html) has run; rejects if it failed to load. */

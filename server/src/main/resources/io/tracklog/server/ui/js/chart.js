@@ -77,7 +77,7 @@ export function mount(route) {
       resetZoom, h('span', {class: 'toolbar-spacer'}), info);
 
   const chartEl = h('div', tid('chart', {class: 'chart', 'data-ready': 'false'}));
-  const legend = h('div', tid('chart-legend', {class: 'legend'}));
+  const legend = h('div', tid('chart-legend', {class: 'legend'}), h('span', {class: 'muted'}, h('span', {class: 'spinner'}), ' Loading curves…'));
   const title = h('h1', {class: 'view-title'}, 'Chart');
   root.append(h('div', {class: 'view-head'}, title, h('span', {class: 'muted'}, `${runIds.length} run${runIds.length === 1 ? '' : 's'}`)),
       controls, h('div', {class: 'card chart-card'}, chartEl), legend);
@@ -126,7 +126,7 @@ export function mount(route) {
   }
 
   async function loadDetails() {
-    details = await pool(runIds, 6, (id) => runDetails(id).catch((e) => ({run_id: id, error: e, metrics: []})));
+    details = await pool(runIds, 6, (id) => runDetails(id, {light: true}).catch((e) => ({run_id: id, error: e, metrics: []})));
     const keys = new Set();
     for (const d of details) for (const m of d.metrics || []) keys.add(m.key);
     metricKeys = [...keys].sort();
@@ -251,6 +251,7 @@ export function mount(route) {
       return;
     }
     const s = settings();
+    performance.mark('tracklog:chart:draw');
     if (!chart) {
       chart = echarts.init(chartEl, null, {renderer: 'canvas'});
       chart.on('datazoom', onZoom);
@@ -321,7 +322,9 @@ export function mount(route) {
       option.dataZoom[1].end = 100;
     }
     suppressZoom = true;
+    performance.mark('tracklog:chart:data');
     chart.setOption(option, {notMerge: true, lazyUpdate: false});
+    performance.mark('tracklog:chart:drawn');
     suppressZoom = false;
     const count = series.length;
     chartEl.dataset.seriesCount = String(count);
@@ -333,22 +336,55 @@ export function mount(route) {
     if (full && !count) legend.prepend(empty(`None of these runs logged “${s.key}”.`));
   }
 
+  /** Index of the point of `xs` (ascending) nearest to `x`. */
+  function nearest(xs, x) {
+    let lo = 0;
+    let hi = xs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    return lo > 0 && Math.abs(xs[lo - 1] - x) <= Math.abs(xs[lo] - x) ? lo - 1 : lo;
+  }
+
+  /**
+   * Every run's logged point nearest to the pointer (runs do not share x values on time axes, and
+   * ECharts' axis tooltip shows only the series nearest to it), with the exact value as logged.
+   */
   function tooltip(params) {
     if (!params || !params.length) return '';
     const s = settings();
-    const xv = params[0].value ? params[0].value[0] : params[0].axisValue;
-    const xs = s.x === 'time' ? fmt.time(xv) : s.x === 'relative' ? `${fmt.duration(xv)} (${fmt.count(xv)} ms)` : `step ${fmt.exact(xv)}`;
-    const rows = params.map((p) => {
-      const d = drawn.find((x) => x.id === p.seriesId);
-      const i = p.dataIndex;
-      const raw = d && d.raw ? d.raw[i] : null;
-      const x = d && d.xs ? d.xs[i] : null;
-      const smoothed = s.smooth > 0 && d && d.smoothed ? d.smoothed[i] : null;
-      const xNote = x !== null && x !== xv ? ` <span class="tt-x">@ ${s.x === 'time' ? fmt.time(x) : s.x === 'relative' ? fmt.duration(x) : fmt.exact(x)}</span>` : '';
-      return `<div class="tt-row">${p.marker}<span class="tt-name">${esc(p.seriesName)}</span><b class="tt-val">${esc(fmt.exact(raw))}</b>` +
-        (smoothed !== null && Number.isFinite(smoothed) ? `<span class="tt-sm">smoothed ${esc(fmt.number(smoothed))}</span>` : '') + xNote + '</div>';
-    });
-    return `<div class="tt"><div class="tt-head">${esc(xs)}</div>${rows.join('')}</div>`;
+    const xv = Number(params[0].axisValue);
+    const fmtX = (x) => (s.x === 'time' ? fmt.time(x) : s.x === 'relative' ? fmt.duration(x) : `step ${fmt.exact(x)}`);
+    const head = s.x === 'relative' ? `${fmt.duration(xv)} (${fmt.count(Math.round(xv))} ms)` : fmtX(xv);
+    const [lo, hi] = visibleRange();
+    const rows = [];
+    for (const d of drawn) {
+      if (!d.points) continue;
+      const i = nearest(d.xs, xv);
+      const x = d.xs[i];
+      if (x < lo || x > hi) continue;
+      const raw = d.raw[i];
+      const sm = s.smooth > 0 && d.smoothed ? d.smoothed[i] : null;
+      rows.push({d, x, raw, sm, sort: Number.isFinite(sm) ? sm : Number.isFinite(raw) ? raw : -Infinity});
+    }
+    rows.sort((a, b) => b.sort - a.sort);
+    const headX = fmtX(xv);
+    const html = rows.slice(0, 20).map(({d, x, raw, sm}) =>
+      `<tr><td><span class="tt-dot" style="background:${d.color}"></span></td><td class="tt-name">${esc(d.name)}</td>` +
+      `<td class="tt-val">${esc(fmt.exact(raw))}</td>` +
+      `<td class="tt-sm">${sm !== null && Number.isFinite(sm) ? `smoothed ${esc(fmt.number(sm))}` : ''}</td>` +
+      `<td class="tt-x">${fmtX(x) !== headX ? `@ ${esc(fmtX(x).replace(/^step /, ''))}` : ''}</td></tr>`);
+    const more = rows.length > 20 ? `<div class="tt-more">+${rows.length - 20} more</div>` : '';
+    return `<div class="tt"><div class="tt-head">${esc(head)}</div><table class="tt-table">${html.join('')}</table>${more}</div>`;
+  }
+
+  function visibleRange() {
+    try {
+      return chart.getModel().getComponent('dataZoom', 0).getValueRange();
+    } catch (e) {
+      return [-Infinity, Infinity];
+    }
   }
 
   function renderLegend() {

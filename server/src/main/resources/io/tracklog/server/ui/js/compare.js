@@ -28,7 +28,7 @@ export function mount(route) {
     q = Object.assign({}, q, {diff: onlyDiff.checked ? 1 : null});
     router.replace('/compare', q);
   });
-  const paramsHost = h('div', {class: 'table-wrap compare-wrap'});
+  const paramsHost = h('div', {class: 'table-wrap compare-wrap'}, h('div', {class: 'loading-block'}, h('span', {class: 'spinner'}), ' Loading runs…'));
   const metricsHost = h('div', {class: 'table-wrap compare-wrap'});
   const metricSel = h('select', tid('compare-metric', {class: 'select', 'aria-label': 'Metric'}));
   metricSel.addEventListener('change', () => nav({metric: metricSel.value}));
@@ -177,7 +177,7 @@ export function mount(route) {
     parallel = ensureChart(parallelEl, parallel);
     parallel.setOption({
       animation: false,
-      parallel: {left: 48, right: 110, top: 44, bottom: 28, parallelAxisDefault: {
+      parallel: {left: 48, right: 128, top: 44, bottom: 28, parallelAxisDefault: {
         nameLocation: 'end', nameGap: 14, nameTextStyle: {color: '#57606a', fontSize: 11},
         axisLine: {lineStyle: {color: '#9aa1ab'}}, axisLabel: {color: '#57606a', fontSize: 10, formatter: (v) => (typeof v === 'number' ? fmt.number(v) : v)},
       }},
@@ -227,7 +227,8 @@ export function mount(route) {
       yAxis: Object.assign(axis(ay, sy), {nameGap: 48}),
       tooltip: {trigger: 'item', confine: true, formatter: (p) => `<b>${esc(p.name)}</b><br>${esc(sx)}: ${esc(show(p.value[0]))}<br>${esc(sy)}: ${esc(show(p.value[1]))}`},
       series: [{type: 'scatter', data, symbolSize: 11, itemStyle: {opacity: 0.85, borderColor: '#fff', borderWidth: 1},
-        emphasis: {scale: 1.4}, label: {show: data.length <= 12, position: 'right', formatter: '{b}', fontSize: 10, color: '#57606a'}}],
+        emphasis: {scale: 1.4}, label: {show: data.length <= 12, position: 'top', formatter: '{b}', fontSize: 10, color: '#57606a'},
+        labelLayout: {hideOverlap: true}}],
     }, {notMerge: true});
     scatterEl.dataset.points = String(data.length);
     scatterEl.dataset.ready = 'true';
@@ -242,7 +243,7 @@ export function mount(route) {
     clearError(root);
     try {
       if (!runIds.length) throw Object.assign(new Error('No runs chosen: select runs in a runs table and press Compare.'), {code: 'INVALID_PARAMETER_VALUE'});
-      const [list] = await Promise.all([pool(runIds, 6, (id) => runDetails(id)), echartsReady()]);
+      const [list] = await Promise.all([pool(runIds, 6, (id) => runDetails(id, {light: true})), echartsReady()]);
       if (!alive) return;
       runs = list.map((r) => Object.assign({}, r, {
         _params: new Map((r.params || []).map((p) => [p.key, p.value])),

@@ -16,9 +16,10 @@ export function mount(route) {
   let run = null;
   let editable = false;
   let artifacts = null;
+  let artifactsShown = Promise.resolve();
   let alive = true;
 
-  const content = h('div', {class: 'run-content'});
+  const content = h('div', {class: 'run-content'}, h('div', {class: 'loading-block'}, h('span', {class: 'spinner'}), ' Loading run…'));
   root.appendChild(content);
 
   function tabHref(tab) {
@@ -221,7 +222,7 @@ export function mount(route) {
         router.replace(`/run/${runId}`, q);
       },
     });
-    if (q.path) artifacts.select(q.path);
+    artifactsShown = q.path ? artifacts.select(q.path) : artifacts.ready;
     return section('run-artifacts', 'Artifacts', artifacts.el);
   }
 
@@ -269,6 +270,9 @@ export function mount(route) {
         ...(r.parent ? [{label: r.parent.run_name || fmt.shortId(r.parent.run_id), href: `#/run/${encodeURIComponent(r.parent.run_id)}`}] : []),
         {label: r.run_name || fmt.shortId(r.run_id)}]);
       render(r);
+      // Ready once the artifact listing (and the preview named in the URL) is shown too.
+      await artifactsShown.catch(() => {});
+      if (!alive) return;
       setReady(root, true);
     } catch (e) {
       if (isAbort(e) || !alive) return;

@@ -9,8 +9,10 @@ import {viewRoot, setReady, showError, clearError, crumbs, filterError, isAbort,
 const FIXED = ['attributes.run_name', 'attributes.status', 'attributes.start_time', 'duration', 'attributes.user_id', 'source'];
 const FIRST_PAGE = 100;
 const NEXT_PAGE = 200;
+const OVERSCAN = 30;   // rows rendered above and below the visible ones
+const LOAD_AHEAD = 60; // fetch the next page when the window gets this close to the last loaded row
 const WIDTH = {
-  'attributes.run_name': 240, 'attributes.status': 104, 'attributes.start_time': 162, duration: 92,
+  'attributes.run_name': 240, 'attributes.status': 120, 'attributes.start_time': 162, duration: 92,
   'attributes.user_id': 96, source: 150, experiment: 130,
 };
 
@@ -65,11 +67,12 @@ export function mount(route) {
   let loading = false;
   let order = [];        // run ids in server order
   const runs = new Map(); // id → run
-  const rowEls = new Map();
-  const childrenOf = new Map(); // parent id → [child ids placed under it]
-  const orphans = new Map();    // missing parent id → [child ids shown at top level]
-  const depthOf = new Map();
+  const rowEls = new Map();     // id → its <tr>, built when first shown
+  const childrenOf = new Map(); // parent id → its loaded children, in server order
   const collapsed = new Set();
+  let display = [];             // [{id, depth, parent}] in display order
+  let rendered = {start: -1, end: -1};
+  let rowH = 31;
   const sel = new Set(router.list(q.sel));
 
   // ---- header ----
@@ -142,15 +145,12 @@ export function mount(route) {
   const scroller = h('div', tid('runs-scroll', {class: 'table-wrap table-scroll'}), table, more);
   root.append(head, toolbar, scroller);
 
-  const io = new IntersectionObserver((entries) => {
-    if (entries.some((en) => en.isIntersecting)) loadMore();
-  }, {root: scroller, rootMargin: '0px 0px 1200px 0px'});
-  io.observe(more);
-  const onScroll = debounce(() => nearEnd() && loadMore(), 80);
-  scroller.addEventListener('scroll', onScroll, {passive: true});
+  scroller.addEventListener('scroll', () => onScroll(), {passive: true});
+  const onResize = debounce(() => renderWindow(false), 100);
+  window.addEventListener('resize', onResize);
 
   function nearEnd() {
-    return scroller.scrollTop + scroller.clientHeight > scroller.scrollHeight - 1200;
+    return rendered.end >= display.length - LOAD_AHEAD;
   }
 
   function nav(changes) {
@@ -274,19 +274,18 @@ export function mount(route) {
     }
   }
 
-  // ---- rows ----
+  // ---- rows: the loaded runs in display order (children after their parent), only the visible window in the DOM ----
   function cell(run, col) {
     const v = run.values || {};
     switch (col) {
       case 'attributes.run_name': {
-        const depth = 0;
         const toggle = h('button', {class: 'tree-toggle is-leaf', type: 'button', 'aria-label': 'Collapse children', tabindex: -1}, '▾');
         toggle.addEventListener('click', (e) => {
           e.stopPropagation();
           toggleCollapse(run.run_id);
         });
         const name = run.run_name || fmt.shortId(run.run_id);
-        return h('td', {class: 'name-cell', style: {'--depth': depth}},
+        return h('td', {class: 'name-cell'},
             toggle,
             h('a', tid('run-link', {href: `#/run/${encodeURIComponent(run.run_id)}`, title: `${name}\n${run.run_id}`}), name),
             run.lifecycle_stage === 'deleted' ? h('span', {class: 'badge badge-muted'}, 'deleted') : null);
@@ -322,125 +321,129 @@ export function mount(route) {
       if (cb.checked) sel.add(run.run_id); else sel.delete(run.run_id);
       syncSelection();
     });
-    const tr = h('tr', tid('run-row', {'data-run-id': run.run_id, class: sel.has(run.run_id) ? 'is-selected' : null}),
-        h('td', {class: 'col-check'}, cb));
+    const tr = h('tr', tid('run-row', {'data-run-id': run.run_id}), h('td', {class: 'col-check'}, cb));
     for (const col of allCols()) tr.appendChild(cell(run, col));
     return tr;
   }
 
-  function setDepth(id, d) {
-    depthOf.set(id, d);
-    const nc = rowEls.get(id).querySelector('.name-cell');
-    if (nc) nc.style.setProperty('--depth', d);
-    for (const c of childrenOf.get(id) || []) setDepth(c, d + 1);
-  }
-
-  function lastDescendant(id) {
-    const kids = childrenOf.get(id);
-    return kids && kids.length ? lastDescendant(kids[kids.length - 1]) : id;
-  }
-
-  function subtreeEls(id, out) {
-    out.push(rowEls.get(id));
-    for (const c of childrenOf.get(id) || []) subtreeEls(c, out);
-    return out;
-  }
-
-  function isHidden(id) {
-    let p = runs.get(id);
-    while (p) {
-      const parentId = rowEls.get(p.run_id)?.dataset.parentRunId;
-      if (!parentId) return false;
-      if (collapsed.has(parentId)) return true;
-      p = runs.get(parentId);
+  /** Recomputes the display order: each loaded run's loaded children right after it (depth-first), collapsed subtrees left out. */
+  function rebuildDisplay() {
+    childrenOf.clear();
+    const tops = [];
+    for (const id of order) {
+      const pid = runs.get(id).parent_run_id;
+      if (pid && pid !== id && runs.has(pid)) {
+        if (!childrenOf.has(pid)) childrenOf.set(pid, []);
+        childrenOf.get(pid).push(id);
+      } else {
+        tops.push(id);
+      }
     }
-    return false;
+    display = [];
+    const seen = new Set();
+    const walk = (id, depth, parent, hidden) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (!hidden) display.push({id, depth, parent});
+      const kids = childrenOf.get(id);
+      if (kids) for (const c of kids) walk(c, depth + 1, id, hidden || collapsed.has(id));
+    };
+    for (const id of tops) walk(id, 0, null, false);
+    if (seen.size < order.length) for (const id of order) walk(id, 0, null, false); // parent cycles
+    table.classList.toggle('has-nesting', childrenOf.size > 0);
   }
 
-  function attach(childId, parentId) {
-    const el = rowEls.get(childId);
-    el.dataset.parentRunId = parentId;
-    el.classList.add('is-child');
-    if (!childrenOf.has(parentId)) childrenOf.set(parentId, []);
-    const after = rowEls.get(lastDescendant(parentId));
-    childrenOf.get(parentId).push(childId);
-    const pel = rowEls.get(parentId);
-    pel.classList.add('has-children');
-    table.classList.add('has-nesting');
-    const t = pel.querySelector('.tree-toggle');
+  /** The row element of a display entry, with its nesting, selection and collapse state. */
+  function decorate(entry) {
+    const run = runs.get(entry.id);
+    let el = rowEls.get(entry.id);
+    if (!el) {
+      el = rowFor(run);
+      rowEls.set(entry.id, el);
+    }
+    if (entry.parent) el.dataset.parentRunId = entry.parent; else delete el.dataset.parentRunId;
+    el.classList.toggle('is-child', entry.depth > 0);
+    el.classList.toggle('is-orphan', !entry.parent && !!run.parent_run_id);
+    el.classList.toggle('is-selected', sel.has(entry.id));
+    const nc = el.querySelector('.name-cell');
+    if (nc) nc.style.setProperty('--depth', entry.depth);
+    const t = el.querySelector('.tree-toggle');
     if (t) {
-      t.classList.remove('is-leaf');
-      t.removeAttribute('tabindex');
+      const parent = childrenOf.has(entry.id);
+      t.classList.toggle('is-leaf', !parent);
+      t.tabIndex = parent ? 0 : -1;
+      t.textContent = collapsed.has(entry.id) ? '▸' : '▾';
     }
-    return after;
+    const cb = el.querySelector('[data-testid=run-select]');
+    if (cb && cb.checked !== sel.has(entry.id)) cb.checked = sel.has(entry.id);
+    return el;
   }
 
-  function place(run, frag) {
-    const id = run.run_id;
-    const el = rowFor(run);
-    rowEls.set(id, el);
-    const pid = run.parent_run_id;
-    if (pid && rowEls.has(pid) && pid !== id) {
-      const after = attach(id, pid);
-      after.after(el);
-      setDepth(id, (depthOf.get(pid) || 0) + 1);
-    } else {
-      frag.appendChild(el);
-      depthOf.set(id, 0);
-      if (pid) {
-        if (!orphans.has(pid)) orphans.set(pid, []);
-        orphans.get(pid).push(id);
-        el.classList.add('is-orphan');
-        el.title = 'Child of a run not loaded yet';
-      }
+  function padRow() {
+    return h('tr', {class: 'pad-row', 'aria-hidden': 'true'}, h('td', {colspan: allCols().length + 1}));
+  }
+
+  /** Puts the rows of the visible window (plus some above and below) in the table; spacer rows stand for the rest. */
+  function renderWindow(force) {
+    const n = display.length;
+    if (!n) {
+      rendered = {start: 0, end: 0};
+      return;
     }
-    const waiting = orphans.get(id);
-    if (waiting) {
-      orphans.delete(id);
-      for (const cid of waiting) {
-        const els = subtreeEls(cid, []);
-        rowEls.get(cid).classList.remove('is-orphan');
-        rowEls.get(cid).removeAttribute('title');
-        // The parent may still sit in the fragment: insert after it there, or in the table.
-        const after = attach(cid, id);
-        after.after(...els);
-        setDepth(cid, (depthOf.get(id) || 0) + 1);
-      }
+    const headH = table.tHead ? table.tHead.offsetHeight : 0;
+    const top = Math.max(0, scroller.scrollTop - headH);
+    const visible = Math.ceil((scroller.clientHeight || 800) / rowH) + 1;
+    const start = Math.max(0, Math.min(n - 1, Math.floor(top / rowH) - OVERSCAN));
+    const end = Math.min(n, start + visible + 2 * OVERSCAN);
+    if (!force && start === rendered.start && end === rendered.end) return;
+    rendered = {start, end};
+    const topPad = padRow();
+    const bottomPad = padRow();
+    topPad.firstChild.style.height = `${start * rowH}px`;
+    bottomPad.firstChild.style.height = `${(n - end) * rowH}px`;
+    const frag = document.createDocumentFragment();
+    if (start > 0) frag.appendChild(topPad);
+    for (let i = start; i < end; i++) frag.appendChild(decorate(display[i]));
+    if (end < n) frag.appendChild(bottomPad);
+    tbody.replaceChildren(frag);
+    // Measure the real row height once, so the spacers match the rows.
+    const first = tbody.querySelector('[data-testid=run-row]');
+    if (first && first.offsetHeight && Math.abs(first.offsetHeight - rowH) > 0.5) {
+      rowH = first.offsetHeight;
+      renderWindow(true);
+      return;
     }
-    if (isHidden(id)) el.hidden = true;
+    if (end >= n - LOAD_AHEAD) loadMore();
+  }
+
+  let scrollFrame = 0;
+  function onScroll() {
+    if (scrollFrame) return;
+    scrollFrame = requestAnimationFrame(() => {
+      scrollFrame = 0;
+      renderWindow(false);
+    });
   }
 
   function appendRuns(list) {
-    const frag = document.createDocumentFragment();
-    // Rows whose parent is inside this same page go through the fragment too: attach() uses el.after(),
-    // which works inside a DocumentFragment.
     for (const r of list) {
       if (runs.has(r.run_id)) continue;
       runs.set(r.run_id, r);
       order.push(r.run_id);
-      place(r, frag);
     }
-    tbody.appendChild(frag);
+    rebuildDisplay();
+    renderWindow(true);
   }
 
   function toggleCollapse(id) {
     if (collapsed.has(id)) collapsed.delete(id); else collapsed.add(id);
-    const el = rowEls.get(id);
-    el.classList.toggle('is-collapsed', collapsed.has(id));
-    const t = el.querySelector('.tree-toggle');
-    if (t) t.textContent = collapsed.has(id) ? '▸' : '▾';
-    const walk = (pid, hide) => {
-      for (const c of childrenOf.get(pid) || []) {
-        rowEls.get(c).hidden = hide;
-        walk(c, hide || collapsed.has(c));
-      }
-    };
-    walk(id, collapsed.has(id));
+    rebuildDisplay();
+    renderWindow(true);
   }
 
   function syncSelection() {
-    for (const [id, el] of rowEls) {
-      const on = sel.has(id);
+    for (const el of tbody.querySelectorAll('[data-testid=run-row]')) {
+      const on = sel.has(el.dataset.runId);
       el.classList.toggle('is-selected', on);
       const cb = el.querySelector('[data-testid=run-select]');
       if (cb && cb.checked !== on) cb.checked = on;
@@ -459,8 +462,8 @@ export function mount(route) {
     runs.clear();
     rowEls.clear();
     childrenOf.clear();
-    orphans.clear();
-    depthOf.clear();
+    display = [];
+    rendered = {start: -1, end: -1};
     order = [];
     table.classList.remove('has-nesting');
     loaded = 0;
@@ -514,6 +517,7 @@ export function mount(route) {
       if (my !== gen) return;
       tbody.style.opacity = '';
       resetRows();
+      scroller.scrollTop = 0;
       total = res.total || 0;
       appendRuns(res.runs || []);
       loaded = (res.offset || 0) + (res.runs || []).length;
@@ -534,6 +538,7 @@ export function mount(route) {
       updateMore();
       if (e.status === 400 && q.filter && (e.position !== null || /filter/i.test(e.message || '')) && !/order_by/i.test(e.message || '')) {
         errHost.appendChild(filterError('run-filter-error', input, q.filter, e));
+        tbody.appendChild(h('tr', {class: 'placeholder-row'}, h('td', {colspan: allCols().length + 1}, empty('Fix the filter to see runs.'))));
       } else {
         showError(root, e);
       }
@@ -600,7 +605,8 @@ export function mount(route) {
     },
     destroy() {
       if (ctrl) ctrl.abort();
-      io.disconnect();
+      window.removeEventListener('resize', onResize);
+      if (scrollFrame) cancelAnimationFrame(scrollFrame);
       document.removeEventListener('click', onDocClick);
     },
   };

@@ -51,8 +51,8 @@ export function crumbs(items) {
 
 export function statusBadge(status, extra) {
   const s = status || 'UNKNOWN';
-  return h('span', Object.assign({class: `badge status status-${s.toLowerCase()}`, title: s}, extra || {}),
-      h('span', {class: 'dot', 'aria-hidden': 'true'}), s.charAt(0) + s.slice(1).toLowerCase());
+  return h('span', Object.assign({class: `badge status status-${s.toLowerCase()}`, title: s, 'data-status': s}, extra || {}),
+      h('span', {class: 'dot', 'aria-hidden': 'true'}), s);
 }
 
 export function loadingRow(cols, text) {
@@ -76,17 +76,22 @@ export function filterError(testid, input, text, err) {
   const box = h('div', tid(testid, {class: 'filter-error', role: 'alert'}));
   box.appendChild(h('div', {class: 'filter-error-msg'}, err.message || String(err)));
   if (err.position !== null && err.position !== undefined && text) {
-    const pos = Math.max(0, Math.min(err.position, text.length));
-    box.dataset.position = String(pos);
+    // The server counts Unicode code points; JavaScript strings index UTF-16 code units.
+    const cp = Array.from(text);
+    const pos = Math.max(0, Math.min(cp.slice(0, Math.max(0, err.position)).join('').length, text.length));
+    box.dataset.position = String(err.position);
+    // Mark the whole offending clause when the server names it and it sits there, else one character.
+    const len = err.clause && text.startsWith(err.clause, pos) ? Math.max(1, err.clause.length) : 1;
     const before = text.slice(0, pos);
-    const at = text.slice(pos, pos + 1) || ' ';
-    const after = text.slice(pos + 1);
+    const at = text.slice(pos, pos + len) || ' ';
+    const after = text.slice(pos + len);
+    const width = Math.max(1, Array.from(at.trimEnd() || ' ').length);
     box.appendChild(h('pre', {class: 'filter-error-where'},
         h('span', null, before), h('mark', {class: 'filter-error-at'}, at), h('span', null, after), '\n',
-        h('span', {class: 'filter-error-caret'}, ' '.repeat(pos) + '^ ' + `at position ${pos}`)));
+        h('span', {class: 'filter-error-caret'}, ' '.repeat(Array.from(before).length) + '^' + '~'.repeat(width - 1) + ` at position ${err.position}`)));
     if (input) {
       try {
-        input.setSelectionRange(pos, Math.min(pos + 1, text.length));
+        input.setSelectionRange(pos, Math.min(pos + len, text.length));
       } catch (e) { /* not focusable yet */ }
     }
   }
