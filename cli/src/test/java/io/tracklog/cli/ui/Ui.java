@@ -20,9 +20,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The UI as the tests see it: hash routes to open, {@code data-testid}s to find (docs: the UI contract
- * of issue #14), and waits that end when a view says it is ready ({@code data-ready="true"}). Every
- * wait is a {@link WebDriverWait} on a condition; nothing sleeps.
+ * The UI as the tests see it: hash routes to open, {@code data-testid}s to find (docs/UI.md, "Views
+ * (hash routes) and data-testids"), and waits that end when a view says it is ready
+ * ({@code data-ready="true"}). Every wait is a {@link WebDriverWait} on a condition; nothing sleeps.
  */
 final class Ui {
   private static final Pattern NUMBER = Pattern.compile("\\d[\\d,\u00a0\u202f ]*\\d|\\d");
