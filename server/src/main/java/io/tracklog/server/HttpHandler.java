@@ -96,7 +96,7 @@ final class HttpHandler extends Handler.Abstract {
       return artifact(method, apiPath.substring(ArtifactProxy.PATH.length()), request, response, callback);
     }
     if (uiAssets != null && apiPath == null && UiAssets.handles(path)) {
-      return asset(method, path, response, callback);
+      return asset(method, path, request, response, callback);
     }
     if (uiArtifact != null && UiArtifact.PATH.equals(apiPath) && method.equals("GET")) {
       Map<String, List<String>> q = query(request);
@@ -159,8 +159,11 @@ final class HttpHandler extends Handler.Abstract {
     callback.succeeded();
   }
 
-  /** One of the web UI's files; 404 (as a JSON error) for a name that is none of them. */
-  private Api.Reply asset(String method, String path, Response response, Callback callback) {
+  /**
+   * One of the web UI's files; 404 (as a JSON error) for a name that is none of them. Browsers
+   * revalidate each time (a new jar's files show at once) and get 304 while the file is unchanged.
+   */
+  private Api.Reply asset(String method, String path, Request request, Response response, Callback callback) {
     if (!method.equals("GET") && !method.equals("HEAD")) {
       throw new Api.MethodNotAllowed(path, "GET");
     }
@@ -168,10 +171,16 @@ final class HttpHandler extends Handler.Abstract {
     if (asset == null) {
       throw new ApiException(ErrorCode.ENDPOINT_NOT_FOUND, "No file at " + path + ".");
     }
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    response.getHeaders().put(HttpHeader.ETAG, asset.etag());
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    if (asset.etag().equals(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+      response.setStatus(304);
+      callback.succeeded();
+      return null;
+    }
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache"); // revalidated: a new jar's files show at once
-    response.getHeaders().put("X-Content-Type-Options", "nosniff");
     if (method.equals("HEAD")) {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
       callback.succeeded();

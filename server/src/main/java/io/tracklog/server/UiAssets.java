@@ -20,8 +20,8 @@ final class UiAssets {
   static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
   private static final Map<String, String> VENDOR = Map.of("vendor/echarts.min.js", ECHARTS);
 
-  /** A file's bytes and content type. */
-  record Asset(byte[] bytes, String contentType) {}
+  /** A file's bytes, content type and entity tag (a hash of the bytes, for conditional requests). */
+  record Asset(byte[] bytes, String contentType, String etag) {}
 
   private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
@@ -50,9 +50,18 @@ final class UiAssets {
     if (bytes == null) {
       return null;
     }
-    Asset asset = new Asset(bytes, contentType(name));
+    Asset asset = new Asset(bytes, contentType(name), etag(bytes));
     cache.put(name, asset);
     return asset;
+  }
+
+  private static String etag(byte[] bytes) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+      return "\"" + java.util.HexFormat.of().formatHex(digest, 0, 12) + "\"";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte[] resource(String name) {

@@ -87,6 +87,14 @@ class UiEndpointsTest {
     assertThat(echarts.statusCode()).isEqualTo(200);
     assertThat(echarts.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
     assertThat(echarts.body()).contains("echarts").hasSizeGreaterThan(500_000);
+    String etag = echarts.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> again = http.client().send(HttpRequest.newBuilder(server.server.uri().resolve("/static/vendor/echarts.min.js"))
+        .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    HttpResponse<String> other = http.client().send(HttpRequest.newBuilder(server.server.uri().resolve("/static/vendor/echarts.min.js"))
+        .header("If-None-Match", "\"stale\"").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).isEqualTo(200);
     assertThat(http.get("/static/missing.js").status()).isEqualTo(404);
     assertThat(http.get("/static/%2e%2e/UiAssets.class").status()).isIn(400, 404); // Jetty refuses it first
     assertThat(http.get("/static/..%2fUiAssets.class").status()).isIn(400, 404);
