@@ -66,7 +66,7 @@ final class HttpHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     if (!auth.allows(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, auth.challenge());
-      send(response, callback, auth.refusal());
+      refuse(request, response, callback, auth.refusal());
       return true;
     }
     Api.Reply reply;
@@ -76,12 +76,59 @@ final class HttpHandler extends Handler.Abstract {
       answerThenDrain(request, response, callback, api.error(e));
       return true;
     } catch (RuntimeException e) {
-      reply = api.error(e);
+      refuse(request, response, callback, api.error(e));
+      return true;
     }
     if (reply != null) {
       send(response, callback, reply);
     }
     return true;
+  }
+
+  /**
+   * Answers a failed request whose body may be unread (refused before it was parsed: read-only,
+   * unknown endpoint, no credentials): a small rest is read and dropped first, so the connection
+   * stays usable for the client's next request; a larger one is answered, then drained, and the
+   * connection closed ({@link #answerThenDrain}). Without this, a keep-alive client could send its
+   * next request on a connection the server then closes for the unread body.
+   */
+  private static void refuse(Request request, Response response, Callback callback, Api.Reply reply) {
+    if (drain(request, REFUSED_BODY_READ)) {
+      send(response, callback, reply);
+    } else {
+      answerThenDrain(request, response, callback, reply);
+    }
+  }
+
+  /** How much of a refused request's body is read before answering. */
+  static final long REFUSED_BODY_READ = 64 << 10;
+
+  /**
+   * Reads and drops the rest of a request's body, up to about {@code max} bytes; whether it got to
+   * the end.
+   */
+  private static boolean drain(Request request, long max) {
+    long left = max;
+    while (left > 0) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        try (Blocker.Runnable more = Blocker.runnable()) {
+          request.demand(more);
+          more.block();
+        } catch (IOException e) {
+          return false;
+        }
+        continue;
+      }
+      boolean failed = Content.Chunk.isFailure(chunk);
+      boolean last = chunk.isLast() || failed;
+      left -= chunk.remaining();
+      chunk.release();
+      if (last) {
+        return !failed;
+      }
+    }
+    return false;
   }
 
   /** Answers a request; null when the answer was already streamed. */
@@ -271,27 +318,10 @@ final class HttpHandler extends Handler.Abstract {
       callback.failed(e);
       return;
     }
-    long left = MAX_DRAINED_BYTES;
-    while (left > 0) {
-      Content.Chunk chunk = request.read();
-      if (chunk == null) {
-        try (Blocker.Runnable more = Blocker.runnable()) {
-          request.demand(more);
-          more.block();
-        } catch (IOException e) {
-          break;
-        }
-        continue;
-      }
-      boolean last = chunk.isLast() || Content.Chunk.isFailure(chunk);
-      left -= chunk.remaining();
-      chunk.release();
-      if (last) {
-        break;
-      }
-    }
+    drain(request, MAX_DRAINED_BYTES);
     callback.succeeded();
   }
+
   /** The refusal of a body past its limit; {@code size} -1 when only "more than the limit" is known. */
   private static TooLarge tooLarge(long size, long limit, boolean batch) {
     String received = size < 0 ? "more than " + limit : Long.toString(size);

@@ -215,6 +215,14 @@ class UiEndpointsTest {
     assertThat(all.get("downsampled").asBoolean()).isFalse();
     assertThat(all.get("x").size()).isEqualTo(50);
     assertThat(http.get("/api/2.0/tracklog/ui/series?run_ids=" + childIds.get(0) + "&key=loss&x=epoch").status()).isEqualTo(400);
+    assertThat(http.get("/api/2.0/tracklog/ui/series?run_ids=" + childIds.get(0) + "&key=loss&width=0").status()).isEqualTo(400);
+    assertThat(http.get("/api/2.0/tracklog/ui/series?run_ids=" + childIds.get(0) + "&key=loss&x_min=9&x_max=3").status()).isEqualTo(400);
+    assertThat(http.get("/api/2.0/tracklog/ui/series?key=loss").status()).isEqualTo(400);
+    assertThat(http.get("/api/2.0/tracklog/ui/series?run_ids=nope&key=loss").errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
+    JsonNode window = http.okGet("/api/2.0/tracklog/ui/series?run_ids=" + childIds.get(0) + "&key=loss&x_min=10&x_max=19&width=2000")
+        .at("/series/0");
+    assertThat(window.get("x")).extracting(JsonNode::asLong).containsExactly(10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L);
+    assertThat(window.get("points").asLong()).isEqualTo(50);
   }
 
   @Test
