@@ -335,11 +335,41 @@ public final class RunArtifacts {
         continue; // not a direct child of the listed directory
       }
       Long size = sizes.get(p);
-      if (size == null || size != a.size() && !anyVersionHas(p, size)) {
+      if (size == null || size != a.size() && !anyVersionHas(p, size) && !settles(() -> sizeMatchesAVersion(p))) {
         throw new CorruptFileException(
             resolve(segments(p, false)),
             (size == null ? "is missing" : "has " + size + " bytes") + "; run " + runId + " recorded " + a.size());
       }
+    }
+  }
+
+  /**
+   * How long a file that matches no recorded version is given for its record to appear. A writer
+   * replacing a file renames the new version in, then appends its event: a reader between the two
+   * sees a file newer than every record. The append follows at once, so the file is checked against
+   * a fresh record until this passes; a damaged file costs this much more before it is reported.
+   */
+  static final long SETTLE_NANOS = 200_000_000L;
+
+  /** Whether {@code check} holds now or within {@link #SETTLE_NANOS}, asked again every millisecond. */
+  static boolean settles(java.util.function.BooleanSupplier check) {
+    long deadline = System.nanoTime() + SETTLE_NANOS;
+    while (System.nanoTime() < deadline) {
+      if (check.getAsBoolean()) {
+        return true;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+    }
+    return check.getAsBoolean();
+  }
+
+  /** Whether the file at {@code path} now has a size the run recorded for it. */
+  private boolean sizeMatchesAVersion(String path) {
+    Path file = resolve(segments(path, false));
+    try {
+      return Files.isRegularFile(file) && anyVersionHas(path, Files.size(file));
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -530,8 +560,9 @@ public final class RunArtifacts {
       checked = true;
       String digest = HexFormat.of().formatHex(sha.digest());
       if (!matches(record, digest)) {
-        if (versions.get().stream().anyMatch(r -> matches(r, digest))) {
-          return; // a version the run recorded: a writer replaced the file while it was opened
+        // a version the run recorded, or is about to: a writer replaced the file while it was opened
+        if (settles(() -> versions.get().stream().anyMatch(r -> matches(r, digest)))) {
+          return;
         }
         throw new CorruptFileException(
             file, "has " + size + " bytes of SHA-256 " + digest + "; its run recorded " + record.size() + " bytes of " + record.sha256());
