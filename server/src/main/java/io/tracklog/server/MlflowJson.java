@@ -266,7 +266,8 @@ public final class MlflowJson {
     return PythonJson.dumps(out, -1, PythonJson.NonFinite.STRING);
   }
 
-  private static List<Object> keyValues(Map<String, String> map) {
+  /** A map as MLflow's repeated key-value messages: {@code [{"key": k, "value": v}, ...]}, in the map's order. */
+  static List<Object> keyValues(Map<String, String> map) {
     List<Object> out = new ArrayList<>();
     map.forEach((k, v) -> out.add(keyValue(k, v)));
     return out;

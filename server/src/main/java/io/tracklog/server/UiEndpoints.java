@@ -263,8 +263,8 @@ final class UiEndpoints {
     json.put("note", tags.get(SystemTags.NOTE));
     json.put("parent", parent(snapshot, tags.get(SystemTags.PARENT_RUN_ID)));
     json.put("children", children(snapshot, run));
-    json.put("params", keyValues(run.params()));
-    json.put("tags", keyValues(tags));
+    json.put("params", MlflowJson.keyValues(run.params()));
+    json.put("tags", MlflowJson.keyValues(tags));
     json.put("inputs", run.inputs().stream().map(UiEndpoints::input).toList());
     // summaries=false (a chart's legend, compare): the latest points only, no history read
     boolean summaries = r.bool("summaries") == null || r.bool("summaries");
@@ -317,17 +317,6 @@ final class UiEndpoints {
     return out;
   }
 
-  private static List<Object> keyValues(Map<String, String> map) {
-    List<Object> out = new ArrayList<>(map.size());
-    map.forEach((k, v) -> {
-      Map<String, Object> kv = new LinkedHashMap<>();
-      kv.put("key", k);
-      kv.put("value", v);
-      out.add(kv);
-    });
-    return out;
-  }
-
   private static Map<String, Object> input(DatasetInput input) {
     Map<String, Object> dataset = new LinkedHashMap<>();
     dataset.put("name", input.dataset().name());
@@ -342,7 +331,7 @@ final class UiEndpoints {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("dataset", dataset);
-    out.put("tags", keyValues(tags));
+    out.put("tags", MlflowJson.keyValues(tags));
     return out;
   }
 
