@@ -594,6 +594,11 @@ public final class RunColumns {
       return values[i];
     }
 
+    /** Presence bits of entries {@code 64 * word} to {@code 64 * word + 63} of a dense column. */
+    public long presentWord(int word) {
+      return word < present.length ? present[word] : 0L;
+    }
+
     /** The entry of a row, or -1 if the row has no value. */
     public int index(int row) {
       if (rows == null) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * search_runs evaluated on columns (issue #4): for each compacted segment of the
@@ -249,6 +250,10 @@ public final class ColumnarRunSearch {
   }
 
   private static void metricBits(RunColumns.MetricColumn m, Op op, double v, long[] bits) {
+    if (m.isDense()) {
+      denseMetricBits(m, op, v, bits);
+      return;
+    }
     int entries = m.entries();
     // one loop per comparator, so the comparison is not re-dispatched per row
     switch (op) {
@@ -298,6 +303,53 @@ public final class ColumnarRunSearch {
     }
   }
 
+  /**
+   * A dense column 64 rows at a time: each comparison sets its row's bit without a branch (about
+   * half the rows of a range clause match, which a branch would mispredict), then the presence word
+   * clears the rows without a value. Same answers as the per-entry loops, NaN included.
+   */
+  private static void denseMetricBits(RunColumns.MetricColumn m, Op op, double v, long[] bits) {
+    int n = m.entries();
+    for (int base = 0; base < n; base += 64) {
+      int end = Math.min(base + 64, n);
+      long word = 0;
+      switch (op) {
+        case EQ -> {
+          for (int i = base; i < end; i++) {
+            word |= (m.entryValue(i) == v ? 1L : 0L) << i;
+          }
+        }
+        case NE -> {
+          for (int i = base; i < end; i++) {
+            word |= (m.entryValue(i) != v ? 1L : 0L) << i;
+          }
+        }
+        case GT -> {
+          for (int i = base; i < end; i++) {
+            word |= (m.entryValue(i) > v ? 1L : 0L) << i;
+          }
+        }
+        case GE -> {
+          for (int i = base; i < end; i++) {
+            word |= (m.entryValue(i) >= v ? 1L : 0L) << i;
+          }
+        }
+        case LT -> {
+          for (int i = base; i < end; i++) {
+            word |= (m.entryValue(i) < v ? 1L : 0L) << i;
+          }
+        }
+        case LE -> {
+          for (int i = base; i < end; i++) {
+            word |= (m.entryValue(i) <= v ? 1L : 0L) << i;
+          }
+        }
+        default -> throw new IllegalStateException("Not a numeric comparator: " + op);
+      }
+      bits[base >>> 6] |= word & m.presentWord(base >>> 6);
+    }
+  }
+
   /** A string clause: evaluated once per distinct value (the dictionary), then per row by id. */
   private static void stringBits(RunColumns.StringColumn col, Clause c, long[] bits) {
     if (col == null) {
@@ -306,8 +358,9 @@ public final class ColumnarRunSearch {
     String[] dict = col.dictionary();
     boolean[] match = new boolean[dict.length];
     boolean any = false;
+    Predicate<String> test = Compare.matcher(c.op(), c.value());
     for (int i = 0; i < dict.length; i++) {
-      match[i] = Compare.compare(dict[i], c.op(), c.value());
+      match[i] = test.test(dict[i]);
       any |= match[i];
     }
     if (!any) {

@@ -2,7 +2,9 @@ package io.tracklog.reader.search;
 
 import io.tracklog.reader.search.Clause.Op;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** The comparisons and orderings every search shares, written to be obviously MLflow's. */
 final class Compare {
@@ -80,6 +82,44 @@ final class Compare {
     };
   }
 
+  /**
+   * {@link #compare(String, Op, Clause.Value)} with the right-hand side prepared once, for testing
+   * many values (a column's dictionary): a LIKE pattern is split into code points once, and one that
+   * is a literal prefix followed only by {@code %} becomes {@link String#startsWith}.
+   */
+  static Predicate<String> matcher(Op op, Clause.Value rhs) {
+    if (op != Op.LIKE && op != Op.ILIKE) {
+      return lhs -> compare(lhs, op, rhs);
+    }
+    String pattern = text(rhs);
+    boolean ignoreCase = op == Op.ILIKE;
+    String prefix = literalPrefix(pattern);
+    if (!ignoreCase && prefix != null) {
+      return lhs -> lhs.startsWith(prefix);
+    }
+    int[] p = codePoints(pattern);
+    return lhs -> like(codePoints(lhs), p, ignoreCase);
+  }
+
+  /**
+   * The literal part of a pattern of the form {@code literal%...%} (no {@code _}, every {@code %} at
+   * the end), or null. Null also when the literal ends in a high surrogate: a value holding that
+   * surrogate paired would start with it as UTF-16 units but not as code points.
+   */
+  private static String literalPrefix(String pattern) {
+    int first = pattern.indexOf('%');
+    if (first < 0 || pattern.indexOf('_') >= 0) {
+      return null;
+    }
+    for (int i = first; i < pattern.length(); i++) {
+      if (pattern.charAt(i) != '%') {
+        return null;
+      }
+    }
+    String prefix = pattern.substring(0, first);
+    return !prefix.isEmpty() && Character.isHighSurrogate(prefix.charAt(first - 1)) ? null : prefix;
+  }
+
   private static String text(Clause.Value v) {
     return ((Clause.Text) v).value();
   }
@@ -94,8 +134,10 @@ final class Compare {
    * {@code ignoreCase} compares code points case-insensitively (ILIKE).
    */
   static boolean like(String value, String pattern, boolean ignoreCase) {
-    int[] s = value.codePoints().toArray();
-    int[] p = pattern.codePoints().toArray();
+    return like(codePoints(value), codePoints(pattern), ignoreCase);
+  }
+
+  private static boolean like(int[] s, int[] p, boolean ignoreCase) {
     int i = 0;
     int j = 0;
     int star = -1;
@@ -118,6 +160,19 @@ final class Compare {
       j++;
     }
     return j == p.length;
+  }
+
+  /** The code points of {@code s}, an unpaired surrogate as itself (as {@link String#codePoints}). */
+  private static int[] codePoints(String s) {
+    int n = s.length();
+    int[] out = new int[n];
+    int k = 0;
+    for (int i = 0; i < n; ) {
+      int c = s.codePointAt(i);
+      out[k++] = c;
+      i += Character.charCount(c);
+    }
+    return k == n ? out : Arrays.copyOf(out, k);
   }
 
   private static boolean same(int a, int b, boolean ignoreCase) {
