@@ -15,7 +15,9 @@ import java.util.zip.ZipInputStream;
 
 /**
  * A store written by an older format, committed as {@code golden/format-N/store.zip} with what that
- * code's CLI answered then ({@code export.json}, {@code search.json}, {@code experiments.json}).
+ * code's CLI answered then ({@code export.json}, {@code search.json}, {@code experiments.json}; from
+ * format 6 also {@code registered-models.json}, {@code model-versions.json} and the logged models,
+ * {@code logged-models.json}).
  */
 final class GoldenStore {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,11 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracklog.ArtifactInfo;
+import io.tracklog.Experiment;
 import io.tracklog.RunStatus;
 import io.tracklog.RunWriter;
 import io.tracklog.Store;
+import io.tracklog.registry.LoggedModel;
+import io.tracklog.registry.LoggedModels;
+import io.tracklog.server.MlflowJson;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Format 2 was made at d2c753a, format 3 at 40cc68d; both become format 6 as they open (format 2
  * gains a catalog head, docs/FORMAT.md §Catalog head; their logs keep their unchecked excerpts,
  * §Checked frames). Format 4 (with a run purged by gc) at bb87e9b, format 5 (the same, plus two runs
- * read from their lane, not compacted, and the lanes' recorded ends) at the commit that added it.
+ * read from their lane, not compacted, and the lanes' recorded ends) at 72f60b2, format 6 (the same
+ * with the demo's registered XGBoost model, an imported MLflow registry, and a logged model (MLflow 3)
+ * with files, params, tags and a run output, registered as a version, beside a deleted one) at the
+ * commit that added it; from format 6 on the registry and the logged models answer as recorded too.
  * Format 1 needs `tracklog upgrade` (UpgradeCommandTest).
  */
 class GoldenStoresTest {
@@ -37,13 +50,55 @@ class GoldenStoresTest {
     return JSON.readTree(r.out());
   }
 
-  private static void answersAsRecorded(GoldenStore golden, Path root) throws IOException {
+  private static void answersAsRecorded(GoldenStore golden, Path root, int format) throws IOException {
     assertThat(run("export-json", "--root", root.toString())).isEqualTo(golden.expected("export.json"));
     assertThat(run("search", "--root", root.toString(), "--experiment-ids", "0,1,2,3,4", "--view", "ALL",
             "--format", "json", "--order-by", "metrics.accuracy DESC", "--max-results", "50000"))
         .isEqualTo(golden.expected("search.json"));
     assertThat(run("experiments", "--root", root.toString(), "--view", "ALL", "--format", "json"))
         .isEqualTo(golden.expected("experiments.json"));
+    if (format >= 6) {
+      assertThat(run("models", "list", "--root", root.toString(), "--format", "json"))
+          .isEqualTo(golden.expected("registered-models.json"));
+      assertThat(run("models", "list", "--versions", "--root", root.toString(), "--format", "json"))
+          .isEqualTo(golden.expected("model-versions.json"));
+      assertThat(loggedModels(root)).isEqualTo(golden.expected("logged-models.json"));
+    }
+  }
+
+  /**
+   * The store's logged models (store format 6), as it answers for them: each one not deleted, in
+   * the tracking server's JSON, with its files' contents (read, so checked against their recorded
+   * SHA-256), and every run's outputs.
+   */
+  private static JsonNode loggedModels(Path root) throws IOException {
+    ObjectNode out = JSON.createObjectNode();
+    try (Store store = Store.open(root)) {
+      LoggedModels models = store.registry().loggedModels();
+      var list = out.putArray("logged_models");
+      for (LoggedModel m : models.list(store.experiments().stream().map(Experiment::experimentId).toList()).stream()
+          .sorted(Comparator.comparing(LoggedModel::modelId))
+          .toList()) {
+        ObjectNode node = JSON.valueToTree(MlflowJson.loggedModel(m));
+        putFiles(models, m.modelId(), "", node.putObject("files"));
+        list.add(node);
+      }
+      out.set("outputs", JSON.valueToTree(new TreeMap<>(models.outputs())));
+    }
+    // Numbers as parsing the recorded file gives them (a long 0 reads back as an int).
+    return JSON.readTree(JSON.writeValueAsString(out));
+  }
+
+  private static void putFiles(LoggedModels models, String modelId, String dir, ObjectNode files) throws IOException {
+    for (ArtifactInfo f : models.listArtifacts(modelId, dir)) {
+      if (f.isDir()) {
+        putFiles(models, modelId, f.path(), files);
+      } else {
+        try (InputStream in = models.openArtifact(modelId, f.path())) {
+          files.put(f.path(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+      }
+    }
   }
 
   private static int formatVersion(Path root) throws IOException {
@@ -51,17 +106,17 @@ class GoldenStoresTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {2, 3, 4, 5})
+  @ValueSource(ints = {2, 3, 4, 5, 6})
   void goldenStore_opensAsItIs_answersAsRecorded_andTakesNewRuns(int format) throws IOException {
     GoldenStore golden = new GoldenStore(format);
     Path root = golden.unzipInto(dir);
     assertThat(formatVersion(root)).isEqualTo(format);
     assertThat(root.resolve("logs/catalog.head").toFile().exists()).isEqualTo(format >= 3);
 
-    answersAsRecorded(golden, root);
+    answersAsRecorded(golden, root, format);
     assertThat(formatVersion(root)).isEqualTo(6);
     assertThat(root.resolve("logs/catalog.head")).exists();
-    answersAsRecorded(golden, root); // and again, now through the head
+    answersAsRecorded(golden, root, format); // and again, now through the head
 
     String runId;
     try (Store store = Store.open(root)) {
@@ -85,7 +140,7 @@ class GoldenStoresTest {
     assertThat(upgraded.exitCode()).isZero();
     assertThat(upgraded.out()).contains("Upgraded from format 2").doesNotContain("rebuilt");
     assertThat(root.resolve("logs/catalog.head")).exists();
-    answersAsRecorded(golden, root);
+    answersAsRecorded(golden, root, 2);
     assertThat(CliRun.execute("upgrade", "--root", root.toString()).out()).contains("already of the current format");
   }
 }
