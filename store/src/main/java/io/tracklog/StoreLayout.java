@@ -33,9 +33,17 @@ record StoreLayout(Path root, ChronicleEventLog.Frames frames, FileOps ops) {
     return logsDir().resolve("catalog.head");
   }
 
-  /** The model registry's log (docs/FORMAT.md §Model registry log); absent until the first registry write. */
+  /**
+   * The model registry's log as a store of format 6 made it, a Chronicle queue, which such a store
+   * keeps (docs/FORMAT.md §Model registry log); since format 7 the log is {@link #registryFile()}.
+   */
   Path registryDir() {
     return logsDir().resolve("registry");
+  }
+
+  /** The model registry's log since format 7, one plain file; absent until the first registry write. */
+  Path registryFile() {
+    return logsDir().resolve("registry.log");
   }
 
   /** Cross-process lock for the registry's check-then-append. */

@@ -22,13 +22,15 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt, int crea
   /** The format since which store.json carries its checksum and every log excerpt its check. */
   static final int CHECKED_SINCE = 4;
   /**
-   * Format 6: logged models (MLflow 3) in the registry log, their files in logged-models/
-   * (docs/FORMAT.md §Model registry log); format 5: lanes' recorded ends (the LaneForced catalog event, docs/FORMAT.md §Lanes); format 4:
-   * checked log excerpts and a checksummed store.json (docs/FORMAT.md §Checked frames);
-   * format 3: the catalog head (docs/FORMAT.md §Catalog head); format 2 added writer lanes (§Lanes),
-   * format 1 had a Chronicle queue per run. A store of format 2 becomes format 3 when it is opened.
+   * Format 7: a store that had no registry queue keeps its registry log in one plain file,
+   * logs/registry.log (docs/FORMAT.md §Model registry log); format 6: logged models (MLflow 3) in the
+   * registry log, their files in logged-models/; format 5: lanes' recorded ends (the LaneForced
+   * catalog event, docs/FORMAT.md §Lanes); format 4: checked log excerpts and a checksummed
+   * store.json (docs/FORMAT.md §Checked frames); format 3: the catalog head (docs/FORMAT.md §Catalog
+   * head); format 2 added writer lanes (§Lanes), format 1 had a Chronicle queue per run. A store of
+   * format 2 becomes format 3 when it is opened.
    */
-  static final int CURRENT_VERSION = 6;
+  static final int CURRENT_VERSION = 7;
   static final int MIN_SUPPORTED_VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 

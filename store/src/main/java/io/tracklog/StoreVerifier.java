@@ -137,12 +137,17 @@ final class StoreVerifier {
   /** Every event of the registry log, if there is one, decodes and folds (docs/FORMAT.md §Model registry log). */
   private void checkRegistry() {
     Path dir = layout.registryDir();
-    if (!Files.exists(dir)) {
+    Path file = layout.registryFile();
+    if (!Files.exists(dir) && !Files.exists(file)) {
       return; // no registry yet
     }
-    if (!ChronicleEventLog.exists(dir)) {
+    if (Files.exists(dir) && !ChronicleEventLog.exists(dir)) {
       problem(Kind.LOG, dir, Problem.UNKNOWN_POSITION, "registry log has no metadata.cq4t");
       return;
+    }
+    if (Files.exists(dir) && Files.exists(file)) {
+      problem(Kind.LOG, file, Problem.UNKNOWN_POSITION,
+          "a registry file beside the registry queue of format 6, which the store reads instead");
     }
     try (io.tracklog.registry.ModelRegistry registry =
         io.tracklog.registry.ModelRegistry.open(

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * code of its day (the demo plus an MLflow import) and committed as {@code
  * golden/format-N/store.zip} with what that code's CLI answered: it opens, answers every question
  * exactly as then, and takes new runs. A format change that forgets to keep reading one fails here.
- * Format 2 was made at d2c753a, format 3 at 40cc68d; both become format 6 as they open (format 2
+ * Format 2 was made at d2c753a, format 3 at 40cc68d; every one becomes format 7 as it opens (format 2
  * gains a catalog head, docs/FORMAT.md §Catalog head; their logs keep their unchecked excerpts,
  * §Checked frames). Format 4 (with a run purged by gc) at bb87e9b, format 5 (the same, plus two runs
  * read from their lane, not compacted, and the lanes' recorded ends) at 72f60b2, format 6 (the same
@@ -114,7 +114,7 @@ class GoldenStoresTest {
     assertThat(root.resolve("logs/catalog.head").toFile().exists()).isEqualTo(format >= 3);
 
     answersAsRecorded(golden, root, format);
-    assertThat(formatVersion(root)).isEqualTo(6);
+    assertThat(formatVersion(root)).isEqualTo(7);
     assertThat(root.resolve("logs/catalog.head")).exists();
     answersAsRecorded(golden, root, format); // and again, now through the head
 
@@ -129,6 +129,15 @@ class GoldenStoresTest {
     try (Store store = Store.open(root)) {
       assertThat(store.getRun(runId).metric("accuracy")).isEqualTo(0.5);
       assertThat(store.runIds("2")).contains(runId);
+      store.registry().createRegisteredModel("added-after-upgrade");
+      store.registry().createModelVersion("added-after-upgrade", "runs:/" + runId + "/model", runId);
+    }
+    // A registry queue made at format 6 stays the store's registry log; a store without one gets
+    // the plain file of format 7 at its first registry write (docs/FORMAT.md §Model registry log).
+    boolean hadQueue = java.nio.file.Files.isDirectory(root.resolve("logs/registry"));
+    assertThat(root.resolve("logs/registry.log").toFile().exists()).isEqualTo(!hadQueue);
+    try (Store store = Store.open(root)) {
+      assertThat(store.registry().getModelVersion("added-after-upgrade", 1).runId()).isEqualTo(runId);
     }
   }
 

@@ -6,8 +6,11 @@ import io.tracklog.format.ByteSink;
 import io.tracklog.format.ByteSource;
 import io.tracklog.internal.FileOps;
 import io.tracklog.log.ChronicleEventLog;
+import io.tracklog.log.EventLog;
+import io.tracklog.log.FileEventLog;
 import io.tracklog.log.EventReader;
 import io.tracklog.log.ProcessLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -25,19 +28,25 @@ import java.util.function.Function;
  */
 final class RegistryLog implements AutoCloseable {
   private final Path dir;
+  private final Path file;
   private final Path lockFile;
   private final FileOps ops;
   private final Object monitor = new Object();
   private final RegistryState state = new RegistryState(); // guarded by monitor
   private final ByteSink sink = new ByteSink(); // guarded by monitor
-  private ChronicleEventLog log; // guarded by monitor; null until the log exists and is needed
+  private EventLog log; // guarded by monitor; null until the log exists and is needed
   private EventReader reader; // guarded by monitor
   private RegistrySnapshot snapshot; // guarded by monitor: the last one taken, reused while unchanged
   private RuntimeException broken; // guarded by monitor
   private boolean closed; // guarded by monitor
 
+  /**
+   * The log of a store is the file {@code <dir>.log} (store format 7), or, in a store that made its
+   * registry at format 6, the Chronicle queue in {@code dir}, which it keeps.
+   */
   RegistryLog(Path dir, Path lockFile, FileOps ops) {
     this.dir = dir;
+    this.file = dir.resolveSibling(dir.getFileName() + ".log");
     this.lockFile = lockFile;
     this.ops = ops;
   }
@@ -174,7 +183,7 @@ final class RegistryLog implements AutoCloseable {
   private void openIfExists() {
     synchronized (monitor) {
       checkOpen();
-      if (reader != null || !ChronicleEventLog.exists(dir)) {
+      if (reader != null || !(FileEventLog.exists(file) || ChronicleEventLog.exists(dir))) {
         return;
       }
     }
@@ -189,10 +198,15 @@ final class RegistryLog implements AutoCloseable {
         });
   }
 
-  /** Opens the log and a reader from its start; the caller holds the monitor. */
+  /**
+   * Opens the log (creating the file if there is no log) and a reader from its start; the caller
+   * holds the monitor, and the registry lock if the log may be created.
+   */
   private void openLog() {
     // Every excerpt of a registry log is checked: the log is newer than checked frames (format 4).
-    log = ChronicleEventLog.open(dir, ChronicleEventLog.Volume.LOW, ChronicleEventLog.Frames.CHECKED);
+    log = Files.isDirectory(dir)
+        ? ChronicleEventLog.open(dir, ChronicleEventLog.Volume.LOW, ChronicleEventLog.Frames.CHECKED)
+        : FileEventLog.open(file, true, ops);
     try {
       reader = log.openReader();
     } catch (RuntimeException | Error e) {
@@ -204,7 +218,7 @@ final class RegistryLog implements AutoCloseable {
 
   private void checkOpen() {
     if (closed) {
-      throw new AlreadyClosedException("Model registry " + dir + " is closed");
+      throw new AlreadyClosedException("Model registry " + file + " is closed");
     }
   }
 

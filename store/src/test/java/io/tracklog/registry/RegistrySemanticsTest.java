@@ -491,9 +491,10 @@ class RegistrySemanticsTest {
     assertThat(registry.snapshot().models()).isEmpty();
     assertThat(registry.snapshot()).isSameAs(registry.snapshot());
     assertThatThrownBy(() -> registry.getRegisteredModel("m")).isInstanceOf(ResourceNotFoundException.class);
-    assertThat(dir.resolve("logs/registry")).doesNotExist();
+    assertThat(dir.resolve("logs/registry.log")).doesNotExist();
     registry.createRegisteredModel("m");
-    assertThat(Files.isDirectory(dir.resolve("logs/registry"))).isTrue();
+    assertThat(dir.resolve("logs/registry.log")).isRegularFile();
+    assertThat(dir.resolve("logs/registry")).doesNotExist(); // no Chronicle queue since format 7
   }
 
   @Test

@@ -238,6 +238,7 @@ class RegistrySearchTest {
       assertThat(r.searchModelVersions("name = 'x'", 100, List.of(), null).versions()).isEmpty();
     }
     assertThat(other.resolve("logs/registry")).doesNotExist();
+    assertThat(other.resolve("logs/registry.log")).doesNotExist();
   }
 
   @Test
