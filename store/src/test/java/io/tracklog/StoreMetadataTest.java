@@ -34,9 +34,11 @@ class StoreMetadataTest {
     Path file = dir.resolve("store.json");
     StoreMetadata.create("id-1", 1234L).write(file);
     String json = Files.readString(file);
+    int v = StoreMetadata.CURRENT_VERSION;
     for (String[] change : new String[][] {
-        {"\"formatVersion\" : 6", "\"formatVersion\" : 7"}, {"\"formatVersion\" : 6", "\"formatVersion\" : 5"},
-        {"id-1", "id-3"}, {"1234", "1235"}, {"\"createdFormat\" : 6", "\"createdFormat\" : 0"}}) {
+        {"\"formatVersion\" : " + v, "\"formatVersion\" : " + (v + 1)},
+        {"\"formatVersion\" : " + v, "\"formatVersion\" : " + (v - 1)},
+        {"id-1", "id-3"}, {"1234", "1235"}, {"\"createdFormat\" : " + v, "\"createdFormat\" : 0"}}) {
       assertThat(json).contains(change[0]);
       Files.writeString(file, json.replace(change[0], change[1]));
       assertThatThrownBy(() -> StoreMetadata.read(file)).as(change[1])
