@@ -147,7 +147,7 @@ final class StoreVerifier {
     }
     if (Files.exists(dir) && Files.exists(file)) {
       problem(Kind.LOG, file, Problem.UNKNOWN_POSITION,
-          "a registry file beside the registry queue of format 6, which the store reads instead");
+          "registry.log beside the registry queue of format 6: the store reads the queue and ignores this file");
     }
     try (io.tracklog.registry.ModelRegistry registry =
         io.tracklog.registry.ModelRegistry.open(

@@ -35,14 +35,13 @@ public final class FileEventLog implements EventLog {
   static final int MAX_EXCERPT = 64 << 20;
 
   private final Path file;
-  private final FileChannel channel; // read-write; appends are positional
+  private FileChannel out; // guarded by this: opened for writing at the first append
   private final ByteBuffer lengthBuf = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
   private byte[] sealed = new byte[256]; // guarded by this
   private long end = HEADER_LENGTH; // guarded by this: a known end of whole frames (a lower bound)
 
-  private FileEventLog(Path file, FileChannel channel) {
+  private FileEventLog(Path file) {
     this.file = file;
-    this.channel = channel;
   }
 
   /** True if {@code file} exists (a log that was created). */
@@ -53,28 +52,28 @@ public final class FileEventLog implements EventLog {
   /**
    * Opens the log in {@code file}; with {@code create}, first creates it (header written aside,
    * forced, renamed in) if absent. The caller holds the lock its appenders share while creating.
+   * Nothing is opened for writing until the first append.
    *
    * @throws CorruptFileException if the file does not start with this log's header
-   * @throws StorageException if it cannot be created or opened (absent without {@code create})
+   * @throws StorageException if it cannot be created
+   * @throws UncheckedIOException if it cannot be read (or is absent, without {@code create})
    */
   public static FileEventLog open(Path file, boolean create, FileOps ops) {
-    try {
-      if (create && !Files.exists(file)) {
+    if (create && !Files.exists(file)) {
+      try {
         ops.createDirectories(file.getParent());
         AsideWrite.write(ops, file, AsideWrite.tempBeside(file), AsideWrite.Publish.NEW,
-            out -> AsideWrite.writeFully(out, ByteBuffer.wrap(HEADER)));
+            w -> AsideWrite.writeFully(w, ByteBuffer.wrap(HEADER)));
+      } catch (IOException e) {
+        throw StorageException.writing("the log", file, e);
       }
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      try {
-        checkHeader(file, ch);
-      } catch (RuntimeException e) {
-        ch.close();
-        throw e;
-      }
-      return new FileEventLog(file, ch);
-    } catch (IOException e) {
-      throw StorageException.writing("the log", file, e);
     }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      checkHeader(file, ch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the log " + file, e);
+    }
+    return new FileEventLog(file);
   }
 
   private static void checkHeader(Path file, FileChannel ch) throws IOException {
@@ -115,10 +114,13 @@ public final class FileEventLog implements EventLog {
       throw new IllegalArgumentException("An event must be 1 to " + (MAX_EXCERPT - 4) + " bytes, not " + length);
     }
     try {
+      if (out == null) {
+        out = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      }
       advanceEnd();
       long at = end;
-      if (channel.size() > at) {
-        channel.truncate(at); // a frame a killed or failed writer left without its length
+      if (out.size() > at) {
+        out.truncate(at); // a frame a killed or failed writer left without its length
       }
       if (sealed.length < length + 4) {
         sealed = new byte[Math.max(length + 4, sealed.length * 2)];
@@ -138,15 +140,15 @@ public final class FileEventLog implements EventLog {
     long pos = at;
     while (buf.hasRemaining()) {
       int before = buf.position();
-      channel.position(pos);
-      ops.write(channel, buf);
+      out.position(pos);
+      ops.write(out, buf);
       pos += buf.position() - before;
     }
   }
 
   /** Moves {@link #end} past every whole frame another process appended (lengths only). */
   private void advanceEnd() throws IOException {
-    long size = channel.size();
+    long size = out.size();
     while (end + 4 <= size) {
       int n = readLength(end);
       if (n == 0) {
@@ -162,7 +164,7 @@ public final class FileEventLog implements EventLog {
   /** The length word at {@code at}; a value no frame can have is damage. */
   private int readLength(long at) throws IOException {
     lengthBuf.clear();
-    readFully(channel, lengthBuf, at);
+    readFully(out, lengthBuf, at);
     int n = lengthBuf.position() == 4 ? lengthBuf.getInt(0) : 0;
     if (n < 0 || n > MAX_EXCERPT || (n > 0 && n < 3)) {
       throw new CorruptFileException(file, "frame at byte " + at + " has the impossible length " + n);
@@ -180,9 +182,12 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public void sync() {
+  public synchronized void sync() {
+    if (out == null) {
+      return; // nothing appended through this log
+    }
     try {
-      channel.force(true);
+      out.force(true);
     } catch (IOException e) {
       throw StorageException.writing("the log (forcing it)", file, e);
     }
@@ -195,9 +200,12 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (out == null) {
+      return;
+    }
     try {
-      channel.close();
+      out.close();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot close the log " + file, e);
     }
