@@ -1,7 +1,7 @@
 package io.tracklog.mlflow;
 
 import io.tracklog.Store;
-import io.tracklog.model.PyYaml;
+import io.tracklog.internal.PyYaml;
 import io.tracklog.registry.ModelRegistry;
 import io.tracklog.registry.ModelRegistry.ImportedVersionState;
 import io.tracklog.registry.ModelVersion;

@@ -34,7 +34,7 @@ public sealed interface ColType permits DataType, ColType.ArrayOf, ColType.MapOf
       if (sorted.isEmpty()) {
         throw new IllegalArgumentException("Invalid object type: it needs at least one property");
       }
-      sorted.sort((a, b) -> PyYaml.CODE_POINT_ORDER.compare(a.name(), b.name()));
+      sorted.sort((a, b) -> io.tracklog.internal.CodePoints.compare(a.name(), b.name()));
       for (int i = 1; i < sorted.size(); i++) {
         if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
           throw new IllegalArgumentException("Invalid object type: duplicate property '" + sorted.get(i).name() + "'");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tracklog.error.CorruptFileException;
 import io.tracklog.error.InvalidParameterException;
+import io.tracklog.internal.PyYaml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.tracklog.model;
 
+import io.tracklog.internal.PyYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
-package io.tracklog.model;
+package io.tracklog.internal;
 
-import io.tracklog.internal.CodePoints;
-import io.tracklog.internal.PythonJson;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +16,8 @@ import java.util.regex.Pattern;
  * folded at PyYAML's width of 80. Follows yaml/emitter.py ({@code analyze_scalar},
  * {@code choose_scalar_style}, {@code write_plain}, {@code write_single_quoted},
  * {@code write_double_quoted}) and yaml/resolver.py's implicit resolvers. Thread-safe: each dump
- * uses its own writer.
+ * uses its own writer. Internal: the model package writes MLmodel, conda.yaml and python_env.yaml
+ * with it, the MLflow export its registry files.
  */
 public final class PyYaml {
   private static final int BEST_WIDTH = 80;

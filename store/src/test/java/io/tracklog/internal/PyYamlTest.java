@@ -1,4 +1,4 @@
-package io.tracklog.model;
+package io.tracklog.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
