@@ -23,7 +23,8 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt, int crea
   static final int CHECKED_SINCE = 4;
   /**
    * Format 7: a store that had no registry queue keeps its registry log in one plain file,
-   * logs/registry.log (docs/FORMAT.md §Model registry log); format 6: logged models (MLflow 3) in the
+   * logs/registry.log (docs/FORMAT.md §Model registry log), and lanes' new cycle files index every
+   * 32nd frame (§Chronicle queues); format 6: logged models (MLflow 3) in the
    * registry log, their files in logged-models/; format 5: lanes' recorded ends (the LaneForced
    * catalog event, docs/FORMAT.md §Lanes); format 4: checked log excerpts and a checksummed
    * store.json (docs/FORMAT.md §Checked frames); format 3: the catalog head (docs/FORMAT.md §Catalog

@@ -83,20 +83,28 @@ public final class ChronicleEventLog implements EventLog {
   }
 
   /**
-   * How many events a log takes in a UTC day, which sizes Chronicle's two-level index: a cycle file
-   * starts with the index's first two arrays (8 bytes an entry each), and a file whose content fits
-   * in its first 64 KiB block maps (and preallocates, sparse) one block less.
+   * How many events a log takes in a UTC day (index entries an array, squared, times the spacing),
+   * which sizes Chronicle's two-level index: a cycle file starts with the index's first two arrays
+   * (8 bytes an entry each, sparse until written), and a file whose content fits in its first 64 KiB
+   * block maps one block less. The spacing is how many excerpts one index entry covers: Chronicle
+   * finds where to append by scanning the excerpts after the last index entry on every append, so
+   * a small spacing keeps single appends fast (docs/DESIGN-NOTES.md, "Lanes index every 32nd frame").
    */
   public enum Volume {
-    /** Up to 2^32 events a day (Chronicle's {@code FAST_DAILY}: 4 096 entries an array): writer lanes. */
-    HIGH(4096),
-    /** Up to 2^30 events a day, from files 64 KiB smaller: the catalog, an event per run or experiment change. */
-    LOW(2048);
+    /**
+     * Up to 2^31 events a day, 8 192 entries an array, an entry every 32 excerpts (Chronicle's
+     * {@code FAST_DAILY} has 4 096 and 256: an append then scans 128 excerpts on average): writer lanes.
+     */
+    HIGH(8192, 32),
+    /** Up to 2^30 events a day, in files from 128 KiB: the catalog, an event per run or experiment change. */
+    LOW(2048, 256);
 
     private final int indexCount;
+    private final int indexSpacing;
 
-    Volume(int indexCount) {
+    Volume(int indexCount, int indexSpacing) {
       this.indexCount = indexCount;
+      this.indexSpacing = indexSpacing;
     }
   }
 
@@ -128,6 +136,7 @@ public final class ChronicleEventLog implements EventLog {
               .blockSize(BLOCK_SIZE)
               .rollCycle(RollCycles.FAST_DAILY)
               .indexCount(volume.indexCount)
+              .indexSpacing(volume.indexSpacing)
               .timeoutMS(LOCK_TIMEOUT_MS)
               .build();
     } catch (Exception e) { // Chronicle throws checked exceptions it does not declare

@@ -16,7 +16,10 @@ final class FrameCheck {
   /** Excerpts of up to this many bytes, check included, end in a CRC-16; longer ones in a CRC32C. */
   static final int SHORT_LIMIT = 66;
 
-  private static final short[] TABLE = new short[256];
+  /** CRC-16/CCITT of one byte: the register's top byte XOR the byte, shifted through 8 bits. */
+  private static final int[] BYTE = new int[256];
+  /** The same for two bytes at once: two independent lookups per pair instead of a chain of two. */
+  private static final int[] PAIR = new int[256];
 
   static {
     for (int i = 0; i < 256; i++) {
@@ -24,7 +27,10 @@ final class FrameCheck {
       for (int b = 0; b < 8; b++) {
         crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
       }
-      TABLE[i] = (short) crc;
+      BYTE[i] = crc & 0xFFFF;
+    }
+    for (int i = 0; i < 256; i++) {
+      PAIR[i] = ((BYTE[i] & 0xFF) << 8) ^ BYTE[BYTE[i] >>> 8];
     }
   }
 
@@ -79,11 +85,19 @@ final class FrameCheck {
 
   static int crc16(byte[] bytes, int length) {
     int crc = 0xFFFF;
-    for (int i = 0; i < length; i++) {
-      crc = ((crc << 8) ^ TABLE[((crc >>> 8) ^ bytes[i]) & 0xFF]) & 0xFFFF;
+    int i = 0;
+    for (; i + 1 < length; i += 2) {
+      // two bytes: the register XOR the pair; its high byte goes through both steps, its low one
+      // through the second (CRC-16 is linear over XOR, so the two lookups combine by XOR)
+      int x = crc ^ (((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF));
+      crc = PAIR[x >>> 8] ^ BYTE[x & 0xFF];
+    }
+    if (i < length) {
+      crc = ((crc << 8) ^ BYTE[((crc >>> 8) ^ bytes[i]) & 0xFF]) & 0xFFFF;
     }
     return crc;
   }
+
 
   private static long crc32c(byte[] bytes, int length) {
     CRC32C crc = new CRC32C();

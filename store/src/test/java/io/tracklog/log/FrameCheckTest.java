@@ -56,6 +56,23 @@ class FrameCheckTest {
   }
 
   @Test
+  void crc16_equalsTheBitwiseDefinition_atEveryLengthAndOffsetParity() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int length = 0; length <= 200; length++) {
+      byte[] bytes = new byte[length];
+      random.nextBytes(bytes);
+      int crc = 0xFFFF; // CRC-16/CCITT-FALSE, bit by bit: polynomial 0x1021, no reflection, no final XOR
+      for (byte b : bytes) {
+        crc ^= (b & 0xFF) << 8;
+        for (int k = 0; k < 8; k++) {
+          crc = (crc & 0x8000) != 0 ? ((crc << 1) ^ 0x1021) & 0xFFFF : (crc << 1) & 0xFFFF;
+        }
+      }
+      assertThat(FrameCheck.crc16(bytes, length)).as("length %d", length).isEqualTo(crc);
+    }
+  }
+
+  @Test
   void crc16_isCcittFalse() {
     assertThat(FrameCheck.crc16("123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 9)).isEqualTo(0x29B1);
   }
