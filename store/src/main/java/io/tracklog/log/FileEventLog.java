@@ -161,12 +161,17 @@ public final class FileEventLog implements EventLog {
     }
   }
 
+  /** True if a frame may hold {@code n} bytes: a checked excerpt has at least a tag and a CRC-16. */
+  private static boolean isFrameLength(int n) {
+    return n >= 3 && n <= MAX_EXCERPT;
+  }
+
   /** The length word at {@code at}; a value no frame can have is damage. */
   private int readLength(long at) throws IOException {
     lengthBuf.clear();
     readFully(out, lengthBuf, at);
     int n = lengthBuf.position() == 4 ? lengthBuf.getInt(0) : 0;
-    if (n < 0 || n > MAX_EXCERPT || (n > 0 && n < 3)) {
+    if (n != 0 && !isFrameLength(n)) {
       throw new CorruptFileException(file, "frame at byte " + at + " has the impossible length " + n);
     }
     return n;
@@ -211,7 +216,7 @@ public final class FileEventLog implements EventLog {
     }
   }
 
-  /** Reads whole frames from the start; at a zero length or a frame not yet all there, the current end. */
+  /** Reads whole frames from the start; a zero length (or no length yet) is the current end. */
   private final class Reader implements EventReader {
     private final FileChannel in;
     private final ByteBuffer length = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
@@ -235,7 +240,7 @@ public final class FileEventLog implements EventLog {
         if (n == 0) {
           return null;
         }
-        if (n < 0 || n > MAX_EXCERPT || n < 3) {
+        if (!isFrameLength(n)) {
           throw new CorruptFileException(file, "event " + position + " (byte " + at + ") has the impossible length " + n);
         }
         if (buf.length < n) {

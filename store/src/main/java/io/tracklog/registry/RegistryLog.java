@@ -204,6 +204,8 @@ final class RegistryLog implements AutoCloseable {
    */
   private void openLog() {
     // Every excerpt of a registry log is checked: the log is newer than checked frames (format 4).
+    // The folder decides, not its metadata file: Chronicle rebuilds a missing metadata.cq4t, so a
+    // queue of format 6 that lost it is still that store's log, never replaced by a new file.
     log = Files.isDirectory(dir)
         ? ChronicleEventLog.open(dir, ChronicleEventLog.Volume.LOW, ChronicleEventLog.Frames.CHECKED)
         : FileEventLog.open(file, true, ops);
