@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * §Checked frames). Format 4 (with a run purged by gc) at bb87e9b, format 5 (the same, plus two runs
  * read from their lane, not compacted, and the lanes' recorded ends) at 72f60b2, format 6 (the same
  * with the demo's registered XGBoost model, an imported MLflow registry, and a logged model (MLflow 3)
- * with files, params, tags and a run output, registered as a version, beside a deleted one) at the
- * commit that added it; from format 6 on the registry and the logged models answer as recorded too.
+ * with files, params, tags and a run output, registered as a version, beside a deleted one) at
+ * 9453dae; from format 6 on the registry and the logged models answer as recorded too.
+ * Format 7 (the same, with the registry as the plain file logs/registry.log) at the commit that added it.
  * Format 1 needs `tracklog upgrade` (UpgradeCommandTest).
  */
 class GoldenStoresTest {
@@ -106,7 +107,7 @@ class GoldenStoresTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {2, 3, 4, 5, 6})
+  @ValueSource(ints = {2, 3, 4, 5, 6, 7})
   void goldenStore_opensAsItIs_answersAsRecorded_andTakesNewRuns(int format) throws IOException {
     GoldenStore golden = new GoldenStore(format);
     Path root = golden.unzipInto(dir);
