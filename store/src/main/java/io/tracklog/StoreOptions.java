@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param userName the user recorded on new runs ({@code user_id} and the {@code mlflow.user} tag)
  * @param killRunsAtShutdown end runs whose writer is still open at JVM shutdown as KILLED
  * @param compaction when runs are compacted into Arrow files without an explicit {@link Store#compact()}
- * @param segmentCompression how compacted Arrow files are compressed ({@link SegmentCompression#NONE} by default)
+ * @param segmentCompression how compacted Arrow files are compressed ({@link SegmentCompression#AUTO} by default)
  * @param sourceTags set MLflow's source tags on new runs ({@code mlflow.source.name}, {@code
  *     mlflow.source.type}, {@code mlflow.source.git.*} of the working directory); on by default
  */
@@ -137,7 +137,7 @@ public record StoreOptions(
           userName == null ? System.getProperty("user.name", "unknown") : userName,
           shutdownPolicy == null ? ShutdownPolicy.END_AS_KILLED : shutdownPolicy,
           compaction == null ? CompactionTrigger.WHEN_RUN_CLOSES : compaction,
-          segmentCompression == null ? SegmentCompression.NONE : segmentCompression,
+          segmentCompression == null ? SegmentCompression.AUTO : segmentCompression,
           !noSourceTags);
     }
   }

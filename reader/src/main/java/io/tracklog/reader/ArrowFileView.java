@@ -23,13 +23,15 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * One record batch of an uncompressed Arrow IPC file, read in place from a buffer (a memory
- * mapping): the footer and message metadata are parsed, and each column is a set of slices of the
- * buffer, nothing copied ({@link Batches} reads any batch of a file of several). Arrow Java's {@code ArrowFileReader} would copy every buffer of the batch
+ * One record batch of an Arrow IPC file, read in place from a buffer (a memory mapping): the footer
+ * and message metadata are parsed, and each column is a set of slices of the buffer, nothing copied
+ * ({@link Batches} reads any batch of a file of several). In a ZSTD-compressed batch, each
+ * compressed buffer is decompressed on its own and the raw ones (docs/FORMAT.md §Compression) are
+ * still slices. Arrow Java's {@code ArrowFileReader} would copy every buffer of the batch
  * into its own memory first, which is most of what loading a search file costs (issue #10); here a
  * column costs something only when it is read.
  *
- * <p>Checks what reading needs (magic, one batch, no compression, little-endian, buffer counts,
+ * <p>Checks what reading needs (magic, one batch, no codec but ZSTD, little-endian, buffer counts,
  * lengths and bounds) and throws {@link CorruptFileException} otherwise. Thread-safe: slices are
  * only read with absolute gets.
  */
@@ -167,11 +169,11 @@ final class ArrowFileView {
       return blocks.size();
     }
 
-    /** True if the batch's buffers are compressed (another tool's file, or a ZSTD store): not readable in place. */
-    boolean compressed(int index) {
+    /** True if the batch's buffers are compressed with a codec this view does not read (LZ4, from another tool). */
+    boolean foreignCodec(int index) {
       try {
         Message m = parser.message(blocks.get(index));
-        return m.headerType() == MessageHeader.RecordBatch && ((RecordBatch) m.header(new RecordBatch())).compression() != null;
+        return m.headerType() == MessageHeader.RecordBatch && !zstdOrPlain(((RecordBatch) m.header(new RecordBatch())).compression());
       } catch (CorruptFileException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -208,6 +210,11 @@ final class ArrowFileView {
         throw new CorruptFileException(file, "cannot parse Arrow IPC metadata: " + e, e);
       }
     }
+  }
+
+  /** No compression, or ZSTD by buffer (the only method Arrow IPC defines). */
+  private static boolean zstdOrPlain(org.apache.arrow.flatbuf.BodyCompression c) {
+    return c == null || c.codec() == org.apache.arrow.flatbuf.CompressionType.ZSTD;
   }
 
   private static boolean magicAt(ByteBuffer b, int at) {
@@ -257,14 +264,16 @@ final class ArrowFileView {
 
     /** The columns of {@code fields} in a batch whose body follows the block's metadata. */
     List<Column> batch(RecordBatch rb, ArrowBlock block, List<Field> fields) {
-      if (rb.compression() != null) {
-        throw new CorruptFileException(file, "has compressed buffers (files read in place are not compressed)");
+      if (!zstdOrPlain(rb.compression())) {
+        throw new CorruptFileException(file, "has buffers compressed with codec " + rb.compression().codec()
+            + " (files read in place are plain or ZSTD)");
       }
+      boolean zstd = rb.compression() != null;
       long body = block.getOffset() + block.getMetadataLength();
       int[] at = {0, 0}; // next node, next buffer
       List<Column> out = new ArrayList<>();
       for (Field f : fields) {
-        out.add(column(f, rb, body, block.getBodyLength(), at));
+        out.add(column(f, rb, body, block.getBodyLength(), at, zstd));
       }
       if (at[0] != rb.nodesLength() || at[1] != rb.buffersLength()) {
         throw new CorruptFileException(file, "batch has " + rb.nodesLength() + " nodes and " + rb.buffersLength()
@@ -273,7 +282,7 @@ final class ArrowFileView {
       return out;
     }
 
-    private Column column(Field f, RecordBatch rb, long body, long bodyLength, int[] at) {
+    private Column column(Field f, RecordBatch rb, long body, long bodyLength, int[] at, boolean zstd) {
       if (at[0] >= rb.nodesLength()) {
         throw new CorruptFileException(file, "batch has too few nodes for " + f.getName());
       }
@@ -294,15 +303,46 @@ final class ArrowFileView {
           throw new CorruptFileException(file, "buffer of " + f.getName() + " outside its batch");
         }
         checkRange(body + b.offset(), b.length(), "buffer of " + f.getName());
-        buffers[i] = all.slice((int) (body + b.offset()), (int) b.length()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer slice = all.slice((int) (body + b.offset()), (int) b.length()).order(ByteOrder.LITTLE_ENDIAN);
+        buffers[i] = zstd ? decompressed(slice, f.getName()) : slice;
       }
       List<Column> children = new ArrayList<>();
       for (Field child : f.getChildren()) {
-        children.add(column(child, rb, body, bodyLength, at));
+        children.add(column(child, rb, body, bodyLength, at, zstd));
       }
       Column c = new Column(f, length, (int) node.nullCount(), buffers, children);
       checkSizes(c, type);
       return c;
+    }
+
+    /**
+     * A buffer of a ZSTD batch (Arrow IPC's BUFFER method): empty, or its uncompressed length (int64)
+     * then either a Zstandard frame of that length or, after a length of -1, the bytes themselves.
+     */
+    private ByteBuffer decompressed(ByteBuffer buffer, String name) {
+      if (buffer.limit() == 0) {
+        return buffer;
+      }
+      if (buffer.limit() < Long.BYTES) {
+        throw new CorruptFileException(file, "compressed buffer of " + name + " has no length");
+      }
+      long length = buffer.getLong(0);
+      ByteBuffer rest = buffer.slice(Long.BYTES, buffer.limit() - Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      if (length == -1) {
+        return rest;
+      }
+      if (length < 0 || length > Integer.MAX_VALUE - 16) {
+        throw new CorruptFileException(file, "compressed buffer of " + name + " claims " + length + " bytes");
+      }
+      byte[] src = new byte[rest.limit()];
+      rest.get(0, src);
+      byte[] out = new byte[(int) length];
+      long n = com.github.luben.zstd.Zstd.decompressByteArray(out, 0, out.length, src, 0, src.length);
+      if (com.github.luben.zstd.Zstd.isError(n) || n != length) {
+        throw new CorruptFileException(file, "compressed buffer of " + name + " does not decompress to its "
+            + length + " bytes" + (com.github.luben.zstd.Zstd.isError(n) ? ": " + com.github.luben.zstd.Zstd.getErrorName(n) : ""));
+      }
+      return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Buffers long enough for the node: validity bits, fixed-width values, offsets and what they point to. */

@@ -66,7 +66,7 @@ final class SegmentCopy {
     this.staging = staging;
     this.allocator = allocator;
     this.codec =
-        compression == SegmentCompression.ZSTD ? CompressionUtil.CodecType.ZSTD : CompressionUtil.CodecType.NO_COMPRESSION;
+        compression == SegmentCompression.NONE ? CompressionUtil.CodecType.NO_COMPRESSION : CompressionUtil.CodecType.ZSTD;
   }
 
   /** Writes the segment of {@code generation} holding the runs {@code runIds} of {@code from}. */

@@ -396,8 +396,9 @@ final class SegmentReader {
 
   /**
    * As {@link #history}, read in place: only the series' batch's metadata is parsed, and only the
-   * series' points are copied. Returns null if that batch's buffers are compressed; {@link #history}
-   * reads those.
+   * series' points are copied (of a ZSTD batch, its compressed buffers are decompressed: those of
+   * short series; a long series' points are stored raw). Returns null if that batch's buffers are
+   * compressed with another codec (LZ4, from another tool); {@link #history} reads those.
    */
   static MetricPoints historyInPlace(MetricsFile metrics, String runId, String key) {
     Path file = metrics.file();
@@ -406,7 +407,7 @@ final class SegmentReader {
       return MetricPoints.empty(key);
     }
     ArrowFileView.Batches batches = metrics.batches();
-    if (batches.compressed(batch)) {
+    if (batches.foreignCodec(batch)) {
       return null;
     }
     ArrowFileView t = batches.batch(batch);

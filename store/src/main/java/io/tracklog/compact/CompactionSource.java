@@ -26,7 +26,7 @@ public interface CompactionSource {
 
   /** How new Arrow files are compressed. */
   default io.tracklog.SegmentCompression compression() {
-    return io.tracklog.SegmentCompression.NONE;
+    return io.tracklog.SegmentCompression.AUTO;
   }
 
   /**

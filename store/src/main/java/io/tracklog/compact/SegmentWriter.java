@@ -65,7 +65,8 @@ final class SegmentWriter {
   private final FileOps ops;
   private final BufferAllocator allocator;
   private final String storeId;
-  private final CompressionUtil.CodecType codec;
+  private final CompressionUtil.CodecType codec; // of the runs, latest and metrics files
+  private final org.apache.arrow.vector.compression.CompressionCodec.Factory metricsCodecs;
 
   SegmentWriter(Path root, FileOps ops, BufferAllocator allocator, String storeId, SegmentCompression compression) {
     this.root = root;
@@ -73,10 +74,8 @@ final class SegmentWriter {
     this.allocator = allocator;
     this.storeId = storeId;
     this.codec =
-        switch (compression) {
-          case NONE -> CompressionUtil.CodecType.NO_COMPRESSION;
-          case ZSTD -> CompressionUtil.CodecType.ZSTD;
-        };
+        compression == SegmentCompression.NONE ? CompressionUtil.CodecType.NO_COMPRESSION : CompressionUtil.CodecType.ZSTD;
+    this.metricsCodecs = compression == SegmentCompression.AUTO ? LongSeriesRaw.FACTORY : CommonsCompressionFactory.INSTANCE;
   }
 
   /** Writes the segment of {@code runs} (sorted by run id here) at {@code generation}. */
@@ -264,7 +263,7 @@ final class SegmentWriter {
     try (SearchFileWriter.Table table = SearchFileWriter.fill(runs, meta, allocator)) {
       // never compressed, whatever the option: readers map it and read columns in place
       return writeFile(
-          path, table.root(), table.dictionaries(), CompressionUtil.CodecType.NO_COMPRESSION, runs.size(),
+          path, table.root(), table.dictionaries(), CommonsCompressionFactory.INSTANCE, CompressionUtil.CodecType.NO_COMPRESSION, runs.size(),
           ArrowFileWriter::writeBatch);
     }
   }
@@ -288,6 +287,7 @@ final class SegmentWriter {
           path,
           table,
           null,
+          metricsCodecs,
           codec,
           points,
           writer -> {
@@ -429,7 +429,7 @@ final class SegmentWriter {
 
   /** Writes a one-batch table to {@code path}. */
   private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows) throws IOException {
-    return writeFile(path, table, null, codec, rows, ArrowFileWriter::writeBatch);
+    return writeFile(path, table, null, CommonsCompressionFactory.INSTANCE, codec, rows, ArrowFileWriter::writeBatch);
   }
 
   /** What goes between an Arrow file's header and footer. */
@@ -442,9 +442,11 @@ final class SegmentWriter {
    * Writes an Arrow IPC file to {@code path}: temp file, fsync, rename; checksummed on the way.
    *
    * @param dictionaries of the table's dictionary-encoded columns, or null if it has none
+   * @param codecs makes the {@code codec} (the metrics file's leaves long series raw)
    */
   private Manifest.FileEntry writeFile(
-      String path, VectorSchemaRoot table, DictionaryProvider dictionaries, CompressionUtil.CodecType codec,
+      String path, VectorSchemaRoot table, DictionaryProvider dictionaries,
+      org.apache.arrow.vector.compression.CompressionCodec.Factory codecs, CompressionUtil.CodecType codec,
       long rows, Batches batches) throws IOException {
     return writeFile(path, rows, out -> {
       try (ArrowFileWriter writer =
@@ -456,7 +458,7 @@ final class SegmentWriter {
                   out,
                   table.getSchema().getCustomMetadata(),
                   IpcOption.DEFAULT,
-                  CommonsCompressionFactory.INSTANCE,
+                  codecs,
                   codec)) {
         writer.start();
         batches.write(writer);
