@@ -171,6 +171,11 @@ final class Catalog implements AutoCloseable {
 
   /** Where experiments created without an artifact location keep their runs' artifacts. */
   String defaultArtifactLocation() {
+    return defaultArtifactLocation(layout);
+  }
+
+  /** {@link #defaultArtifactLocation()} of the store laid out as {@code layout}. */
+  static String defaultArtifactLocation(StoreLayout layout) {
     return layout.runsDir().toUri().toString().replaceAll("/$", "");
   }
 

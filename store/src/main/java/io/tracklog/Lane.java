@@ -29,6 +29,8 @@ final class Lane {
   private final ByteSink sink = new ByteSink(256); // guarded by appendLock
   private int lastOrdinal = -1; // the run the last frame named; guarded by appendLock
   private long lastToken = -1; // the index of the last frame this store appended; guarded by appendLock
+  private LaneSession session = LaneSession.NONE; // this store's session on the lane; guarded by appendLock
+  private long sessionToken = -1; // the session's LANE_OPENED frame; guarded by appendLock
   int attached; // attachments open on this lane; guarded by the owning Lanes
   private volatile boolean closed;
 
@@ -41,13 +43,19 @@ final class Lane {
     this.lock = lock;
   }
 
-  /** Marks a new session: every attachment of an earlier holder of the lane has ended. */
-  long open(long pid, long time) {
+  /**
+   * Marks a new session: every attachment of an earlier holder of the lane has ended; the runs this
+   * store starts on the lane refer to {@code session} for what they share.
+   */
+  long open(long pid, long time, LaneSession session) {
     appendLock.lock();
     try {
-      LaneCodec.laneOpened(sink, pid, time);
+      LaneCodec.laneOpened(sink, pid, time, session);
       lastOrdinal = -1;
-      return lastToken = log.log().append(sink.array(), sink.length(), ops);
+      lastToken = log.log().append(sink.array(), sink.length(), ops);
+      this.session = session;
+      this.sessionToken = lastToken;
+      return lastToken;
     } finally {
       appendLock.unlock();
     }
@@ -84,7 +92,11 @@ final class Lane {
   long appendRunEvent(int ordinal, long order, RunEvent event) {
     appendLock.lock();
     try {
-      LaneCodec.runEvent(sink, ordinal, order, event);
+      if (order == 0 && sessionToken >= 0 && event instanceof RunEvent.RunStarted started) {
+        LaneCodec.runStarted(sink, ordinal, started, sessionToken, session);
+      } else {
+        LaneCodec.runEvent(sink, ordinal, order, event);
+      }
       long token = log.log().append(sink.array(), sink.length(), ops);
       lastToken = token;
       lastOrdinal = ordinal;

@@ -6,6 +6,8 @@ import io.tracklog.format.ByteSource;
 import io.tracklog.format.DecodeException;
 import io.tracklog.format.EventCodec;
 import io.tracklog.format.RunEvent;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Frames of a writer lane (docs/FORMAT.md §Lanes): a lane is a log shared by the runs one writer
@@ -29,9 +31,22 @@ final class LaneCodec {
   static final int DETACHED = 37;
   /** A process took the lane: every attachment of earlier holders has ended. */
   static final int LANE_OPENED = 38;
+  /** A run's RunStarted event, what the session shares left out (store format 8). */
+  static final int RUN_STARTED = 39;
 
-  /** Version byte of the ATTACHED, DETACHED and LANE_OPENED frames. */
+  /** Version byte of the ATTACHED, DETACHED and RUN_STARTED frames. */
   static final int FRAME_VERSION = 1;
+  /** Version byte of LANE_OPENED frames written now (version 1 recorded no session). */
+  static final int LANE_OPENED_VERSION = 2;
+
+  /** RUN_STARTED tag codes: the tag follows in full. */
+  private static final int TAG_WRITTEN = 0;
+  /** RUN_STARTED tag code: {@code mlflow.runName}, the run's name. */
+  private static final int TAG_RUN_NAME = 1;
+  /** RUN_STARTED tag code: {@code mlflow.user}, the run's user. */
+  private static final int TAG_USER = 2;
+  /** RUN_STARTED tag codes from this one up: the session's source tag {@code code - TAG_SOURCE}. */
+  private static final int TAG_SOURCE = 3;
 
   /** Marks a decoded frame that carries no stateful order (metrics and markers). */
   static final long NO_ORDER = -1;
@@ -77,24 +92,149 @@ final class LaneCodec {
     out.writeVarLong(ordinal);
   }
 
-  static void laneOpened(ByteSink out, long pid, long time) {
+  static void laneOpened(ByteSink out, long pid, long time, LaneSession session) {
     out.reset();
     out.writeByte(LANE_OPENED);
-    out.writeByte(FRAME_VERSION);
+    out.writeByte(LANE_OPENED_VERSION);
     out.writeVarLong(pid);
     out.writeVarLong(time);
+    out.writeNullableString(session.artifactLocation());
+    out.writeVarLong(session.sourceTags().size());
+    for (RunTag t : session.sourceTags()) {
+      out.writeString(t.key());
+      out.writeString(t.value());
+    }
   }
 
-  /** The frame's type tag, consuming it. */
+  /** The session a whole LANE_OPENED frame starts ({@link LaneSession#NONE} for version 1). */
+  static LaneSession readLaneOpened(ByteSource in) {
+    int tag = in.readByte();
+    if (tag != LANE_OPENED) {
+      throw new DecodeException("frame of type " + tag + " where a LANE_OPENED frame was expected");
+    }
+    int version = in.readByte();
+    if (version < 1 || version > LANE_OPENED_VERSION) {
+      throw UnsupportedFormatException.version("lane frame " + tag, version, 1, LANE_OPENED_VERSION);
+    }
+    in.readVarLong(); // pid
+    in.readVarLong(); // time
+    if (version == 1) {
+      in.expectEnd();
+      return LaneSession.NONE;
+    }
+    String location = in.readNullableString();
+    int n = in.readCount();
+    List<RunTag> tags = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      tags.add(new RunTag(in.readString(), in.readString()));
+    }
+    in.expectEnd();
+    return new LaneSession(location, tags);
+  }
+
+  /**
+   * A RUN_STARTED frame: the event with what {@code session} (begun at {@code sessionToken}) holds
+   * left out, losslessly: the artifact URI when it is the session's default for the run, and each
+   * tag that is the run's name, its user or one of the session's source tags becomes a one-byte
+   * code, in the tags' order. Layout (docs/FORMAT.md §Lanes): tag, version, ordinal, session token
+   * + 1 (0: none used), run id, experiment id, run name, user (nullable), start time, artifact URI
+   * (nullable: the default), tag count, then per tag its code, and key and value for code 0.
+   */
+  static void runStarted(ByteSink out, int ordinal, RunEvent.RunStarted e, long sessionToken, LaneSession session) {
+    out.reset();
+    out.writeByte(RUN_STARTED);
+    out.writeByte(FRAME_VERSION);
+    out.writeVarLong(ordinal);
+    boolean defaultUri = e.artifactUri().equals(session.defaultArtifactUri(e.runId()));
+    int[] codes = new int[e.tags().size()];
+    boolean usesSession = defaultUri;
+    for (int i = 0; i < codes.length; i++) {
+      codes[i] = code(e.tags().get(i), e, session);
+      usesSession |= codes[i] >= TAG_SOURCE;
+    }
+    out.writeVarLong(usesSession ? sessionToken + 1 : 0);
+    out.writeString(e.runId());
+    out.writeString(e.experimentId());
+    out.writeString(e.runName());
+    out.writeNullableString(e.userId());
+    out.writeVarLong(e.startTime());
+    out.writeNullableString(defaultUri ? null : e.artifactUri());
+    out.writeVarLong(codes.length);
+    for (int i = 0; i < codes.length; i++) {
+      out.writeVarLong(codes[i]);
+      if (codes[i] == TAG_WRITTEN) {
+        out.writeString(e.tags().get(i).key());
+        out.writeString(e.tags().get(i).value());
+      }
+    }
+  }
+
+  private static int code(RunTag t, RunEvent.RunStarted e, LaneSession session) {
+    if (t.key().equals(SystemTags.RUN_NAME) && t.value().equals(e.runName())) {
+      return TAG_RUN_NAME;
+    }
+    if (t.key().equals(SystemTags.USER) && t.value().equals(e.userId())) {
+      return TAG_USER;
+    }
+    List<RunTag> source = session.sourceTags();
+    for (int i = 0; i < source.size(); i++) {
+      if (source.get(i).equals(t)) {
+        return TAG_SOURCE + i;
+      }
+    }
+    return TAG_WRITTEN;
+  }
+
+  /**
+   * The rest of a RUN_STARTED frame, after its tag, version and ordinal; {@code sessions} reads the
+   * LANE_OPENED frame at a token of the same lane.
+   */
+  static RunEvent.RunStarted readRunStarted(ByteSource in, java.util.function.LongFunction<LaneSession> sessions) {
+    long reference = in.readVarLong();
+    LaneSession session = reference == 0 ? null : sessions.apply(reference - 1);
+    String runId = in.readString();
+    String experimentId = in.readString();
+    String runName = in.readString();
+    String userId = in.readNullableString();
+    long startTime = in.readVarLong();
+    String artifactUri = in.readNullableString();
+    if (artifactUri == null) {
+      artifactUri = session == null ? null : session.defaultArtifactUri(runId);
+      if (artifactUri == null) {
+        throw new DecodeException("run " + runId + " takes its session's artifact location, which it has none of");
+      }
+    }
+    int n = in.readCount();
+    List<RunTag> tags = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long code = in.readVarLong();
+      if (code == TAG_WRITTEN) {
+        tags.add(new RunTag(in.readString(), in.readString()));
+      } else if (code == TAG_RUN_NAME) {
+        tags.add(new RunTag(SystemTags.RUN_NAME, runName));
+      } else if (code == TAG_USER && userId != null) {
+        tags.add(new RunTag(SystemTags.USER, userId));
+      } else if (code >= TAG_SOURCE && session != null && code - TAG_SOURCE < session.sourceTags().size()) {
+        tags.add(session.sourceTags().get((int) (code - TAG_SOURCE)));
+      } else {
+        throw new DecodeException("run " + runId + " has tag code " + code + " that names nothing");
+      }
+    }
+    in.expectEnd();
+    return new RunEvent.RunStarted(runId, experimentId, runName, userId, startTime, artifactUri, tags);
+  }
+
+  /** The frame's type tag, consuming it (and its version byte, checked, if it has one). */
   static int readTag(ByteSource in) {
     int tag = in.readByte();
-    if (tag < RUN_EVENT || tag > LANE_OPENED) {
+    if (tag < RUN_EVENT || tag > RUN_STARTED) {
       throw new DecodeException("unknown lane frame type tag " + tag); // lanes are versioned by the store
     }
     if (tag >= ATTACHED) {
       int version = in.readByte();
-      if (version != FRAME_VERSION) {
-        throw UnsupportedFormatException.version("lane frame " + tag, version, FRAME_VERSION, FRAME_VERSION);
+      int newest = tag == LANE_OPENED ? LANE_OPENED_VERSION : FRAME_VERSION;
+      if (version < 1 || version > newest) {
+        throw UnsupportedFormatException.version("lane frame " + tag, version, 1, newest);
       }
     }
     return tag;

@@ -31,13 +31,16 @@ final class Lanes {
 
   private final StoreLayout layout;
   private final InstantSource clock;
+  private final LaneSession session;
   private final List<Lane> lanes = new ArrayList<>(); // guarded by this
   /** The lane each thread that started or attached a writer uses; guarded by this. */
   private final java.util.WeakHashMap<Thread, Lane> byThread = new java.util.WeakHashMap<>();
 
-  Lanes(StoreLayout layout, InstantSource clock) {
+  /** @param session what the runs this store starts share, recorded once per lane it takes */
+  Lanes(StoreLayout layout, InstantSource clock, LaneSession session) {
     this.layout = layout;
     this.clock = clock;
+    this.session = session;
   }
 
   /**
@@ -110,7 +113,7 @@ final class Lanes {
         }
         Lane lane = new Lane(n, lockFile, log, layout.ops(), ch, lock);
         try {
-          lane.open(ProcessHandle.current().pid(), clock.millis());
+          lane.open(ProcessHandle.current().pid(), clock.millis(), session);
         } catch (RuntimeException e) {
           lane.close();
           ch = null;

@@ -344,6 +344,17 @@ final class RunStream implements EventReader {
         case LaneCodec.METRIC_NEW_KEY -> {
           return metric(src, -1, src.readString());
         }
+        case LaneCodec.RUN_STARTED -> {
+          order = 0;
+          EventCodec.encode(LaneCodec.readRunStarted(src, lease::session), out);
+          if (event.length < out.length()) {
+            event = new byte[Math.max(out.length(), event.length * 2)];
+          }
+          System.arraycopy(out.array(), 0, event, 0, out.length());
+          eventLength = out.length();
+          peeked = STATEFUL;
+          return STATEFUL;
+        }
         default -> { // RUN_EVENT
           order = src.readVarLong();
           ByteSource inner = src.rest();

@@ -29,8 +29,12 @@ final class SharedLogs {
 
   private SharedLogs() {}
 
+  /** Lane sessions kept per open log: one per process that took the lane, read once each. */
+  static final int MAX_SESSIONS = 1024;
+
   private static final class Entry {
     final EventLog log;
+    final Map<Long, LaneSession> sessions = new java.util.concurrent.ConcurrentHashMap<>(); // by token
     int refs;
 
     Entry(EventLog log) {
@@ -41,16 +45,44 @@ final class SharedLogs {
   /** A counted reference to an open log; closing it releases the reference. */
   static final class Lease implements AutoCloseable {
     private final Path key;
+    private final Entry entry;
     private final EventLog log;
     private boolean released;
 
-    private Lease(Path key, EventLog log) {
+    private Lease(Path key, Entry entry) {
       this.key = key;
-      this.log = log;
+      this.entry = entry;
+      this.log = entry.log;
     }
 
     EventLog log() {
       return log;
+    }
+
+    /**
+     * The session begun by the lane's LANE_OPENED frame at {@code token} (docs/FORMAT.md §Lanes),
+     * read once per open log: the frames at a token never change.
+     *
+     * @throws io.tracklog.format.DecodeException if there is no such frame there
+     */
+    LaneSession session(long token) {
+      LaneSession known = entry.sessions.get(token);
+      if (known != null) {
+        return known;
+      }
+      LaneSession read;
+      try (io.tracklog.log.EventReader reader = log.openReader()) {
+        io.tracklog.format.ByteSource frame = reader.seek(token, 0) ? reader.next() : null;
+        if (frame == null) {
+          throw new io.tracklog.format.DecodeException("no LANE_OPENED frame at token " + token);
+        }
+        read = LaneCodec.readLaneOpened(frame);
+      }
+      if (entry.sessions.size() >= MAX_SESSIONS) {
+        entry.sessions.clear();
+      }
+      entry.sessions.put(token, read);
+      return read;
     }
 
     @Override
@@ -96,7 +128,7 @@ final class SharedLogs {
         IDLE.remove(key);
       }
       e.refs++;
-      return new Lease(key, e.log);
+      return new Lease(key, e);
     }
   }
 

@@ -82,7 +82,11 @@ public final class Store implements AutoCloseable {
     StoreMetadata known = bare != null ? bare : found;
     this.layout = new StoreLayout(root, known == null ? ChronicleEventLog.Frames.CHECKED : known.frames(), ops);
     this.options = options;
-    this.lanes = new Lanes(layout, options.clock());
+    this.lanes =
+        new Lanes(
+            layout,
+            options.clock(),
+            LaneSession.of(Catalog.defaultArtifactLocation(layout), options.sourceTags() ? SourceTags.current() : Map.of()));
     try {
       ops.createDirectories(root);
     } catch (IOException e) {

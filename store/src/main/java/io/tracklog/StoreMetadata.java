@@ -31,7 +31,7 @@ record StoreMetadata(int formatVersion, String storeId, long createdAt, int crea
    * head); format 2 added writer lanes (§Lanes), format 1 had a Chronicle queue per run. A store of
    * format 2 becomes format 3 when it is opened.
    */
-  static final int CURRENT_VERSION = 7;
+  static final int CURRENT_VERSION = 8;
   static final int MIN_SUPPORTED_VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 

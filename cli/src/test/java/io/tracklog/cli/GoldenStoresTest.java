@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * code of its day (the demo plus an MLflow import) and committed as {@code
  * golden/format-N/store.zip} with what that code's CLI answered: it opens, answers every question
  * exactly as then, and takes new runs. A format change that forgets to keep reading one fails here.
- * Format 2 was made at d2c753a, format 3 at 40cc68d; every one becomes format 7 as it opens (format 2
+ * Format 2 was made at d2c753a, format 3 at 40cc68d; every one becomes format 8 as it opens (format 2
  * gains a catalog head, docs/FORMAT.md §Catalog head; their logs keep their unchecked excerpts,
  * §Checked frames). Format 4 (with a run purged by gc) at bb87e9b, format 5 (the same, plus two runs
  * read from their lane, not compacted, and the lanes' recorded ends) at 72f60b2, format 6 (the same
@@ -115,7 +115,7 @@ class GoldenStoresTest {
     assertThat(root.resolve("logs/catalog.head").toFile().exists()).isEqualTo(format >= 3);
 
     answersAsRecorded(golden, root, format);
-    assertThat(formatVersion(root)).isEqualTo(7);
+    assertThat(formatVersion(root)).isEqualTo(8);
     assertThat(root.resolve("logs/catalog.head")).exists();
     answersAsRecorded(golden, root, format); // and again, now through the head
 

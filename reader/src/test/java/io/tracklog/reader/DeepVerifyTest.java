@@ -34,7 +34,13 @@ class DeepVerifyTest {
 
   @BeforeEach
   void writeStore() {
-    try (Store store = Store.open(dir, StoreOptions.builder().compaction(StoreOptions.CompactionTrigger.MANUAL).build())) {
+    // Uncompressed files, so a test can find a value's bytes in them and change them.
+    StoreOptions options =
+        StoreOptions.builder()
+            .compaction(StoreOptions.CompactionTrigger.MANUAL)
+            .segmentCompression(io.tracklog.SegmentCompression.NONE)
+            .build();
+    try (Store store = Store.open(dir, options)) {
       experimentId = store.createExperiment("deep");
       for (int r = 0; r < 3; r++) {
         int n = r;
