@@ -110,7 +110,7 @@ final class SearchFileReader {
           string(view.column("run_name"), true),
           string(view.column("user_id"), false),
           status,
-          string(view.column("artifact_uri"), true),
+          artifactUris(runIds),
           deleted,
           longs(start.buffer(1), rows),
           longs(end.buffer(1), rows),
@@ -120,6 +120,35 @@ final class SearchFileReader {
           metrics,
           inputs.nullCount() == rows ? null : string(inputs, false),
           segment.metricStats());
+    }
+
+    /**
+     * The artifact_uri column: where a search file of store format 8 has a null, the run's URI is
+     * {@code <tracklog.artifact_location>/<run_id>/artifacts} (docs/FORMAT.md §search).
+     */
+    private RunColumns.Lazy<RunColumns.StringColumn, String> artifactUris(RunColumns.Strings runIds) {
+      ArrowFileView.Column c = view.column("artifact_uri");
+      Map<String, String> meta = view.schema.getCustomMetadata();
+      String location = meta == null ? null : meta.get(SegmentSchemas.META_ARTIFACT_LOCATION);
+      if (location == null || c.nullCount() == 0) {
+        return string(c, true);
+      }
+      RunColumns.Lazy<RunColumns.StringColumn, String> written = string(c, false);
+      java.util.function.IntFunction<String> uri =
+          row -> {
+            String w = written.row(row);
+            return w != null ? w : SegmentSchemas.artifactUri(location, runIds.get(row));
+          };
+      return new RunColumns.Lazy<>(
+          () -> {
+            String[] all = new String[rows];
+            for (int row = 0; row < rows; row++) {
+              all[row] = uri.apply(row);
+            }
+            return RunColumns.plain(all);
+          },
+          uri,
+          rows);
     }
 
     private long[] deleted(RunColumns.StringColumn lifecycle) {

@@ -67,6 +67,9 @@ public class SearchFileTest {
           if (random.weighted(0.5)) {
             spec.userId(pick(random, new String[] {"ann", "bob", "Ann"}));
           }
+          if (random.index(6) == 0) { // beside the store's default: the search file writes these URIs in full
+            spec.artifactLocation(pick(random, new String[] {"s3://bucket/a", "file:///elsewhere"}));
+          }
           RunWriter w = store.startRun(spec.build());
           int n = i;
           param(w, random, "lr", 2, () -> pick(random, VALUES));

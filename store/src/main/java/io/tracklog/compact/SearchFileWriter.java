@@ -72,12 +72,40 @@ final class SearchFileWriter {
     }
   }
 
+  /**
+   * The location most of {@code runs} keep their artifacts under, as {@code <location>/<run_id>/artifacts}
+   * (the experiment's), or null if none does.
+   */
+  private static String commonArtifactLocation(List<RunDigest> runs) {
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    String best = null;
+    int bestCount = 0;
+    for (RunDigest d : runs) {
+      String uri = d.run().info().artifactUri();
+      String suffix = "/" + d.runId() + "/artifacts";
+      if (uri.endsWith(suffix)) {
+        String location = uri.substring(0, uri.length() - suffix.length());
+        int n = counts.merge(location, 1, Integer::sum);
+        if (n > bestCount) {
+          best = location;
+          bestCount = n;
+        }
+      }
+    }
+    return best;
+  }
+
   /** The latest point of one series, as the latest file has it. */
   private record Latest(double value, long timestamp, long step) {}
 
   /** The search table of {@code runs}, sorted by run id, with schema metadata {@code meta}. */
   static Table fill(List<RunDigest> runs, Map<String, String> meta, BufferAllocator allocator) {
     int rows = runs.size();
+    String location = commonArtifactLocation(runs);
+    if (location != null) {
+      meta = new java.util.LinkedHashMap<>(meta);
+      meta.put(SegmentSchemas.META_ARTIFACT_LOCATION, location);
+    }
     Map<String, Column<String>> params = new TreeMap<>();
     Map<String, Column<String>> tags = new TreeMap<>();
     Map<String, Column<Latest>> metrics = new TreeMap<>();
@@ -111,7 +139,10 @@ final class SearchFileWriter {
       fillers.add(v -> fillLongs(v, row -> info(runs, row).startTime(), rows));
       fields.add(new Field("end_time", FieldType.nullable(INT64), null));
       fillers.add(v -> fillLongs(v, row -> info(runs, row).endTime(), rows));
-      strings.add("artifact_uri", false, row -> info(runs, row).artifactUri());
+      strings.add("artifact_uri", location != null, row -> {
+        String uri = info(runs, row).artifactUri();
+        return location != null && uri.equals(SegmentSchemas.artifactUri(location, runs.get(row).runId())) ? null : uri;
+      });
       strings.add("lifecycle_stage", false, row -> info(runs, row).lifecycleStage().mlflowName());
       strings.add("inputs", true, row -> SegmentWriter.inputsJson(runs.get(row).run().inputs()));
       Map<String, Column<String>> rareParams = new TreeMap<>();

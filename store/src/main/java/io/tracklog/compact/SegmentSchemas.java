@@ -140,6 +140,18 @@ public final class SegmentSchemas {
   public static final String SEARCH_RARE_TAGS = "rare_tags";
   /** Map column of each run's rare metric keys to their latest (value, timestamp, step). */
   public static final String SEARCH_RARE_METRICS = "rare_metrics";
+  /**
+   * Schema metadata key of a search file (store format 8) whose {@code artifact_uri} is null where a
+   * run's artifact URI is {@code <this location>/<run_id>/artifacts}: the segment's most common
+   * location, so the column costs a bit a run instead of the whole URI.
+   */
+  public static final String META_ARTIFACT_LOCATION = "tracklog.artifact_location";
+
+  /** The artifact URI of run {@code runId} under {@code location}: MLflow's {@code <location>/<run_id>/artifacts}. */
+  public static String artifactUri(String location, String runId) {
+    return location + "/" + runId + "/artifacts";
+  }
+
   /** A key has a column of its own unless fewer than one run in this many has it. */
   public static final int SEARCH_SPARSE_RATIO = 8;
 
