@@ -136,8 +136,8 @@ final class LaneCodec {
    * A RUN_STARTED frame: the event with what {@code session} (begun at {@code sessionToken}) holds
    * left out, losslessly: the artifact URI when it is the session's default for the run, and each
    * tag that is the run's name, its user or one of the session's source tags becomes a one-byte
-   * code, in the tags' order. Layout (docs/FORMAT.md §Lanes): tag, version, ordinal, session token
-   * + 1 (0: none used), run id, experiment id, run name, user (nullable), start time, artifact URI
+   * code, in the tags' order; a generated run id is 16 bytes. Layout (docs/FORMAT.md §Lanes): tag,
+   * version, ordinal, session token + 1 (0: none used), run id, experiment id, run name, user (nullable), start time, artifact URI
    * (nullable: the default), tag count, then per tag its code, and key and value for code 0.
    */
   static void runStarted(ByteSink out, int ordinal, RunEvent.RunStarted e, long sessionToken, LaneSession session) {
@@ -153,7 +153,7 @@ final class LaneCodec {
       usesSession |= codes[i] >= TAG_SOURCE;
     }
     out.writeVarLong(usesSession ? sessionToken + 1 : 0);
-    out.writeString(e.runId());
+    writeRunId(out, e.runId());
     out.writeString(e.experimentId());
     out.writeString(e.runName());
     out.writeNullableString(e.userId());
@@ -167,6 +167,48 @@ final class LaneCodec {
         out.writeString(e.tags().get(i).value());
       }
     }
+  }
+
+  /**
+   * A run id: a generated one (32 lower-case hex digits) as a 0 then its 16 bytes, any other as a
+   * string (never empty, so its length is never 0).
+   */
+  private static void writeRunId(ByteSink out, String runId) {
+    if (!isGeneratedId(runId)) {
+      out.writeString(runId);
+      return;
+    }
+    out.writeByte(0);
+    for (int i = 0; i < 32; i += 2) {
+      out.writeByte(Character.digit(runId.charAt(i), 16) << 4 | Character.digit(runId.charAt(i + 1), 16));
+    }
+  }
+
+  private static String readRunId(ByteSource in) {
+    String id = in.readString();
+    if (!id.isEmpty()) {
+      return id;
+    }
+    char[] hex = new char[32];
+    for (int i = 0; i < 32; i += 2) {
+      int b = in.readByte() & 0xFF;
+      hex[i] = Character.forDigit(b >>> 4, 16);
+      hex[i + 1] = Character.forDigit(b & 0xF, 16);
+    }
+    return new String(hex);
+  }
+
+  private static boolean isGeneratedId(String id) {
+    if (id.length() != 32) {
+      return false;
+    }
+    for (int i = 0; i < 32; i++) {
+      char c = id.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int code(RunTag t, RunEvent.RunStarted e, LaneSession session) {
@@ -192,7 +234,7 @@ final class LaneCodec {
   static RunEvent.RunStarted readRunStarted(ByteSource in, java.util.function.LongFunction<LaneSession> sessions) {
     long reference = in.readVarLong();
     LaneSession session = reference == 0 ? null : sessions.apply(reference - 1);
-    String runId = in.readString();
+    String runId = readRunId(in);
     String experimentId = in.readString();
     String runName = in.readString();
     String userId = in.readNullableString();

@@ -36,7 +36,12 @@ class LaneCodecTest {
   }
 
   private static RunEvent.RunStarted started(Random r, LaneSession s) {
-    String runId = Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
+    String runId =
+        switch (r.nextInt(4)) {
+          case 0, 1 -> String.format("%016x%016x", r.nextLong(), r.nextLong()); // generated: 16 bytes
+          case 2 -> String.format("%016X%016x", r.nextLong(), r.nextLong()); // upper case: a string
+          default -> pick(r, "a", "run-1", "0123456789abcdef0123456789abcdeg", "0123456789abcdef0123456789abcdef0");
+        };
     String name = pick(r, "run-1", "bold-fox-7", "");
     String user = r.nextInt(4) == 0 ? null : pick(r, "bench", "ana", "");
     String uri =
@@ -102,8 +107,8 @@ class LaneCodecTest {
     ByteSink plain = new ByteSink(64);
     LaneCodec.runEvent(plain, 7, 0, e);
     assertThat(decode(compact, 7, 87_917_778_976_768L, s)).isEqualTo(e);
-    // the run's own fields (its 32-character id most of them), the session's token and a byte a tag
-    assertThat(compact.length()).isLessThanOrEqualTo(80);
+    // the run's own fields (its id in 16 bytes), the session's token and a byte a tag
+    assertThat(compact.length()).isLessThanOrEqualTo(60);
     assertThat(plain.length()).isGreaterThan(300);
   }
 

@@ -158,7 +158,7 @@ public class OpenStoreBenchmark {
    * format except what that code no longer writes.
    */
   // The suffix names the on-disk format the fixture was written with: bump it when that changes
-  // (v6: catalog checkpoint parts read in place, manifest format 3 (run index files), metrics batches
+  // (v8: store format 8, RUN_STARTED frames and ZSTD (AUTO) Arrow files; v6: catalog checkpoint parts read in place, manifest format 3 (run index files), metrics batches
   // of 512 series; v5: store format 2 (writer lanes) with a search file per segment; v4: lanes without search
   // files; v3-search: format 1 with search files; v3: manifest format 2, catalog.checkpoint; v2:
   // metrics files with one row per series, no validity bitmaps for null-free columns).
@@ -172,7 +172,7 @@ public class OpenStoreBenchmark {
    * open-store-<runs>x<experiments>-<version>} when that is not the default 4.
    */
   public static synchronized Path ensureFixture(int runs, int experiments) {
-    String version = System.getProperty("tracklog.bench.fixtureVersion", "v6");
+    String version = System.getProperty("tracklog.bench.fixtureVersion", "v8");
     String name = experiments == EXPERIMENTS ? "open-store-" + runs : "open-store-" + runs + "x" + experiments;
     Path root = fixtureDir().resolve(name + "-" + version);
     if (Files.exists(root.resolve("READY"))) {

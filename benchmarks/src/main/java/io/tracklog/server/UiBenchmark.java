@@ -184,7 +184,7 @@ public class UiBenchmark {
    * compacted; cached as {@code ui-chart-10x1000000-<version>} beside the other fixtures.
    */
   static synchronized Path ensureChartFixture() {
-    String version = System.getProperty("tracklog.bench.fixtureVersion", "v6");
+    String version = System.getProperty("tracklog.bench.fixtureVersion", "v8");
     Path root = OpenStoreBenchmark.fixtureDir().resolve("ui-chart-" + CHART_RUNS + "x" + CHART_POINTS + "-" + version);
     if (Files.exists(root.resolve("READY"))) {
       return root;

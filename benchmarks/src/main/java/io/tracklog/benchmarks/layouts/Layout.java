@@ -5,11 +5,11 @@ import java.nio.file.Path;
 
 /** The layouts compared by the benchmarks; each value opens (creating if absent) its adapter at a directory. */
 public enum Layout {
-  /** Tracklog: per-run Chronicle event logs, compacted Arrow files, StoreReader and RunSearch. */
+  /** Tracklog as a user gets it: writer lanes, compacted Arrow files (default compression), StoreReader and RunSearch. */
   TRACKLOG,
   /**
-   * Tracklog with {@code SegmentCompression.ZSTD} Arrow files: the archive setting (smaller files; a
-   * notebook can no longer memory-map them zero-copy). Measured by {@link LayoutBytes} only.
+   * Tracklog with {@code SegmentCompression.ZSTD} Arrow files: the archive setting (long series
+   * compressed too, so their history is no longer read in place). Measured by {@link LayoutBytes} only.
    */
   TRACKLOG_ZSTD,
   /** MLflow's FileStore layout written from Java: a directory per run, a text file per metric. */
@@ -28,7 +28,7 @@ public enum Layout {
 
   public StorageLayout open(Path dir) {
     return switch (this) {
-      case TRACKLOG -> new TracklogLayout(dir, SegmentCompression.NONE);
+      case TRACKLOG -> new TracklogLayout(dir, SegmentCompression.AUTO);
       case TRACKLOG_ZSTD -> new TracklogLayout(dir, SegmentCompression.ZSTD);
       case MLFLOW_FILES -> new MlflowFileLayout(dir);
       case SQLITE -> new SqliteLayout(dir, false);
