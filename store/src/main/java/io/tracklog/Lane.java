@@ -31,6 +31,8 @@ final class Lane {
   private long lastToken = -1; // the index of the last frame this store appended; guarded by appendLock
   private LaneSession session = LaneSession.NONE; // this store's session on the lane; guarded by appendLock
   private long sessionToken = -1; // the session's LANE_OPENED frame; guarded by appendLock
+  private BatchKeys listedKeys; // the keys of the last BATCH frame that listed them; guarded by appendLock
+  private long listedKeysToken = -1; // and that frame; guarded by appendLock
   int attached; // attachments open on this lane; guarded by the owning Lanes
   private volatile boolean closed;
 
@@ -92,12 +94,22 @@ final class Lane {
   long appendRunEvent(int ordinal, long order, RunEvent event) {
     appendLock.lock();
     try {
+      BatchKeys listing = null;
       if (order == 0 && sessionToken >= 0 && event instanceof RunEvent.RunStarted started) {
         LaneCodec.runStarted(sink, ordinal, started, sessionToken, session);
+      } else if (sessionToken >= 0 && event instanceof RunEvent.BatchLogged batch) {
+        BatchKeys keys = BatchKeys.of(batch);
+        boolean listed = keys.equals(listedKeys);
+        LaneCodec.batch(sink, ordinal, order, batch, keys, listed ? listedKeysToken : -1);
+        listing = listed ? null : keys;
       } else {
         LaneCodec.runEvent(sink, ordinal, order, event);
       }
       long token = log.log().append(sink.array(), sink.length(), ops);
+      if (listing != null) { // only once the frame is in: later batches may refer to it
+        listedKeys = listing;
+        listedKeysToken = token;
+      }
       lastToken = token;
       lastOrdinal = ordinal;
       return token;

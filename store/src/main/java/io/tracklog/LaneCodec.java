@@ -33,8 +33,10 @@ final class LaneCodec {
   static final int LANE_OPENED = 38;
   /** A run's RunStarted event, what the session shares left out (store format 8). */
   static final int RUN_STARTED = 39;
+  /** A run's BatchLogged event, its keys listed or referred to (store format 8). */
+  static final int BATCH = 40;
 
-  /** Version byte of the ATTACHED, DETACHED and RUN_STARTED frames. */
+  /** Version byte of the ATTACHED, DETACHED, RUN_STARTED and BATCH frames. */
   static final int FRAME_VERSION = 1;
   /** Version byte of LANE_OPENED frames written now (version 1 recorded no session). */
   static final int LANE_OPENED_VERSION = 2;
@@ -266,10 +268,120 @@ final class LaneCodec {
     return new RunEvent.RunStarted(runId, experimentId, runName, userId, startTime, artifactUri, tags);
   }
 
+  /**
+   * A BATCH frame: the batch's keys, listed ({@code keysToken} -1) or as the token of an earlier
+   * BATCH frame of the lane that lists the same {@code keys}; then each metric point (key index,
+   * value, timestamp and step deltas from the point before, the first from 0), each param's value
+   * and each tag's value, in the keys' order. Layout (docs/FORMAT.md §Lanes): tag, version,
+   * ordinal, order, keys token + 1 (0: listed here), [metric keys, param keys, tag keys: each a
+   * count and strings], point count, points, param values, tag values.
+   */
+  static void batch(ByteSink out, int ordinal, long order, RunEvent.BatchLogged b, BatchKeys keys, long keysToken) {
+    out.reset();
+    out.writeByte(BATCH);
+    out.writeByte(FRAME_VERSION);
+    out.writeVarLong(ordinal);
+    out.writeVarLong(order);
+    out.writeVarLong(keysToken < 0 ? 0 : keysToken + 1);
+    if (keysToken < 0) {
+      writeStrings(out, keys.metrics());
+      writeStrings(out, keys.params());
+      writeStrings(out, keys.tags());
+    }
+    out.writeVarLong(b.metrics().size());
+    java.util.Map<String, Integer> index = new java.util.HashMap<>();
+    for (String k : keys.metrics()) {
+      index.put(k, index.size());
+    }
+    long prevTs = 0;
+    long prevStep = 0;
+    for (io.tracklog.Metric m : b.metrics()) {
+      out.writeVarLong(index.get(m.key()));
+      out.writeDouble(m.value());
+      out.writeZigZag(m.timestampMs() - prevTs);
+      out.writeZigZag(m.step() - prevStep);
+      prevTs = m.timestampMs();
+      prevStep = m.step();
+    }
+    for (Param p : b.params()) {
+      out.writeString(p.value());
+    }
+    for (RunTag t : b.tags()) {
+      out.writeString(t.value());
+    }
+  }
+
+  private static void writeStrings(ByteSink out, List<String> strings) {
+    out.writeVarLong(strings.size());
+    for (String s : strings) {
+      out.writeString(s);
+    }
+  }
+
+  private static List<String> readStrings(ByteSource in) {
+    int n = in.readCount();
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(in.readString());
+    }
+    return out;
+  }
+
+  /**
+   * The rest of a BATCH frame, after its tag, version, ordinal and order; {@code keysAt} reads the
+   * keys of the BATCH frame at a token of the same lane.
+   */
+  static RunEvent.BatchLogged readBatch(ByteSource in, java.util.function.LongFunction<BatchKeys> keysAt) {
+    long reference = in.readVarLong();
+    BatchKeys keys = reference == 0 ? readKeyLists(in) : keysAt.apply(reference - 1);
+    int n = in.readCount();
+    List<io.tracklog.Metric> metrics = new ArrayList<>(n);
+    long ts = 0;
+    long step = 0;
+    for (int i = 0; i < n; i++) {
+      long index = in.readVarLong();
+      if (index < 0 || index >= keys.metrics().size()) {
+        throw new DecodeException("batch metric key index " + index + " out of range [0, " + keys.metrics().size() + ")");
+      }
+      double value = in.readDouble();
+      ts += in.readZigZag();
+      step += in.readZigZag();
+      metrics.add(new io.tracklog.Metric(keys.metrics().get((int) index), value, ts, step));
+    }
+    List<Param> params = new ArrayList<>(keys.params().size());
+    for (String k : keys.params()) {
+      params.add(new Param(k, in.readString()));
+    }
+    List<RunTag> tags = new ArrayList<>(keys.tags().size());
+    for (String k : keys.tags()) {
+      tags.add(new RunTag(k, in.readString()));
+    }
+    in.expectEnd();
+    return new RunEvent.BatchLogged(metrics, params, tags);
+  }
+
+  private static BatchKeys readKeyLists(ByteSource in) {
+    return new BatchKeys(readStrings(in), readStrings(in), readStrings(in));
+  }
+
+  /** The keys a whole BATCH frame lists; damage if it is not one, or refers to another for them. */
+  static BatchKeys readBatchKeys(ByteSource in) {
+    int tag = readTag(in);
+    if (tag != BATCH) {
+      throw new DecodeException("frame of type " + tag + " where a BATCH frame listing keys was expected");
+    }
+    readOrdinal(in);
+    in.readVarLong(); // order
+    if (in.readVarLong() != 0) {
+      throw new DecodeException("BATCH frame refers to another for its keys where one listing them was expected");
+    }
+    return readKeyLists(in);
+  }
+
   /** The frame's type tag, consuming it (and its version byte, checked, if it has one). */
   static int readTag(ByteSource in) {
     int tag = in.readByte();
-    if (tag < RUN_EVENT || tag > RUN_STARTED) {
+    if (tag < RUN_EVENT || tag > BATCH) {
       throw new DecodeException("unknown lane frame type tag " + tag); // lanes are versioned by the store
     }
     if (tag >= ATTACHED) {

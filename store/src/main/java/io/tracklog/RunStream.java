@@ -346,14 +346,11 @@ final class RunStream implements EventReader {
         }
         case LaneCodec.RUN_STARTED -> {
           order = 0;
-          EventCodec.encode(LaneCodec.readRunStarted(src, lease::session), out);
-          if (event.length < out.length()) {
-            event = new byte[Math.max(out.length(), event.length * 2)];
-          }
-          System.arraycopy(out.array(), 0, event, 0, out.length());
-          eventLength = out.length();
-          peeked = STATEFUL;
-          return STATEFUL;
+          return stateful(LaneCodec.readRunStarted(src, lease::session));
+        }
+        case LaneCodec.BATCH -> {
+          order = src.readVarLong();
+          return stateful(LaneCodec.readBatch(src, lease::batchKeys));
         }
         default -> { // RUN_EVENT
           order = src.readVarLong();
@@ -369,6 +366,18 @@ final class RunStream implements EventReader {
           return STATEFUL;
         }
       }
+    }
+
+    /** Peeks {@code e}, decoded from a frame of its own encoding, in the plain event encoding. */
+    private int stateful(io.tracklog.format.RunEvent e) {
+      EventCodec.encode(e, out);
+      if (event.length < out.length()) {
+        event = new byte[Math.max(out.length(), event.length * 2)];
+      }
+      System.arraycopy(out.array(), 0, event, 0, out.length());
+      eventLength = out.length();
+      peeked = STATEFUL;
+      return STATEFUL;
     }
 
     private int metric(ByteSource src, int index, String newKey) {

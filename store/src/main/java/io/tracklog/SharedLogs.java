@@ -29,12 +29,12 @@ final class SharedLogs {
 
   private SharedLogs() {}
 
-  /** Lane sessions kept per open log: one per process that took the lane, read once each. */
-  static final int MAX_SESSIONS = 1024;
+  /** Frames other frames refer to, kept decoded per open log (sessions and batch keys): read once each. */
+  static final int MAX_REFERRED = 1024;
 
   private static final class Entry {
     final EventLog log;
-    final Map<Long, LaneSession> sessions = new java.util.concurrent.ConcurrentHashMap<>(); // by token
+    final Map<Long, Object> referred = new java.util.concurrent.ConcurrentHashMap<>(); // decoded frames by token
     int refs;
 
     Entry(EventLog log) {
@@ -61,28 +61,39 @@ final class SharedLogs {
 
     /**
      * The session begun by the lane's LANE_OPENED frame at {@code token} (docs/FORMAT.md §Lanes),
-     * read once per open log: the frames at a token never change.
+     * read once per open log: the frame at a token never changes.
      *
      * @throws io.tracklog.format.DecodeException if there is no such frame there
      */
     LaneSession session(long token) {
-      LaneSession known = entry.sessions.get(token);
-      if (known != null) {
-        return known;
-      }
-      LaneSession read;
-      try (io.tracklog.log.EventReader reader = log.openReader()) {
-        io.tracklog.format.ByteSource frame = reader.seek(token, 0) ? reader.next() : null;
-        if (frame == null) {
-          throw new io.tracklog.format.DecodeException("no LANE_OPENED frame at token " + token);
+      return referred(token, LaneSession.class, LaneCodec::readLaneOpened);
+    }
+
+    /** The keys the BATCH frame at {@code token} lists, read once per open log, as {@link #session}. */
+    BatchKeys batchKeys(long token) {
+      return referred(token, BatchKeys.class, LaneCodec::readBatchKeys);
+    }
+
+    private <T> T referred(long token, Class<T> type, java.util.function.Function<io.tracklog.format.ByteSource, T> decode) {
+      Object known = entry.referred.get(token);
+      if (known == null) {
+        try (io.tracklog.log.EventReader reader = log.openReader()) {
+          io.tracklog.format.ByteSource frame = reader.seek(token, 0) ? reader.next() : null;
+          if (frame == null) {
+            throw new io.tracklog.format.DecodeException("refers to token " + token + ", where the lane has no frame");
+          }
+          known = decode.apply(frame);
         }
-        read = LaneCodec.readLaneOpened(frame);
+        if (entry.referred.size() >= MAX_REFERRED) {
+          entry.referred.clear();
+        }
+        entry.referred.put(token, known);
       }
-      if (entry.sessions.size() >= MAX_SESSIONS) {
-        entry.sessions.clear();
+      if (!type.isInstance(known)) {
+        throw new io.tracklog.format.DecodeException(
+            "refers to token " + token + " for a " + type.getSimpleName() + ", where the lane has another frame");
       }
-      entry.sessions.put(token, read);
-      return read;
+      return type.cast(known);
     }
 
     @Override

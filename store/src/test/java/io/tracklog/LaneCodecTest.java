@@ -14,8 +14,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * RUN_STARTED and LANE_OPENED frames (store format 8): a run's start leaves out what its lane
- * session holds, and reads back exactly, tags in their order, whatever matches and whatever not.
+ * RUN_STARTED, BATCH and LANE_OPENED frames (store format 8): a run's start leaves out what its lane
+ * session holds, a batch refers to keys listed before, and both read back exactly, tags in their
+ * order, whatever matches and whatever not.
  */
 class LaneCodecTest {
   private static final long SEED = Long.getLong("tracklog.test.seed", System.nanoTime());
@@ -125,6 +126,78 @@ class LaneCodecTest {
     assertThatThrownBy(() -> decode(out, 1, 5, new LaneSession(null, two.sourceTags())))
         .isInstanceOf(DecodeException.class)
         .hasMessageContaining("artifact location");
+  }
+
+  private static RunEvent.BatchLogged batch(Random r, List<String> keys) {
+    List<io.tracklog.Metric> metrics = new ArrayList<>();
+    for (int i = r.nextInt(30); i > 0; i--) {
+      metrics.add(new io.tracklog.Metric(keys.get(r.nextInt(keys.size())), r.nextInt(9) == 0 ? Double.NaN : r.nextGaussian(),
+          r.nextBoolean() ? 1_700_000_000_000L + r.nextInt(1000) : r.nextLong(), r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(100)));
+    }
+    List<Param> params = new ArrayList<>();
+    for (int i = r.nextInt(12); i > 0; i--) {
+      params.add(new Param("param_" + i, pick(r, "", "0.1", "é☃")));
+    }
+    List<RunTag> tags = new ArrayList<>();
+    for (int i = r.nextInt(6); i > 0; i--) {
+      tags.add(new RunTag("tag_" + i, pick(r, "", "x", "value-" + i)));
+    }
+    return new RunEvent.BatchLogged(metrics, params, tags);
+  }
+
+  private static RunEvent.BatchLogged decodeBatch(ByteSink out, long order, java.util.function.LongFunction<BatchKeys> keysAt) {
+    ByteSource in = new ByteSource(out.array(), 0, out.length());
+    assertThat(LaneCodec.readTag(in)).isEqualTo(LaneCodec.BATCH);
+    LaneCodec.readOrdinal(in);
+    assertThat(in.readVarLong()).isEqualTo(order);
+    return LaneCodec.readBatch(in, keysAt);
+  }
+
+  @Test
+  void batch_readsBackExactly_withItsKeysListedOrReferredTo() {
+    Random r = new Random(SEED);
+    for (int i = 0; i < 3_000; i++) {
+      RunEvent.BatchLogged b = batch(r, List.of("loss", "acc", "val.loss", "μ"));
+      BatchKeys keys = BatchKeys.of(b);
+      long order = r.nextInt(1000);
+      ByteSink listed = new ByteSink(64);
+      LaneCodec.batch(listed, 3, order, b, keys, -1);
+      assertThat(decodeBatch(listed, order, t -> { throw new AssertionError("listed keys need no reference"); }))
+          .as("seed %d, case %d", SEED, i).isEqualTo(b);
+      // the listing frame, read for its keys, gives them back; a frame referring to it decodes the same
+      assertThat(LaneCodec.readBatchKeys(new ByteSource(listed.array(), 0, listed.length()))).isEqualTo(keys);
+      long token = 87_917_778_976_768L + i;
+      ByteSink referring = new ByteSink(64);
+      LaneCodec.batch(referring, 3, order, b, keys, token);
+      assertThat(decodeBatch(referring, order, t -> {
+        assertThat(t).isEqualTo(token);
+        return keys;
+      })).as("seed %d, case %d", SEED, i).isEqualTo(b);
+      if (!keys.params().isEmpty() || !keys.metrics().isEmpty() || !keys.tags().isEmpty()) {
+        assertThat(referring.length()).isLessThan(listed.length());
+      }
+    }
+  }
+
+  @Test
+  void batch_referringToKeysThatDoNotFit_isDamage() {
+    RunEvent.BatchLogged b =
+        new RunEvent.BatchLogged(List.of(new io.tracklog.Metric("b", 1, 2, 3)), List.of(new Param("p", "1")), List.of());
+    ByteSink out = new ByteSink(64);
+    LaneCodec.batch(out, 1, 1, b, new BatchKeys(List.of("a", "b"), List.of("p"), List.of()), 9);
+    assertThatThrownBy(() -> decodeBatch(out, 1, t -> new BatchKeys(List.of("a"), List.of("p"), List.of())))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("key index 1");
+    assertThatThrownBy(() -> decodeBatch(out, 1, t -> new BatchKeys(List.of("a", "b"), List.of("p", "q"), List.of())))
+        .isInstanceOf(DecodeException.class);
+    ByteSink opened = new ByteSink(64);
+    LaneCodec.laneOpened(opened, 1, 2, LaneSession.NONE);
+    assertThatThrownBy(() -> LaneCodec.readBatchKeys(new ByteSource(opened.array(), 0, opened.length())))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("BATCH");
+    assertThatThrownBy(() -> LaneCodec.readBatchKeys(new ByteSource(out.array(), 0, out.length())))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining("refers to another");
   }
 
   @Test

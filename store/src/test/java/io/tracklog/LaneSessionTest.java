@@ -63,4 +63,46 @@ class LaneSessionTest {
       }
     }
   }
+
+  /** A sweep's batches list their keys once a lane; each run's batch still reads back as logged. */
+  @Test
+  void batchesOfASweep_referToKeysListedBefore_andReadBackAsLogged() {
+    Map<String, java.util.List<Metric>> logged = new java.util.LinkedHashMap<>();
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    try (Store store = Store.open(dir, options(true))) {
+      String exp = store.createExperiment("sweep");
+      for (int i = 0; i < 40; i++) {
+        int n = i;
+        // every 7th run logs its keys in another order: listed anew, and the next run lists them again
+        java.util.List<String> keys = i % 7 == 3 ? java.util.List.of("acc", "loss") : java.util.List.of("loss", "acc");
+        java.util.List<Metric> metrics = new java.util.ArrayList<>();
+        for (String k : keys) {
+          metrics.add(new Metric(k, n / 7.0, 1_000L + n, n));
+        }
+        String id =
+            store.run(
+                RunSpec.of(exp, "r" + i),
+                r -> r.logBatch(metrics, java.util.List.of(new Param("lr", "0." + n), new Param("seed", "7")),
+                    java.util.List.of(new RunTag("team", "t" + n % 3))));
+        ids.add(id);
+        logged.put(id, metrics);
+      }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      try (Store store = Store.open(dir, options(true))) {
+        for (int i = 0; i < ids.size(); i++) {
+          Run run = store.getRun(ids.get(i));
+          assertThat(run.params()).containsExactlyInAnyOrderEntriesOf(Map.of("lr", "0." + i, "seed", "7"));
+          assertThat(run.tags()).containsEntry("team", "t" + i % 3);
+          Map<String, java.util.List<Metric>> history = store.runRecord(ids.get(i)).metricHistory();
+          for (Metric m : logged.get(ids.get(i))) {
+            assertThat(history.get(m.key())).containsExactly(m);
+          }
+        }
+        if (pass == 0) {
+          store.compact();
+        }
+      }
+    }
+  }
 }
