@@ -101,6 +101,10 @@ final class ArrowFileView {
     private final Parser parser;
     private final List<ArrowBlock> blocks;
     private final Map<Long, Column> dictionaries;
+    /** The compressed batch read last, decompressed: reads of several series of one batch decompress it once. */
+    private volatile Decompressed last;
+
+    private record Decompressed(int index, ArrowFileView view) {}
 
     private Batches(Path file, Schema schema, Parser parser, List<ArrowBlock> blocks, Map<Long, Column> dictionaries) {
       this.file = file;
@@ -181,8 +185,12 @@ final class ArrowFileView {
       }
     }
 
-    /** Record batch {@code index}, read in place. */
+    /** Record batch {@code index}, read in place (its compressed buffers decompressed, the last such batch kept). */
     ArrowFileView batch(int index) {
+      Decompressed cached = last;
+      if (cached != null && cached.index == index) {
+        return cached.view;
+      }
       try {
         ArrowBlock block = blocks.get(index);
         Message m = parser.message(block);
@@ -190,25 +198,33 @@ final class ArrowFileView {
           throw new CorruptFileException(file, "record batch block holds message type " + m.headerType());
         }
         RecordBatch rb = (RecordBatch) m.header(new RecordBatch());
-        if (rb.length() < 0 || rb.length() > Integer.MAX_VALUE) {
-          throw new CorruptFileException(file, "bad row count " + rb.length());
+        ArrowFileView view = view(rb, block);
+        if (rb.compression() != null) {
+          last = new Decompressed(index, view);
         }
-        List<Column> cols = parser.batch(rb, block, schema.getFields());
-        Map<String, Column> byName = new LinkedHashMap<>();
-        for (Column c : cols) {
-          if (c.length() != rb.length()) {
-            throw new CorruptFileException(file, "column " + c.field().getName() + " has " + c.length() + " rows of " + rb.length());
-          }
-          if (byName.put(c.field().getName(), c) != null) {
-            throw new CorruptFileException(file, "has two columns named " + c.field().getName());
-          }
-        }
-        return new ArrowFileView(file, schema, (int) rb.length(), byName, dictionaries);
+        return view;
       } catch (CorruptFileException e) {
         throw e;
       } catch (RuntimeException e) {
         throw new CorruptFileException(file, "cannot parse Arrow IPC metadata: " + e, e);
       }
+    }
+
+    private ArrowFileView view(RecordBatch rb, ArrowBlock block) {
+      if (rb.length() < 0 || rb.length() > Integer.MAX_VALUE) {
+        throw new CorruptFileException(file, "bad row count " + rb.length());
+      }
+      List<Column> cols = parser.batch(rb, block, schema.getFields());
+      Map<String, Column> byName = new LinkedHashMap<>();
+      for (Column c : cols) {
+        if (c.length() != rb.length()) {
+          throw new CorruptFileException(file, "column " + c.field().getName() + " has " + c.length() + " rows of " + rb.length());
+        }
+        if (byName.put(c.field().getName(), c) != null) {
+          throw new CorruptFileException(file, "has two columns named " + c.field().getName());
+        }
+      }
+      return new ArrowFileView(file, schema, (int) rb.length(), byName, dictionaries);
     }
   }
 
