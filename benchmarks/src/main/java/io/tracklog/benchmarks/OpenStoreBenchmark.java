@@ -54,8 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * are 32 hex digits from a hash of the run's number, so creation order is not id order. Built once
  * and cached in {@code tracklog.bench.fixtures} (default {@code java.io.tmpdir/tracklog-bench-fixtures})
  * as {@code open-store-<runs>-<version>} (see {@link #ensureFixture}), marked complete by a {@code
- * READY} file; a 100 k store takes ~30 s to build and ~350 MB of disk, 1 M runs ~7 min and 3.6 GB
- * (docs/BENCHMARKS.md). Delete the folder to rebuild.
+ * READY} file; at store format 8 a 100 k store takes ~11 s to build and 130 MB of disk, 1 M runs
+ * ~3.6 min and 1.28 GB (docs/BENCHMARKS.md, "Store format 8"). Delete the folder to rebuild.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
