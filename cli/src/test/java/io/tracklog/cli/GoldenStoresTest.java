@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with the demo's registered XGBoost model, an imported MLflow registry, and a logged model (MLflow 3)
  * with files, params, tags and a run output, registered as a version, beside a deleted one) at
  * 9453dae; from format 6 on the registry and the logged models answer as recorded too.
- * Format 7 (the same, with the registry as the plain file logs/registry.log) at the commit that added it.
+ * Format 7 (the same, with the registry as the plain file logs/registry.log) at 875609e.
+ * Format 8 (the same, with runs started and batches logged as compact lane frames, a batch referring
+ * to an earlier one's keys, and ZSTD Arrow files) at the commit that added it.
  * Format 1 needs `tracklog upgrade` (UpgradeCommandTest).
  */
 class GoldenStoresTest {
@@ -107,7 +109,7 @@ class GoldenStoresTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {2, 3, 4, 5, 6, 7})
+  @ValueSource(ints = {2, 3, 4, 5, 6, 7, 8})
   void goldenStore_opensAsItIs_answersAsRecorded_andTakesNewRuns(int format) throws IOException {
     GoldenStore golden = new GoldenStore(format);
     Path root = golden.unzipInto(dir);
