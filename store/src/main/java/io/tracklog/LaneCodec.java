@@ -284,9 +284,9 @@ final class LaneCodec {
     out.writeVarLong(order);
     out.writeVarLong(keysToken < 0 ? 0 : keysToken + 1);
     if (keysToken < 0) {
-      writeStrings(out, keys.metrics());
-      writeStrings(out, keys.params());
-      writeStrings(out, keys.tags());
+      out.writeStrings(keys.metrics());
+      out.writeStrings(keys.params());
+      out.writeStrings(keys.tags());
     }
     out.writeVarLong(b.metrics().size());
     java.util.Map<String, Integer> index = new java.util.HashMap<>();
@@ -309,22 +309,6 @@ final class LaneCodec {
     for (RunTag t : b.tags()) {
       out.writeString(t.value());
     }
-  }
-
-  private static void writeStrings(ByteSink out, List<String> strings) {
-    out.writeVarLong(strings.size());
-    for (String s : strings) {
-      out.writeString(s);
-    }
-  }
-
-  private static List<String> readStrings(ByteSource in) {
-    int n = in.readCount();
-    List<String> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(in.readString());
-    }
-    return out;
   }
 
   /**
@@ -361,7 +345,7 @@ final class LaneCodec {
   }
 
   private static BatchKeys readKeyLists(ByteSource in) {
-    return new BatchKeys(readStrings(in), readStrings(in), readStrings(in));
+    return new BatchKeys(in.readStrings(), in.readStrings(), in.readStrings());
   }
 
   /** The keys a whole BATCH frame lists; damage if it is not one, or refers to another for them. */

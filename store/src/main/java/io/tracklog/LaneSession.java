@@ -29,6 +29,6 @@ record LaneSession(String artifactLocation, List<RunTag> sourceTags) {
 
   /** The artifact URI a run started in this session gets by default, or null if none is recorded. */
   String defaultArtifactUri(String runId) {
-    return artifactLocation == null ? null : artifactLocation + "/" + runId + "/artifacts";
+    return artifactLocation == null ? null : io.tracklog.format.FileNames.runArtifactUri(artifactLocation, runId);
   }
 }

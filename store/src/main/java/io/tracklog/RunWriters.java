@@ -107,7 +107,7 @@ final class RunWriters {
             throw new IllegalStateException("Cannot start run " + runId + ": this store has a writer open on it");
           }
           String location = spec.artifactLocation() != null ? spec.artifactLocation() : exp.artifactLocation();
-          String artifactUri = location + "/" + runId + "/artifacts";
+          String artifactUri = io.tracklog.format.FileNames.runArtifactUri(location, runId);
           RunEvent.RunStarted started =
               new RunEvent.RunStarted(runId, exp.experimentId(), runName, user, startTime, artifactUri, startTags);
           // The run's first frame, then its registration: a crash in between leaves a frame of an

@@ -137,7 +137,7 @@ final class SearchFileReader {
       java.util.function.IntFunction<String> uri =
           row -> {
             String w = written.row(row);
-            return w != null ? w : SegmentSchemas.artifactUri(location, runIds.get(row));
+            return w != null ? w : io.tracklog.format.FileNames.runArtifactUri(location, runIds.get(row));
           };
       return new RunColumns.Lazy<>(
           () -> {

@@ -2,6 +2,7 @@ package io.tracklog.compact;
 
 import io.tracklog.Run;
 import io.tracklog.RunInfo;
+import io.tracklog.format.FileNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,10 +82,8 @@ final class SearchFileWriter {
     String best = null;
     int bestCount = 0;
     for (RunDigest d : runs) {
-      String uri = d.run().info().artifactUri();
-      String suffix = "/" + d.runId() + "/artifacts";
-      if (uri.endsWith(suffix)) {
-        String location = uri.substring(0, uri.length() - suffix.length());
+      String location = FileNames.runArtifactLocation(d.run().info().artifactUri(), d.runId());
+      if (location != null) {
         int n = counts.merge(location, 1, Integer::sum);
         if (n > bestCount) {
           best = location;
@@ -141,7 +140,7 @@ final class SearchFileWriter {
       fillers.add(v -> fillLongs(v, row -> info(runs, row).endTime(), rows));
       strings.add("artifact_uri", location != null, row -> {
         String uri = info(runs, row).artifactUri();
-        return location != null && uri.equals(SegmentSchemas.artifactUri(location, runs.get(row).runId())) ? null : uri;
+        return location != null && uri.equals(FileNames.runArtifactUri(location, runs.get(row).runId())) ? null : uri;
       });
       strings.add("lifecycle_stage", false, row -> info(runs, row).lifecycleStage().mlflowName());
       strings.add("inputs", true, row -> SegmentWriter.inputsJson(runs.get(row).run().inputs()));

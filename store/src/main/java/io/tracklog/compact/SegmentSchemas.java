@@ -147,11 +147,6 @@ public final class SegmentSchemas {
    */
   public static final String META_ARTIFACT_LOCATION = "tracklog.artifact_location";
 
-  /** The artifact URI of run {@code runId} under {@code location}: MLflow's {@code <location>/<run_id>/artifacts}. */
-  public static String artifactUri(String location, String runId) {
-    return location + "/" + runId + "/artifacts";
-  }
-
   /** A key has a column of its own unless fewer than one run in this many has it. */
   public static final int SEARCH_SPARSE_RATIO = 8;
 

@@ -81,6 +81,14 @@ public final class ByteSink {
   }
 
   /** Length (UTF-8 bytes, varint) then the bytes; encoded without allocating. */
+  /** A count, then each string ({@link ByteSource#readStrings}). */
+  public void writeStrings(java.util.List<String> strings) {
+    writeVarLong(strings.size());
+    for (String s : strings) {
+      writeString(s);
+    }
+  }
+
   public void writeString(String s) {
     int n = s.length();
     int bytes = utf8Length(s);

@@ -116,6 +116,16 @@ public final class ByteSource {
     return (int) n;
   }
 
+  /** What {@link ByteSink#writeStrings} wrote: a count, then that many strings. */
+  public java.util.List<String> readStrings() {
+    int n = readCount();
+    java.util.List<String> out = new java.util.ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) {
+      out.add(readString());
+    }
+    return out;
+  }
+
   public String readString() {
     long n = readVarLong();
     if (n < 0 || n > remaining()) {

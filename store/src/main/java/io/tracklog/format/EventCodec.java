@@ -502,8 +502,8 @@ public final class EventCodec {
       case PURGED -> {
         CatalogEvent.Purged e = (CatalogEvent.Purged) event;
         out.writeVarLong(e.time());
-        writeStrings(out, e.experimentIds());
-        writeStrings(out, e.runIds());
+        out.writeStrings(e.experimentIds());
+        out.writeStrings(e.runIds());
       }
       case LANE_FORCED -> {
         CatalogEvent.LaneForced e = (CatalogEvent.LaneForced) event;
@@ -512,22 +512,6 @@ public final class EventCodec {
         out.writeVarLong(e.time());
       }
     }
-  }
-
-  private static void writeStrings(ByteSink out, List<String> items) {
-    out.writeVarLong(items.size());
-    for (String s : items) {
-      out.writeString(s);
-    }
-  }
-
-  private static List<String> readStrings(ByteSource in) {
-    int n = in.readCount();
-    List<String> out = new ArrayList<>(Math.min(n, 1024));
-    for (int i = 0; i < n; i++) {
-      out.add(in.readString());
-    }
-    return out;
   }
 
   /** The version a catalog event is written with: 2 for a registration or reopening that names a lane. */
@@ -610,7 +594,7 @@ public final class EventCodec {
                 ? new CatalogEvent.RunReopened(runId, time, readLane(in), in.readVarLong())
                 : new CatalogEvent.RunReopened(runId, time);
           }
-          case PURGED -> new CatalogEvent.Purged(in.readVarLong(), readStrings(in), readStrings(in));
+          case PURGED -> new CatalogEvent.Purged(in.readVarLong(), in.readStrings(), in.readStrings());
           case LANE_FORCED -> {
             long lane = in.readVarLong();
             long token = in.readVarLong();
