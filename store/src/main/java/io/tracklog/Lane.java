@@ -33,6 +33,7 @@ final class Lane {
   private long sessionToken = -1; // the session's LANE_OPENED frame; guarded by appendLock
   private BatchKeys listedKeys; // the keys of the last BATCH frame that listed them; guarded by appendLock
   private long listedKeysToken = -1; // and that frame; guarded by appendLock
+  private int listedKeysBytes; // and the bytes its key lists took; guarded by appendLock
   int attached; // attachments open on this lane; guarded by the owning Lanes
   private volatile boolean closed;
 
@@ -95,13 +96,18 @@ final class Lane {
     appendLock.lock();
     try {
       BatchKeys listing = null;
+      int listedBytes = 0;
       if (order == 0 && sessionToken >= 0 && event instanceof RunEvent.RunStarted started) {
         LaneCodec.runStarted(sink, ordinal, started, sessionToken, session);
       } else if (sessionToken >= 0 && event instanceof RunEvent.BatchLogged batch) {
         BatchKeys keys = BatchKeys.of(batch);
-        boolean listed = keys.equals(listedKeys);
-        LaneCodec.batch(sink, ordinal, order, batch, keys, listed ? listedKeysToken : -1);
-        listing = listed ? null : keys;
+        // refer to the listing frame only where the reference is shorter than listing the keys again
+        boolean refer = keys.equals(listedKeys) && ByteSink.varLongSize(listedKeysToken + 1) <= listedKeysBytes;
+        int listBytes = LaneCodec.batch(sink, ordinal, order, batch, keys, refer ? listedKeysToken : -1);
+        if (!refer) {
+          listing = keys;
+          listedBytes = listBytes;
+        }
       } else {
         LaneCodec.runEvent(sink, ordinal, order, event);
       }
@@ -109,6 +115,7 @@ final class Lane {
       if (listing != null) { // only once the frame is in: later batches may refer to it
         listedKeys = listing;
         listedKeysToken = token;
+        listedKeysBytes = listedBytes;
       }
       lastToken = token;
       lastOrdinal = ordinal;

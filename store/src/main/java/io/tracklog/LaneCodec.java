@@ -274,20 +274,23 @@ final class LaneCodec {
    * value, timestamp and step deltas from the point before, the first from 0), each param's value
    * and each tag's value, in the keys' order. Layout (docs/FORMAT.md §Lanes): tag, version,
    * ordinal, order, keys token + 1 (0: listed here), [metric keys, param keys, tag keys: each a
-   * count and strings], point count, points, param values, tag values.
+   * count and strings], point count, points, param values, tag values. Returns how many bytes the
+   * key lists took (0 when referred to), which a writer weighs against the reference's size.
    */
-  static void batch(ByteSink out, int ordinal, long order, RunEvent.BatchLogged b, BatchKeys keys, long keysToken) {
+  static int batch(ByteSink out, int ordinal, long order, RunEvent.BatchLogged b, BatchKeys keys, long keysToken) {
     out.reset();
     out.writeByte(BATCH);
     out.writeByte(FRAME_VERSION);
     out.writeVarLong(ordinal);
     out.writeVarLong(order);
     out.writeVarLong(keysToken < 0 ? 0 : keysToken + 1);
+    int listStart = out.length();
     if (keysToken < 0) {
       out.writeStrings(keys.metrics());
       out.writeStrings(keys.params());
       out.writeStrings(keys.tags());
     }
+    int listed = out.length() - listStart;
     out.writeVarLong(b.metrics().size());
     java.util.Map<String, Integer> index = new java.util.HashMap<>();
     for (String k : keys.metrics()) {
@@ -309,6 +312,7 @@ final class LaneCodec {
     for (RunTag t : b.tags()) {
       out.writeString(t.value());
     }
+    return listed;
   }
 
   /**

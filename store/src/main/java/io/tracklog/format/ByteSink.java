@@ -75,6 +75,11 @@ public final class ByteSink {
     buf[pos++] = (byte) v;
   }
 
+  /** How many bytes {@link #writeVarLong} writes for {@code v}. */
+  public static int varLongSize(long v) {
+    return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
+  }
+
   /** Signed, zig-zag then LEB128: small negative steps stay small. */
   public void writeZigZag(long v) {
     writeVarLong((v << 1) ^ (v >> 63));

@@ -174,6 +174,17 @@ class EventCodecTest {
   }
 
   @Test
+  void varLongSize_isWhatWriteVarLongWrites() {
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < 2_000; i++) {
+      long v = i < 64 ? (i == 0 ? 0 : 1L << (i - 1)) + (i % 3) - 1 : r.nextLong() >>> r.nextInt(64);
+      ByteSink out = new ByteSink(16);
+      out.writeVarLong(v);
+      assertThat(ByteSink.varLongSize(v)).as("%d", v).isEqualTo(out.length());
+    }
+  }
+
+  @Test
   void smallValuesEncodeCompactly() {
     // the hot path's event: tag, version, 1-byte key length, key, 8-byte double, 1-byte ts, 1-byte step
     byte[] bytes = encode(new RunEvent.MetricLogged(new Metric("k", 1.0, 5L, -1L)));
