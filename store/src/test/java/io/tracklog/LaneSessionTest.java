@@ -105,4 +105,39 @@ class LaneSessionTest {
       }
     }
   }
+
+  /**
+   * A writer refers to listed keys only where the reference (a Chronicle index, ~7 bytes) is the
+   * shorter: a sweep's batches of several keys refer, a lone short key is listed again.
+   */
+  @Test
+  void batchKeys_areReferredToOnlyWhereThatIsShorter() {
+    try (Store store = Store.open(dir, options(false))) {
+      for (int i = 0; i < 3; i++) {
+        int n = i;
+        store.run(RunSpec.of(Experiment.DEFAULT_ID, "wide" + i),
+            r -> r.logBatch(java.util.List.of(new Metric("loss", n, 1, 0), new Metric("accuracy", n, 1, 0)),
+                java.util.List.of(new Param("learning_rate", "0." + n)), java.util.List.of()));
+      }
+      for (int i = 0; i < 3; i++) {
+        int n = i;
+        store.run(RunSpec.of(Experiment.DEFAULT_ID, "narrow" + i),
+            r -> r.logBatch(java.util.List.of(new Metric("a", n, 1, 0)), java.util.List.of(), java.util.List.of()));
+      }
+    }
+    java.util.List<Boolean> referring = new java.util.ArrayList<>();
+    try (io.tracklog.log.ChronicleEventLog lane =
+            io.tracklog.log.ChronicleEventLog.open(dir.resolve("logs/lane-000"), io.tracklog.log.ChronicleEventLog.Frames.CHECKED);
+        io.tracklog.log.EventReader reader = lane.openReader()) {
+      for (io.tracklog.format.ByteSource frame = reader.next(); frame != null; frame = reader.next()) {
+        if (frame.remaining() > 0 && frame.peekByte() == LaneCodec.BATCH) {
+          LaneCodec.readTag(frame);
+          LaneCodec.readOrdinal(frame);
+          frame.readVarLong(); // order
+          referring.add(frame.readVarLong() != 0);
+        }
+      }
+    }
+    assertThat(referring).containsExactly(false, true, true, false, false, false);
+  }
 }
