@@ -48,8 +48,7 @@ import org.apache.arrow.vector.util.TransferPair;
  * <p>A file whose rows are all selected and whose record batches already have the archive's
  * compression (always so for the search file, which is never compressed) is copied whole; any
  * other is re-written batch by batch with the selected runs' rows, in the archive's compression,
- * its schema metadata naming the archive's generation (and, for a metrics file, its new batch
- * index). Every store file is checked against its manifest entry (length, CRC32C) before it is
+ * its schema metadata naming the archive's generation (and its new batch index, where it has one). Every store file is checked against its manifest entry (length, CRC32C) before it is
  * used, a whole copy after: a damaged file is a {@link CorruptFileException}, and
  * the caller then compacts the runs from their logs instead. Not thread-safe.
  */
@@ -118,7 +117,7 @@ final class SegmentCopy {
     try (SegmentFiles.Opened in = SegmentFiles.open(store, src, table, allocator)) {
       List<ArrowBlock> blocks = in.reader().getRecordBlocks();
       if (keep != null || blocks.isEmpty() || codecOf(in.channel(), blocks.get(0)) != want) {
-        long rows = rewrite(in.reader(), blocks, out, want, generation, keep, counter);
+        long rows = rewrite(in.reader(), blocks, out, table, want, generation, keep, counter);
         return new Manifest.FileEntry(path, Files.size(out), crc32c(out), keep == null ? src.rows() : rows);
       }
     }
@@ -144,13 +143,13 @@ final class SegmentCopy {
    * Re-writes every batch of {@code reader} (the kept rows; batches left empty are dropped, but a
    * file keeps at least one) to {@code out}. Returns what {@code counter} counted of the kept rows.
    */
-  private long rewrite(ArrowFileReader reader, List<ArrowBlock> blocks, Path out, CompressionUtil.CodecType want,
-      long generation, Set<String> keep, Counter counter) throws IOException {
+  private long rewrite(ArrowFileReader reader, List<ArrowBlock> blocks, Path out, String table,
+      CompressionUtil.CodecType want, long generation, Set<String> keep, Counter counter) throws IOException {
     VectorSchemaRoot batch = reader.getVectorSchemaRoot();
     Map<String, String> meta = new LinkedHashMap<>(batch.getSchema().getCustomMetadata());
     meta.put(SegmentSchemas.META_GENERATION, Long.toString(generation));
     if (keep != null && meta.containsKey(SegmentSchemas.META_BATCH_INDEX)) {
-      meta.put(SegmentSchemas.META_BATCH_INDEX, batchIndex(reader, blocks, keep));
+      meta.put(SegmentSchemas.META_BATCH_INDEX, batchIndex(reader, blocks, table, keep));
     }
     long rows = 0;
     try (VectorSchemaRoot copy = VectorSchemaRoot.create(new Schema(batch.getSchema().getFields(), meta), allocator);
@@ -230,8 +229,12 @@ final class SegmentCopy {
     return batch.getVector("run_id").getObject(row).toString();
   }
 
-  /** The metrics file's batch index ({@code [run_id, key]} of each batch's first row) once filtered. */
-  private static String batchIndex(ArrowFileReader reader, List<ArrowBlock> blocks, Set<String> keep) throws IOException {
+  /**
+   * A file's batch index once filtered: the first kept row of each batch, as {@code [run_id, key]}
+   * in a metrics file and {@code [run_id]} in a runs or latest file (docs/FORMAT.md §Compacted files).
+   */
+  private static String batchIndex(ArrowFileReader reader, List<ArrowBlock> blocks, String table, Set<String> keep)
+      throws IOException {
     ArrayNode index = JSON.createArrayNode();
     VectorSchemaRoot batch = reader.getVectorSchemaRoot();
     for (ArrowBlock block : blocks) {
@@ -239,7 +242,10 @@ final class SegmentCopy {
       for (int row = 0; row < batch.getRowCount(); row++) {
         String runId = runId(batch, row);
         if (keep.contains(runId)) {
-          index.addArray().add(runId).add(batch.getVector("key").getObject(row).toString());
+          ArrayNode first = index.addArray().add(runId);
+          if (table.equals("metrics")) {
+            first.add(batch.getVector("key").getObject(row).toString());
+          }
           break;
         }
       }

@@ -32,6 +32,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
@@ -52,13 +53,21 @@ final class SegmentReader {
     Map<String, CompactedRun> runs = new LinkedHashMap<>();
     Path file = root.resolve(segment.runsFile().path());
     try (SegmentFiles.Opened f = SegmentFiles.open(root, segment.runsFile(), "runs", allocator)) {
+      List<String[]> index = runBatchIndex(file, f.reader());
+      int nonEmpty = 0;
       for (ArrowBlock block : f.reader().getRecordBlocks()) {
         f.reader().loadRecordBatch(block);
         RunsBatch batch = new RunsBatch(f.reader().getVectorSchemaRoot());
+        if (index != null && batch.rows > 0) {
+          checkIndexed(file, index, nonEmpty++, str(batch.runId, 0));
+        }
         for (int row = 0; row < batch.rows; row++) {
           String id = str(batch.runId, row);
           runs.put(id, batch.decode(file, row, latest.getOrDefault(id, Map.of())));
         }
+      }
+      if (index != null && nonEmpty != index.size()) {
+        throw new CorruptFileException(file, "batch index names " + index.size() + " batches, file has " + nonEmpty + " with rows");
       }
     } catch (IOException | IllegalArgumentException | ClassCastException e) {
       throw new CorruptFileException(file, "cannot decode runs table: " + e.getMessage(), e);
@@ -68,7 +77,9 @@ final class SegmentReader {
 
   /**
    * One run of a segment, decoding only its row of the runs file and its rows of the latest file:
-   * both are sorted by run id, so each is found by binary search. The caller verifies the files.
+   * both are sorted by run id, so each is found by binary search, in the one record batch that can
+   * hold it (through the file's batch index; every batch in turn in a file without one). The
+   * caller verifies the files.
    *
    * @return null if the runs file has no row for the run
    */
@@ -76,7 +87,7 @@ final class SegmentReader {
     byte[] want = runId.getBytes(StandardCharsets.UTF_8);
     Path file = root.resolve(segment.runsFile().path());
     try (SegmentFiles.Opened f = SegmentFiles.open(root, segment.runsFile(), "runs", allocator)) {
-      for (ArrowBlock block : f.reader().getRecordBlocks()) {
+      for (ArrowBlock block : blocksOf(file, f.reader(), runId)) {
         f.reader().loadRecordBatch(block);
         RunsBatch batch = new RunsBatch(f.reader().getVectorSchemaRoot());
         int row = lowerBound(batch.runId, batch.rows, want);
@@ -266,8 +277,9 @@ final class SegmentReader {
   private static Map<String, Metric> readLatestOf(
       Path root, Manifest.FileEntry entry, byte[] runId, BufferAllocator allocator) {
     Map<String, Metric> latest = new HashMap<>();
+    Path file = root.resolve(entry.path());
     try (SegmentFiles.Opened f = SegmentFiles.open(root, entry, "latest", allocator)) {
-      for (ArrowBlock block : f.reader().getRecordBlocks()) {
+      for (ArrowBlock block : blocksOf(file, f.reader(), new String(runId, StandardCharsets.UTF_8))) {
         f.reader().loadRecordBatch(block);
         VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
         VarCharVector runs = (VarCharVector) t.getVector("run_id");
@@ -289,9 +301,42 @@ final class SegmentReader {
         }
       }
     } catch (IOException | ClassCastException e) {
-      throw new CorruptFileException(root.resolve(entry.path()), "cannot decode latest table: " + e.getMessage(), e);
+      throw new CorruptFileException(file, "cannot decode latest table: " + e.getMessage(), e);
     }
     return latest;
+  }
+
+  /**
+   * The record batches of a runs or latest file that can hold {@code runId}: through the file's
+   * batch index, the one whose first run is the last at or before it (none if the run sorts before
+   * every batch); every batch, in order, in a file written without an index.
+   */
+  private static List<ArrowBlock> blocksOf(Path file, ArrowFileReader reader, String runId) throws IOException {
+    List<ArrowBlock> blocks = reader.getRecordBlocks();
+    List<String[]> index = runBatchIndex(file, reader);
+    if (index == null) {
+      return blocks;
+    }
+    if (index.size() > blocks.size()) {
+      throw new CorruptFileException(file, "batch index names " + index.size() + " batches, file has " + blocks.size());
+    }
+    int batch = floor(index, runId, "");
+    return batch < 0 ? List.of() : List.of(blocks.get(batch));
+  }
+
+  /** The {@code [run_id]} batch index of a runs or latest file, or null if it has none (one batch). */
+  private static List<String[]> runBatchIndex(Path file, ArrowFileReader reader) throws IOException {
+    Map<String, String> meta = reader.getVectorSchemaRoot().getSchema().getCustomMetadata();
+    String json = meta == null ? null : meta.get(SegmentSchemas.META_BATCH_INDEX);
+    return json == null ? null : batchIndex(file, json, 1);
+  }
+
+  /** Checks that the {@code n}-th batch with rows starts where the batch index says. */
+  private static void checkIndexed(Path file, List<String[]> index, int n, String firstRunId) {
+    if (n >= index.size() || !index.get(n)[0].equals(firstRunId)) {
+      throw new CorruptFileException(file, "batch " + n + " starts at run " + firstRunId + ", the batch index says "
+          + (n < index.size() ? index.get(n)[0] : "there is no such batch"));
+    }
   }
 
   /** First row whose value is not below {@code want} (unsigned byte order, = String order for run ids). */
@@ -341,7 +386,7 @@ final class SegmentReader {
     try (SegmentFiles.Opened f = SegmentFiles.open(root, metricsFile, "metrics", allocator)) {
       String indexJson =
           f.reader().getVectorSchemaRoot().getSchema().getCustomMetadata().get(SegmentSchemas.META_BATCH_INDEX);
-      List<String[]> index = batchIndex(file, indexJson);
+      List<String[]> index = batchIndex(file, indexJson, 2);
       int batch = floor(index, runId, key);
       if (batch < 0) {
         return MetricPoints.empty(key);
@@ -386,7 +431,7 @@ final class SegmentReader {
     static MetricsFile parse(Path file, java.nio.ByteBuffer bytes) {
       ArrowFileView.Batches batches = ArrowFileView.Batches.parse(file, bytes);
       Map<String, String> meta = batches.schema().getCustomMetadata();
-      List<String[]> index = batchIndex(file, meta == null ? null : meta.get(SegmentSchemas.META_BATCH_INDEX));
+      List<String[]> index = batchIndex(file, meta == null ? null : meta.get(SegmentSchemas.META_BATCH_INDEX), 2);
       if (index.size() > batches.count()) {
         throw new CorruptFileException(file, "batch index names " + index.size() + " batches, file has " + batches.count());
       }
@@ -515,18 +560,34 @@ final class SegmentReader {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** The batch index from the schema metadata: the first (run_id, key) of each record batch. */
-  private static List<String[]> batchIndex(Path file, String json) {
+  /**
+   * The batch index from the schema metadata: the first row of each record batch with rows, as
+   * {@code arity} strings ({@code [run_id, key]} in a metrics file, {@code [run_id]} in a runs or
+   * latest file), in ascending order.
+   */
+  private static List<String[]> batchIndex(Path file, String json, int arity) {
     if (json == null) {
       throw new CorruptFileException(file, "schema metadata has no " + SegmentSchemas.META_BATCH_INDEX);
     }
     try {
       List<String[]> index = new ArrayList<>();
-      for (JsonNode pair : JSON.readTree(json)) {
-        if (pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
-          throw new CorruptFileException(file, "bad batch index entry " + pair);
+      JsonNode entries = JSON.readTree(json);
+      if (entries == null || !entries.isArray()) {
+        throw new CorruptFileException(file, "batch index is not a JSON array");
+      }
+      for (JsonNode entry : entries) {
+        String[] first = new String[arity];
+        for (int i = 0; i < arity; i++) {
+          if (entry.size() != arity || !entry.get(i).isTextual()) {
+            throw new CorruptFileException(file, "bad batch index entry " + entry);
+          }
+          first[i] = entry.get(i).asText();
         }
-        index.add(new String[] {pair.get(0).asText(), pair.get(1).asText()});
+        String[] previous = index.isEmpty() ? null : index.get(index.size() - 1);
+        if (previous != null && compare(previous[0], arity > 1 ? previous[1] : "", first[0], arity > 1 ? first[1] : "") >= 0) {
+          throw new CorruptFileException(file, "batch index is not ascending at entry " + entry);
+        }
+        index.add(first);
       }
       return index;
     } catch (IOException e) {
@@ -542,7 +603,7 @@ final class SegmentReader {
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       String[] first = index.get(mid);
-      if (compare(first[0], first[1], runId, key) <= 0) {
+      if (compare(first[0], first.length > 1 ? first[1] : "", runId, key) <= 0) {
         found = mid;
         lo = mid + 1;
       } else {

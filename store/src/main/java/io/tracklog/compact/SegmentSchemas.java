@@ -98,9 +98,11 @@ public final class SegmentSchemas {
   }
 
   /**
-   * Schema metadata key of the metrics file's batch index: a JSON array with one {@code [run_id, key]}
-   * pair per record batch, its first series. A reader finds a series' batch by binary search on it
-   * instead of loading every batch.
+   * Schema metadata key of a file's batch index: a JSON array with the first row of each non-empty
+   * record batch, as {@code [run_id, key]} in the metrics file and {@code [run_id]} in the runs and
+   * latest files (whose batches split at the same runs). A reader finds a series' or a run's batch
+   * by binary search on it instead of loading every batch. Runs and latest files written before it
+   * have one batch and no index.
    */
   public static final String META_BATCH_INDEX = "tracklog.batch_index";
 

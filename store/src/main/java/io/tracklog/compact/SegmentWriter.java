@@ -58,6 +58,12 @@ final class SegmentWriter {
    * batch, so small batches keep a cold point read cheap (512 series of a few points: tens of KB).
    */
   static final int SERIES_PER_BATCH = 1 << 9;
+  /**
+   * Most runs per record batch of the runs and latest files: a fresh reader's {@code getRun}
+   * decompresses only its run's batch (~200 KB of a 1 024-run batch), found through the file's
+   * batch index, not the segment's whole runs file.
+   */
+  static final int RUNS_PER_BATCH = 1 << 10;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -88,9 +94,10 @@ final class SegmentWriter {
     String suffix = "-" + FileNames.zeroPadded(generation, 8) + ".arrow";
     Map<String, String> meta = SegmentSchemas.metadata(storeId, experimentId, generation);
 
-    Manifest.FileEntry runsFile = writeRuns(dir + "/runs" + suffix, sorted, meta);
+    List<List<RunDigest>> batches = runBatches(sorted);
+    Manifest.FileEntry runsFile = writeRuns(dir + "/runs" + suffix, batches, sorted.size(), meta);
     Map<String, Manifest.KeyStats> stats = new HashMap<>();
-    Manifest.FileEntry latestFile = writeLatest(dir + "/latest" + suffix, sorted, meta, stats);
+    Manifest.FileEntry latestFile = writeLatest(dir + "/latest" + suffix, batches, meta, stats);
     Manifest.FileEntry metricsFile = writeMetrics(dir + "/metrics" + suffix, sorted, meta);
     Manifest.FileEntry searchFile = writeSearch(dir + "/search" + suffix, sorted, meta);
 
@@ -127,40 +134,88 @@ final class SegmentWriter {
 
   // ---- runs ------------------------------------------------------------------------------------
 
-  private Manifest.FileEntry writeRuns(String path, List<RunDigest> runs, Map<String, String> meta)
-      throws IOException {
-    Schema schema = SegmentSchemas.runs(meta);
-    try (VectorSchemaRoot table = VectorSchemaRoot.create(schema, allocator)) {
-      table.allocateNew();
-      int row = 0;
-      UnionMapWriter params = ((MapVector) table.getVector("params")).getWriter();
-      UnionMapWriter tags = ((MapVector) table.getVector("tags")).getWriter();
-      for (RunDigest d : runs) {
-        Run run = d.run();
-        RunInfo info = run.info();
-        setString(table, "run_id", row, info.runId());
-        setString(table, "experiment_id", row, info.experimentId());
-        setString(table, "run_name", row, info.runName());
-        setString(table, "user_id", row, info.userId());
-        setString(table, "status", row, info.status().name());
-        ((BigIntVector) table.getVector("start_time")).setSafe(row, info.startTime());
-        if (info.endTime() != null) {
-          ((BigIntVector) table.getVector("end_time")).setSafe(row, info.endTime());
-        } else {
-          ((BigIntVector) table.getVector("end_time")).setNull(row);
-        }
-        setString(table, "artifact_uri", row, info.artifactUri());
-        setString(table, "lifecycle_stage", row, info.lifecycleStage().mlflowName());
-        writeMap(params, row, run.params());
-        writeMap(tags, row, run.tags());
-        setString(table, "inputs", row, inputsJson(run.inputs()));
-        ((BigIntVector) table.getVector("seq")).setSafe(row, d.seq());
-        row++;
+  /**
+   * The runs, sorted by run id, in record batches of at most {@link #RUNS_PER_BATCH}: the runs file's
+   * batches, and the latest file's (each holds the series of the same runs). Always at least one
+   * (possibly empty) batch.
+   */
+  private static List<List<RunDigest>> runBatches(List<RunDigest> sorted) {
+    List<List<RunDigest>> batches = new ArrayList<>();
+    for (int from = 0; from < sorted.size(); from += RUNS_PER_BATCH) {
+      batches.add(sorted.subList(from, Math.min(sorted.size(), from + RUNS_PER_BATCH)));
+    }
+    if (batches.isEmpty()) {
+      batches.add(List.of());
+    }
+    return batches;
+  }
+
+  /** {@code meta} with the runs and latest files' batch index: {@code [run_id]} of each batch's first run. */
+  private static Map<String, String> withRunBatchIndex(Map<String, String> meta, List<List<RunDigest>> batches) {
+    ArrayNode index = JSON.createArrayNode();
+    for (List<RunDigest> batch : batches) {
+      if (!batch.isEmpty()) {
+        index.addArray().add(batch.get(0).runId());
       }
-      params.setValueCount(row);
-      tags.setValueCount(row);
-      table.setRowCount(row);
-      return writeFile(path, table, row);
+    }
+    Map<String, String> withIndex = new LinkedHashMap<>(meta);
+    withIndex.put(SegmentSchemas.META_BATCH_INDEX, index.toString());
+    return withIndex;
+  }
+
+  private Manifest.FileEntry writeRuns(String path, List<List<RunDigest>> batches, int runs, Map<String, String> meta)
+      throws IOException {
+    Schema schema = SegmentSchemas.runs(withRunBatchIndex(meta, batches));
+    return writeBatches(path, schema, CommonsCompressionFactory.INSTANCE, runs, batches, SegmentWriter::fillRunsBatch);
+  }
+
+  private static void fillRunsBatch(VectorSchemaRoot table, List<RunDigest> runs) {
+    table.clear();
+    table.allocateNew();
+    int row = 0;
+    UnionMapWriter params = ((MapVector) table.getVector("params")).getWriter();
+    UnionMapWriter tags = ((MapVector) table.getVector("tags")).getWriter();
+    for (RunDigest d : runs) {
+      Run run = d.run();
+      RunInfo info = run.info();
+      setString(table, "run_id", row, info.runId());
+      setString(table, "experiment_id", row, info.experimentId());
+      setString(table, "run_name", row, info.runName());
+      setString(table, "user_id", row, info.userId());
+      setString(table, "status", row, info.status().name());
+      ((BigIntVector) table.getVector("start_time")).setSafe(row, info.startTime());
+      if (info.endTime() != null) {
+        ((BigIntVector) table.getVector("end_time")).setSafe(row, info.endTime());
+      } else {
+        ((BigIntVector) table.getVector("end_time")).setNull(row);
+      }
+      setString(table, "artifact_uri", row, info.artifactUri());
+      setString(table, "lifecycle_stage", row, info.lifecycleStage().mlflowName());
+      writeMap(params, row, run.params());
+      writeMap(tags, row, run.tags());
+      setString(table, "inputs", row, inputsJson(run.inputs()));
+      ((BigIntVector) table.getVector("seq")).setSafe(row, d.seq());
+      row++;
+    }
+    params.setValueCount(row);
+    tags.setValueCount(row);
+    table.setRowCount(row);
+  }
+
+  /**
+   * Writes a file of {@code schema} to {@code path}, one record batch per element of {@code batches},
+   * each filled by {@code fill} into the table the batches share.
+   */
+  private <B> Manifest.FileEntry writeBatches(
+      String path, Schema schema, org.apache.arrow.vector.compression.CompressionCodec.Factory codecs, long rows,
+      List<B> batches, java.util.function.BiConsumer<VectorSchemaRoot, B> fill) throws IOException {
+    try (VectorSchemaRoot table = VectorSchemaRoot.create(schema, allocator)) {
+      return writeFile(path, table, null, codecs, codec, rows, writer -> {
+        for (B batch : batches) {
+          fill.accept(table, batch);
+          writer.writeBatch();
+        }
+      });
     }
   }
 
@@ -206,44 +261,55 @@ final class SegmentWriter {
   // ---- latest metrics --------------------------------------------------------------------------
 
   private Manifest.FileEntry writeLatest(
-      String path, List<RunDigest> runs, Map<String, String> meta, Map<String, Manifest.KeyStats> stats)
+      String path, List<List<RunDigest>> batches, Map<String, String> meta, Map<String, Manifest.KeyStats> stats)
       throws IOException {
-    Schema schema = SegmentSchemas.latest(meta);
+    Schema schema = SegmentSchemas.latest(withRunBatchIndex(meta, batches));
     Map<String, double[]> ranges = new HashMap<>(); // key -> {min, max, runs}
-    try (VectorSchemaRoot table = VectorSchemaRoot.create(schema, allocator)) {
-      table.allocateNew();
-      int row = 0;
-      for (RunDigest d : runs) {
+    long rows = 0;
+    for (List<RunDigest> batch : batches) {
+      for (RunDigest d : batch) {
         for (MetricSeries s : d.series()) {
-          int latest = s.latest();
-          double value = s.value(latest);
-          setString(table, "run_id", row, d.runId());
-          setString(table, "key", row, s.key);
-          ((Float8Vector) table.getVector("value")).setSafe(row, value);
-          ((BigIntVector) table.getVector("timestamp")).setSafe(row, s.timestamp(latest));
-          ((BigIntVector) table.getVector("step")).setSafe(row, s.step(latest));
-          setDouble(table, "min", row, s.min());
-          setDouble(table, "max", row, s.max());
-          ((BigIntVector) table.getVector("count")).setSafe(row, s.size());
-          ((BigIntVector) table.getVector("last_step")).setSafe(row, s.step(s.size() - 1));
-          row++;
+          double value = s.value(s.latest());
           double[] r = ranges.computeIfAbsent(s.key, k -> new double[] {Double.NaN, Double.NaN, 0});
           if (!Double.isNaN(value)) {
             r[0] = Double.isNaN(r[0]) ? value : Math.min(r[0], value);
             r[1] = Double.isNaN(r[1]) ? value : Math.max(r[1], value);
           }
           r[2]++;
+          rows++;
         }
       }
-      table.setRowCount(row);
-      for (Map.Entry<String, double[]> e : ranges.entrySet()) {
-        double[] r = e.getValue();
-        stats.put(
-            e.getKey(),
-            new Manifest.KeyStats(Double.isNaN(r[0]) ? null : r[0], Double.isNaN(r[1]) ? null : r[1], (long) r[2]));
-      }
-      return writeFile(path, table, row);
     }
+    for (Map.Entry<String, double[]> e : ranges.entrySet()) {
+      double[] r = e.getValue();
+      stats.put(
+          e.getKey(),
+          new Manifest.KeyStats(Double.isNaN(r[0]) ? null : r[0], Double.isNaN(r[1]) ? null : r[1], (long) r[2]));
+    }
+    return writeBatches(path, schema, CommonsCompressionFactory.INSTANCE, rows, batches, SegmentWriter::fillLatestBatch);
+  }
+
+  /** The latest point and summary of every series of {@code runs}, in (run_id, key) order. */
+  private static void fillLatestBatch(VectorSchemaRoot table, List<RunDigest> runs) {
+    table.clear();
+    table.allocateNew();
+    int row = 0;
+    for (RunDigest d : runs) {
+      for (MetricSeries s : d.series()) {
+        int latest = s.latest();
+        setString(table, "run_id", row, d.runId());
+        setString(table, "key", row, s.key);
+        ((Float8Vector) table.getVector("value")).setSafe(row, s.value(latest));
+        ((BigIntVector) table.getVector("timestamp")).setSafe(row, s.timestamp(latest));
+        ((BigIntVector) table.getVector("step")).setSafe(row, s.step(latest));
+        setDouble(table, "min", row, s.min());
+        setDouble(table, "max", row, s.max());
+        ((BigIntVector) table.getVector("count")).setSafe(row, s.size());
+        ((BigIntVector) table.getVector("last_step")).setSafe(row, s.step(s.size() - 1));
+        row++;
+      }
+    }
+    table.setRowCount(row);
   }
 
   private static void setDouble(VectorSchemaRoot table, String column, int row, double v) {
@@ -281,22 +347,7 @@ final class SegmentWriter {
         points += s.points().size();
       }
     }
-    Schema schema = SegmentSchemas.metrics(withIndex);
-    try (VectorSchemaRoot table = VectorSchemaRoot.create(schema, allocator)) {
-      return writeFile(
-          path,
-          table,
-          null,
-          metricsCodecs,
-          codec,
-          points,
-          writer -> {
-            for (List<Series> batch : batches) {
-              fillMetricsBatch(table, batch);
-              writer.writeBatch();
-            }
-          });
-    }
+    return writeBatches(path, SegmentSchemas.metrics(withIndex), metricsCodecs, points, batches, SegmentWriter::fillMetricsBatch);
   }
 
   /** A series with the run it belongs to. */
@@ -425,11 +476,6 @@ final class SegmentWriter {
     } else {
       v.setSafe(row, value.getBytes(StandardCharsets.UTF_8));
     }
-  }
-
-  /** Writes a one-batch table to {@code path}. */
-  private Manifest.FileEntry writeFile(String path, VectorSchemaRoot table, long rows) throws IOException {
-    return writeFile(path, table, null, CommonsCompressionFactory.INSTANCE, codec, rows, ArrowFileWriter::writeBatch);
   }
 
   /** What goes between an Arrow file's header and footer. */
