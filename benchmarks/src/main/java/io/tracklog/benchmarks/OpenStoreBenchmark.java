@@ -55,7 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * and cached in {@code tracklog.bench.fixtures} (default {@code java.io.tmpdir/tracklog-bench-fixtures})
  * as {@code open-store-<runs>-<version>} (see {@link #ensureFixture}), marked complete by a {@code
  * READY} file; at store format 8 a 100 k store takes ~11 s to build and 130 MB of disk, 1 M runs
- * ~3.6 min and 1.28 GB (docs/BENCHMARKS.md, "Store format 8"). Delete the folder to rebuild.
+ * ~3.4 min and 1.26 GB (docs/BENCHMARKS.md, "Store format 8"). Delete the folder to rebuild.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

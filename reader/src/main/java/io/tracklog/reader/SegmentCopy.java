@@ -48,9 +48,10 @@ import org.apache.arrow.vector.util.TransferPair;
  * <p>A file whose rows are all selected and whose record batches already have the archive's
  * compression (always so for the search file, which is never compressed) is copied whole; any
  * other is re-written batch by batch with the selected runs' rows, in the archive's compression,
- * its schema metadata naming the archive's generation (and its new batch index, where it has one). Every store file is checked against its manifest entry (length, CRC32C) before it is
- * used, a whole copy after: a damaged file is a {@link CorruptFileException}, and
- * the caller then compacts the runs from their logs instead. Not thread-safe.
+ * its schema metadata naming the archive's generation (and its new batch index, where it has one).
+ * Every store file is checked against its manifest entry (length, CRC32C) before it is used, a
+ * whole copy after: a damaged file is a {@link CorruptFileException}, and the caller then compacts
+ * the runs from their logs instead. Not thread-safe.
  */
 final class SegmentCopy {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -561,9 +561,9 @@ final class SegmentReader {
   }
 
   /**
-   * The batch index from the schema metadata: the first row of each record batch with rows, as
-   * {@code arity} strings ({@code [run_id, key]} in a metrics file, {@code [run_id]} in a runs or
-   * latest file), in ascending order.
+   * The batch index from the schema metadata: where each record batch starts, as {@code arity}
+   * strings ({@code [run_id, key]} in a metrics file, {@code [run_id]} in a runs or latest file),
+   * checked to be strictly ascending.
    */
   private static List<String[]> batchIndex(Path file, String json, int arity) {
     if (json == null) {

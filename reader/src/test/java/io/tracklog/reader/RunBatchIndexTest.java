@@ -95,6 +95,7 @@ class RunBatchIndexTest {
     }
     // the runs file's batches start at runs 0, 1 024, 2 048 of the sorted ids
     assertThat(index(segment.runsFile())).containsExactly(ids.get(0), ids.get(1_024), ids.get(2_048));
+    assertThat(index(segment.latestFile())).as("the latest file's batches cover the same runs").isEqualTo(index(segment.runsFile()));
     try (BufferAllocator allocator = new RootAllocator()) {
       for (int i = 0; i < ids.size(); i++) {
         String id = ids.get(i);

@@ -98,11 +98,12 @@ public final class SegmentSchemas {
   }
 
   /**
-   * Schema metadata key of a file's batch index: a JSON array with the first row of each non-empty
-   * record batch, as {@code [run_id, key]} in the metrics file and {@code [run_id]} in the runs and
-   * latest files (whose batches split at the same runs). A reader finds a series' or a run's batch
-   * by binary search on it instead of loading every batch. Runs and latest files written before it
-   * have one batch and no index.
+   * Schema metadata key of a file's batch index: a strictly ascending JSON array that names where
+   * each record batch starts, {@code [run_id, key]} of its first row in the metrics file (non-empty
+   * batches), {@code [run_id]} of the first run it covers in the runs and latest files (which cover
+   * the same runs batch by batch; a latest batch may be empty). A reader finds a series' or a run's
+   * batch by binary search on it instead of loading every batch. Runs and latest files written
+   * before it have one batch and no index.
    */
   public static final String META_BATCH_INDEX = "tracklog.batch_index";
 
