@@ -92,7 +92,7 @@ final class SegmentReader {
         RunsBatch batch = new RunsBatch(f.reader().getVectorSchemaRoot());
         int row = lowerBound(batch.runId, batch.rows, want);
         if (row < batch.rows && compare(batch.runId, row, want) == 0) {
-          return batch.decode(file, row, readLatestOf(root, segment.latestFile(), want, allocator));
+          return batch.decode(file, row, readLatestOf(root, segment.latestFile(), runId, want, allocator));
         }
       }
       return null;
@@ -273,13 +273,16 @@ final class SegmentReader {
     return latest;
   }
 
-  /** The latest metrics of one run: its rows of the latest file (sorted by run id), by binary search. */
+  /**
+   * The latest metrics of run {@code id} ({@code runId}, its UTF-8 bytes): its rows of the latest
+   * file (sorted by run id), by binary search in the batch that can hold them.
+   */
   private static Map<String, Metric> readLatestOf(
-      Path root, Manifest.FileEntry entry, byte[] runId, BufferAllocator allocator) {
+      Path root, Manifest.FileEntry entry, String id, byte[] runId, BufferAllocator allocator) {
     Map<String, Metric> latest = new HashMap<>();
     Path file = root.resolve(entry.path());
     try (SegmentFiles.Opened f = SegmentFiles.open(root, entry, "latest", allocator)) {
-      for (ArrowBlock block : blocksOf(file, f.reader(), new String(runId, StandardCharsets.UTF_8))) {
+      for (ArrowBlock block : blocksOf(file, f.reader(), id)) {
         f.reader().loadRecordBatch(block);
         VectorSchemaRoot t = f.reader().getVectorSchemaRoot();
         VarCharVector runs = (VarCharVector) t.getVector("run_id");

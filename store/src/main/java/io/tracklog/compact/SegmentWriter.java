@@ -264,42 +264,39 @@ final class SegmentWriter {
       String path, List<List<RunDigest>> batches, Map<String, String> meta, Map<String, Manifest.KeyStats> stats)
       throws IOException {
     Schema schema = SegmentSchemas.latest(withRunBatchIndex(meta, batches));
-    Map<String, double[]> ranges = new HashMap<>(); // key -> {min, max, runs}
     long rows = 0;
     for (List<RunDigest> batch : batches) {
       for (RunDigest d : batch) {
-        for (MetricSeries s : d.series()) {
-          double value = s.value(s.latest());
-          double[] r = ranges.computeIfAbsent(s.key, k -> new double[] {Double.NaN, Double.NaN, 0});
-          if (!Double.isNaN(value)) {
-            r[0] = Double.isNaN(r[0]) ? value : Math.min(r[0], value);
-            r[1] = Double.isNaN(r[1]) ? value : Math.max(r[1], value);
-          }
-          r[2]++;
-          rows++;
-        }
+        rows += d.series().size();
       }
     }
+    Map<String, double[]> ranges = new HashMap<>(); // key -> {min, max, runs}
+    Manifest.FileEntry file =
+        writeBatches(path, schema, CommonsCompressionFactory.INSTANCE, rows, batches, (table, batch) -> fillLatestBatch(table, batch, ranges));
     for (Map.Entry<String, double[]> e : ranges.entrySet()) {
       double[] r = e.getValue();
       stats.put(
           e.getKey(),
           new Manifest.KeyStats(Double.isNaN(r[0]) ? null : r[0], Double.isNaN(r[1]) ? null : r[1], (long) r[2]));
     }
-    return writeBatches(path, schema, CommonsCompressionFactory.INSTANCE, rows, batches, SegmentWriter::fillLatestBatch);
+    return file;
   }
 
-  /** The latest point and summary of every series of {@code runs}, in (run_id, key) order. */
-  private static void fillLatestBatch(VectorSchemaRoot table, List<RunDigest> runs) {
+  /**
+   * The latest point and summary of every series of {@code runs}, in (run_id, key) order; adds each
+   * latest value to its key's {min, max, runs} in {@code ranges} (NaN ignored).
+   */
+  private static void fillLatestBatch(VectorSchemaRoot table, List<RunDigest> runs, Map<String, double[]> ranges) {
     table.clear();
     table.allocateNew();
     int row = 0;
     for (RunDigest d : runs) {
       for (MetricSeries s : d.series()) {
         int latest = s.latest();
+        double value = s.value(latest);
         setString(table, "run_id", row, d.runId());
         setString(table, "key", row, s.key);
-        ((Float8Vector) table.getVector("value")).setSafe(row, s.value(latest));
+        ((Float8Vector) table.getVector("value")).setSafe(row, value);
         ((BigIntVector) table.getVector("timestamp")).setSafe(row, s.timestamp(latest));
         ((BigIntVector) table.getVector("step")).setSafe(row, s.step(latest));
         setDouble(table, "min", row, s.min());
@@ -307,6 +304,12 @@ final class SegmentWriter {
         ((BigIntVector) table.getVector("count")).setSafe(row, s.size());
         ((BigIntVector) table.getVector("last_step")).setSafe(row, s.step(s.size() - 1));
         row++;
+        double[] r = ranges.computeIfAbsent(s.key, k -> new double[] {Double.NaN, Double.NaN, 0});
+        if (!Double.isNaN(value)) {
+          r[0] = Double.isNaN(r[0]) ? value : Math.min(r[0], value);
+          r[1] = Double.isNaN(r[1]) ? value : Math.max(r[1], value);
+        }
+        r[2]++;
       }
     }
     table.setRowCount(row);
